@@ -1,0 +1,27 @@
+package io.github.evasync;
+
+/**
+ * A DNS lookup failed (cl-async's {@code dns-error}): no such name, no answer, or a timeout.
+ * {@link #errcode()} is libevent's {@code EVUTIL_EAI_*} code and {@link #errmsg()} its
+ * {@code evutil_gai_strerror} text.
+ */
+public class DnsError extends ConnectionError {
+    private final String host;
+
+    /**
+     * Makes the condition.
+     *
+     * @param host the name that was looked up
+     * @param errcode libevent's error code
+     * @param errmsg libevent's text for it
+     */
+    public DnsError(String host, int errcode, String errmsg) {
+        super(errcode, host + ": " + errmsg);
+        this.host = host;
+    }
+
+    /** The name that was looked up. */
+    public String host() {
+        return host;
+    }
+}

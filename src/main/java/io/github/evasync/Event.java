@@ -1,0 +1,256 @@
+package io.github.evasync;
+
+import io.github.evasync.internal.ffi.NativeCallbacks;
+import io.github.evasync.internal.ffi.Upcalls;
+import io.github.evasync.internal.libevent.LibEvent;
+import io.github.evasync.internal.libevent.timeval;
+import io.github.evasync.internal.loop.LoopCore;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A timer or watcher on a loop (cl-async's event): made by {@link EventLoop#delay},
+ * {@link EventLoop#interval}, {@link EventLoop#makeEvent} and {@link EventLoop#watchFd}.
+ *
+ * <p>A delay frees itself after it fires (unless its callback adds it again); every other
+ * event lives until {@link #free()} or until its loop closes. {@link #free()} is idempotent and
+ * safe while the event is pending or running; any other use of a freed event throws
+ * {@link EventFreed}. Methods called from a thread other than the loop's are carried onto the
+ * loop and wait for it; {@link #activate()} does not wait.
+ */
+public final class Event {
+    static final NativeCallbacks KIND = new NativeCallbacks() {
+        @Override
+        public void onEvent(Object target, int fd, short what) {
+            ((Event) target).fire(what);
+        }
+
+        @Override
+        public void release(Object target) {
+            ((Event) target).freeNative();
+        }
+    };
+
+    private static final short EV_TIMEOUT = (short) LibEvent.EV_TIMEOUT();
+    private static final short EV_READ = (short) LibEvent.EV_READ();
+    private static final short EV_WRITE = (short) LibEvent.EV_WRITE();
+
+    private final LoopCore core;
+    private final Runnable callback;
+    private final Runnable onRead;
+    private final Runnable onWrite;
+    private final EventHandler handler;
+    private final boolean oneShot;
+    private final boolean persist;
+    private final long handle;
+    private MemorySegment ev;
+    private volatile boolean freed;
+    private boolean added;
+    private boolean active;
+    /** Counts add/activate calls, so a delay re-armed by its own callback is not freed. */
+    private int arms;
+
+    /** Made by the loop on its thread. {@code callback} is the timeout callback of a watcher. */
+    Event(LoopCore core, int fd, short flags, Runnable callback, Runnable onRead, Runnable onWrite,
+          EventHandler handler, boolean oneShot) {
+        this.core = core;
+        this.callback = callback;
+        this.onRead = onRead;
+        this.onWrite = onWrite;
+        this.handler = handler;
+        this.oneShot = oneShot;
+        this.persist = (flags & LibEvent.EV_PERSIST()) != 0;
+        this.handle = core.handles().register(this, KIND);
+        MemorySegment e = LibEvent.event_new(core.base(), fd, flags, Upcalls.EVENT_CALLBACK, Upcalls.arg(handle));
+        if (e.equals(MemorySegment.NULL)) {
+            core.handles().release(handle);
+            throw new IllegalStateException("event_new failed" + (fd >= 0 ? " for fd " + fd : ""));
+        }
+        this.ev = e;
+        core.nativeObjects++;
+    }
+
+    /**
+     * Adds the event (cl-async's {@code add-event}): it fires when its descriptor is ready or
+     * after {@code timeout}, whichever comes first.
+     *
+     * @param timeout how long until it fires by timeout, or null for no timeout
+     * @throws EventFreed if the event was freed
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public void add(Duration timeout) {
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        if (!core.inLoop()) {
+            core.run(() -> add(timeout));
+            return;
+        }
+        checkLive("add");
+        arms++;
+        addNow(timeout);
+    }
+
+    void addNow(Duration timeout) {
+        if (timeout == null) {
+            LibEvent.event_add(ev, MemorySegment.NULL);
+        } else {
+            var scratch = core.scratch();
+            long mark = scratch.mark();
+            try {
+                MemorySegment tv = scratch.allocate(timeval.layout());
+                timeval.tv_sec(tv, timeout.getSeconds());
+                timeval.tv_usec(tv, timeout.getNano() / 1000);
+                LibEvent.event_add(ev, tv);
+            } finally {
+                scratch.reset(mark);
+            }
+        }
+        setState(true, active);
+    }
+
+    /**
+     * Makes the event fire on the loop's next turn, whether or not it is added. Safe from any
+     * thread; from another thread it returns at once, and an event freed before the loop gets to
+     * it does not fire.
+     *
+     * @throws EventFreed if the event was already freed
+     */
+    public void activate() {
+        checkLive("activate");
+        if (!core.inLoop()) {
+            core.execute(() -> {
+                if (!freed) {
+                    activateNow();
+                }
+            });
+            return;
+        }
+        activateNow();
+    }
+
+    void activateNow() {
+        arms++;
+        LibEvent.event_active(ev, EV_TIMEOUT, (short) 0);
+        setState(added, true);
+    }
+
+    /**
+     * Removes the event from the loop without freeing it (cl-async's {@code remove-event}); it
+     * can be added again.
+     *
+     * @return whether it was pending
+     * @throws EventFreed if the event was freed
+     */
+    public boolean remove() {
+        if (!core.inLoop()) {
+            return core.call(this::remove);
+        }
+        checkLive("remove");
+        boolean was = added || active;
+        LibEvent.event_del(ev);
+        setState(false, false);
+        return was;
+    }
+
+    /**
+     * Frees the event (cl-async's {@code free-event}): it will not fire again. Idempotent, and
+     * safe while it is pending or from inside its own callback.
+     */
+    public void free() {
+        if (freed) {
+            return;
+        }
+        if (!core.inLoop()) {
+            if (core.isOpen()) {
+                core.run(this::free);
+            }
+            return;
+        }
+        freeNative();
+    }
+
+    private void freeNative() {
+        if (freed) {
+            return;
+        }
+        freed = true;
+        setState(false, false);
+        // event_free deletes a pending event first; freeing inside the event's own callback is
+        // safe because libevent does not touch the event after the callback returns.
+        LibEvent.event_free(ev);
+        ev = null;
+        core.handles().release(handle);
+        core.nativeObjects--;
+    }
+
+    /** Whether the event was freed (cl-async's {@code event-freed-p}). Safe from any thread. */
+    public boolean isFreed() {
+        return freed;
+    }
+
+    /** Whether the event is added or active. */
+    public boolean isPending() {
+        if (!core.inLoop()) {
+            return core.call(this::isPending);
+        }
+        return !freed && (added || active);
+    }
+
+    private void fire(short what) {
+        if (freed) {
+            return;
+        }
+        setState(persist && added, false);
+        int armsBefore = arms;
+        try {
+            if (onRead == null && onWrite == null) {
+                callback.run();
+            } else {
+                if ((what & EV_TIMEOUT) != 0 && callback != null) {
+                    callback.run();
+                }
+                if ((what & EV_READ) != 0 && onRead != null && !freed) {
+                    onRead.run();
+                }
+                if ((what & EV_WRITE) != 0 && onWrite != null && !freed) {
+                    onWrite.run();
+                }
+            }
+        } catch (Throwable t) {
+            core.callbackFailed(t, handler);
+        }
+        if (oneShot && !freed && arms == armsBefore) {
+            freeNative();
+        }
+    }
+
+    private void setState(boolean nowAdded, boolean nowActive) {
+        boolean was = added || active;
+        added = nowAdded;
+        active = nowActive;
+        boolean is = nowAdded || nowActive;
+        if (was != is) {
+            core.pendingEvents += is ? 1 : -1;
+        }
+    }
+
+    private void checkLive(String what) {
+        if (freed) {
+            throw new EventFreed("cannot " + what + " an event that was freed");
+        }
+    }
+
+    /** Builds an event for {@link EventLoop}; loop thread only. */
+    static Event timer(LoopCore core, Runnable cb, EventHandler handler, boolean persist, boolean oneShot) {
+        Objects.requireNonNull(cb, "callback");
+        return new Event(core, -1, (short) (persist ? LibEvent.EV_PERSIST() : 0), cb, null, null, handler, oneShot);
+    }
+
+    @Override
+    public String toString() {
+        return "Event[" + (freed ? "freed" : added || active ? "pending" : "idle") + "]";
+    }
+}

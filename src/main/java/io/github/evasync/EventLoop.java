@@ -1,0 +1,386 @@
+package io.github.evasync;
+
+import io.github.evasync.internal.ffi.Native;
+import io.github.evasync.internal.libevent.LibEvent;
+import io.github.evasync.internal.loop.LoopCore;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * One libevent event loop: timers, sockets, DNS, HTTP and signals run on it, each calling back
+ * on the loop's single thread (cl-async's event loop).
+ *
+ * <p>Two ways to have one. {@link #run(Consumer)} runs a loop on the calling thread until it has
+ * nothing left to do, like cl-async's {@code start-event-loop}:
+ * <pre>{@code
+ * EventLoop.run(loop -> loop.delay(Duration.ofMillis(300), () -> System.out.println("tick")));
+ * }</pre>
+ * {@link #start()} runs a live loop on its own thread until {@link #close()}, for jshell and
+ * for applications that keep their main thread.
+ *
+ * <p>Threads: {@link #execute}, {@link #submit}, {@link #exit()}, {@link #close()},
+ * {@link #inLoop()} and {@link Event#activate()} are safe from any thread without waiting. Every
+ * other method, called from a thread that is not the loop's, is carried onto the loop thread and
+ * waits for its result, so it can be used from jshell; once the loop is closed such calls throw
+ * {@link IllegalStateException}.
+ *
+ * <p>Errors: see {@link LoopOptions#catchAppErrors(boolean)} and {@link EventHandler}. An
+ * exception that nothing catches ends a {@code run} loop, cancels its pending events and is
+ * rethrown from {@code run}; on a live loop it goes to {@link LoopOptions#uncaughtHandler}.
+ */
+public final class EventLoop implements AutoCloseable {
+    static {
+        LoopCore.setAccess(loop -> loop.core);
+    }
+
+    private static final AtomicInteger THREAD_IDS = new AtomicInteger();
+
+    private final LoopCore core;
+    private volatile Thread liveThread;
+
+    private EventLoop(LoopOptions options, boolean live) {
+        this.core = new LoopCore(this, Objects.requireNonNull(options, "options"), live);
+    }
+
+    /**
+     * Runs a new loop on the calling thread (cl-async's {@code start-event-loop}), with default
+     * options.
+     *
+     * @param start called on the loop thread once the loop exists, to start its work
+     * @return true when the loop ran out of events, false when {@link #exit()} ended it
+     */
+    public static boolean run(Consumer<EventLoop> start) {
+        return run(LoopOptions.defaults(), start);
+    }
+
+    /**
+     * Runs a new loop on the calling thread until no events remain or {@link #exit()} is called;
+     * every native resource of the loop is freed before it returns. An exception that escapes a
+     * callback (see {@link LoopOptions#catchAppErrors(boolean)}) ends the loop, cancels its
+     * pending events and is rethrown here with its own type.
+     *
+     * @param options the loop's options
+     * @param start called on the loop thread once the loop exists, to start its work
+     * @return true when the loop ran out of events, false when {@link #exit()} ended it
+     */
+    public static boolean run(LoopOptions options, Consumer<EventLoop> start) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(start, "start");
+        EventLoop loop = new EventLoop(options, false);
+        LoopCore core = loop.core;
+        core.open();
+        boolean idle;
+        try {
+            try {
+                start.accept(loop);
+            } catch (Throwable t) {
+                core.callbackFailed(t, null);
+            }
+            idle = core.loop();
+        } finally {
+            core.shutdown();
+        }
+        Throwable failure = core.failure();
+        if (failure != null) {
+            throw LoopCore.sneaky(failure);
+        }
+        return idle && !core.exitRequested();
+    }
+
+    /** Starts a live loop with default options; see {@link #start(LoopOptions)}. */
+    public static EventLoop start() {
+        return start(LoopOptions.defaults());
+    }
+
+    /**
+     * Starts a live loop on a new thread named {@code evasync-loop-N}. It runs, even with
+     * nothing to do, until {@link #close()}. Exceptions nothing catches go to
+     * {@link LoopOptions#uncaughtHandler}.
+     *
+     * @param options the loop's options
+     * @return the running loop
+     */
+    public static EventLoop start(LoopOptions options) {
+        EventLoop loop = new EventLoop(options, true);
+        LoopCore core = loop.core;
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                core.open();
+            } catch (Throwable e) {
+                ready.completeExceptionally(e);
+                return;
+            }
+            ready.complete(null);
+            try {
+                core.loop();
+            } catch (Throwable e) {
+                core.fatal(e);
+            } finally {
+                core.shutdown();
+            }
+        }, "evasync-loop-" + THREAD_IDS.incrementAndGet());
+        t.setDaemon(options.daemon());
+        loop.liveThread = t;
+        t.start();
+        try {
+            ready.join();
+        } catch (CompletionException e) {
+            throw LoopCore.sneaky(e.getCause());
+        }
+        return loop;
+    }
+
+    /** The loop the calling thread runs, or null when it runs none. */
+    public static EventLoop current() {
+        LoopCore c = LoopCore.current();
+        return c == null ? null : c.api();
+    }
+
+    /**
+     * Whether libevent could be loaded; when false, {@link #unavailabilityCause()} says why and
+     * every loop fails to start with that error.
+     */
+    public static boolean isAvailable() {
+        return Native.isAvailable();
+    }
+
+    /** Why libevent could not be loaded (it names the files tried), or null when it was. */
+    public static Throwable unavailabilityCause() {
+        return Native.unavailabilityCause();
+    }
+
+    /** The version of libevent in use, such as {@code 2.1.12-stable}. */
+    public static String libeventVersion() {
+        Native.ensureAvailable();
+        return LibEvent.event_get_version().getString(0);
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------------
+
+    /**
+     * Stops the loop (cl-async's {@code exit-event-loop}); pending events are cancelled. Safe
+     * from any thread; returns without waiting.
+     */
+    public void exit() {
+        core.exit();
+    }
+
+    /**
+     * Stops the loop like {@link #exit()} and, for a live loop called from another thread, waits
+     * for its thread to finish freeing it. Idempotent.
+     */
+    @Override
+    public void close() {
+        core.exit();
+        Thread t = liveThread;
+        if (t != null && t != Thread.currentThread()) {
+            boolean interrupted = false;
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Whether the loop has stopped or is stopping. Safe from any thread. */
+    public boolean isClosed() {
+        return !core.isOpen();
+    }
+
+    /**
+     * Adds a callback run on the loop thread when the loop exits (cl-async's
+     * {@code add-event-loop-exit-callback}).
+     *
+     * @param callback what to run
+     */
+    public void onExit(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        core.run(() -> core.onExit(callback));
+    }
+
+    /** Whether the calling thread is this loop's thread. Safe from any thread. */
+    public boolean inLoop() {
+        return core.inLoop();
+    }
+
+    /**
+     * Runs {@code task} on the loop thread on a later turn. Safe from any thread; tasks from one
+     * thread run in the order given. An exception it throws is handled like any callback's.
+     *
+     * @param task what to run
+     * @throws IllegalStateException if the loop is closed
+     */
+    public void execute(Runnable task) {
+        core.execute(task);
+    }
+
+    /**
+     * Runs {@code task} on the loop thread and completes the future with its result or exception.
+     * Safe from any thread.
+     *
+     * @param task what to run
+     * @param <T> the result type
+     * @return the future result
+     * @throws IllegalStateException if the loop is closed
+     */
+    public <T> CompletableFuture<T> submit(Callable<T> task) {
+        return core.submit(task);
+    }
+
+    // ---- timers and events ---------------------------------------------------------------------
+
+    /**
+     * Runs {@code callback} once after {@code time} (cl-async's {@code delay}). The event frees
+     * itself after it fires.
+     *
+     * @param time how long to wait; zero means the next turn of the loop
+     * @param callback what to run
+     * @return the event, which can be freed to cancel it
+     */
+    public Event delay(Duration time, Runnable callback) {
+        return delay(time, callback, null);
+    }
+
+    /**
+     * Runs {@code callback} once after {@code time}; with {@code catchAppErrors}, what it throws
+     * goes to {@code handler}.
+     *
+     * @param time how long to wait; zero means the next turn of the loop
+     * @param callback what to run
+     * @param handler the handler for what {@code callback} throws, or null for the default
+     * @return the event, which can be freed to cancel it
+     */
+    public Event delay(Duration time, Runnable callback, EventHandler handler) {
+        checkTime(time, "time");
+        Objects.requireNonNull(callback, "callback");
+        if (!core.inLoop()) {
+            return core.call(() -> delay(time, callback, handler));
+        }
+        Event e = Event.timer(core, callback, handler, false, true);
+        if (time.isZero()) {
+            // An active event runs in FIFO order on the next turn, which the timer heap does not promise.
+            e.activateNow();
+        } else {
+            e.addNow(time);
+        }
+        return e;
+    }
+
+    /**
+     * Runs {@code callback} on the next turn of the loop.
+     *
+     * @param callback what to run
+     * @return the event, which can be freed to cancel it
+     */
+    public Event delay(Runnable callback) {
+        return delay(Duration.ZERO, callback, null);
+    }
+
+    /**
+     * Runs {@code callback} every {@code time} until the event is freed (cl-async's
+     * {@code interval}; {@link Event#free()} is {@code remove-interval}).
+     *
+     * @param time the period; must be positive
+     * @param callback what to run
+     * @return the event
+     */
+    public Event interval(Duration time, Runnable callback) {
+        checkTime(time, "time");
+        if (time.isZero()) {
+            throw new IllegalArgumentException("time must be positive for an interval");
+        }
+        Objects.requireNonNull(callback, "callback");
+        if (!core.inLoop()) {
+            return core.call(() -> interval(time, callback));
+        }
+        Event e = Event.timer(core, callback, null, true, false);
+        e.addNow(time);
+        return e;
+    }
+
+    /**
+     * Makes an event that fires only when added with a timeout or activated (cl-async's
+     * {@code make-event}). It lives until freed.
+     *
+     * @param callback what to run when it fires
+     * @return the event
+     */
+    public Event makeEvent(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        if (!core.inLoop()) {
+            return core.call(() -> makeEvent(callback));
+        }
+        return Event.timer(core, callback, null, false, false);
+    }
+
+    /**
+     * Watches a file descriptor (cl-async's {@code watch-fd}) until the event is freed. At least
+     * one callback must be given; the descriptor stays the caller's to close, after freeing the
+     * event.
+     *
+     * @param fd the descriptor
+     * @param onRead run when it is readable, or null
+     * @param onWrite run when it is writable, or null
+     * @param onTimeout run when {@code timeout} passes with neither, or null
+     * @param timeout how long to wait for readiness before {@code onTimeout}, or null for ever
+     * @return the event
+     */
+    public Event watchFd(int fd, Runnable onRead, Runnable onWrite, Runnable onTimeout, Duration timeout) {
+        if (fd < 0) {
+            throw new IllegalArgumentException("fd must not be negative: " + fd);
+        }
+        if (onRead == null && onWrite == null) {
+            throw new IllegalArgumentException("onRead or onWrite must be given");
+        }
+        if (timeout != null) {
+            checkTime(timeout, "timeout");
+        }
+        if (!core.inLoop()) {
+            return core.call(() -> watchFd(fd, onRead, onWrite, onTimeout, timeout));
+        }
+        short flags = (short) (LibEvent.EV_PERSIST() | (onRead != null ? LibEvent.EV_READ() : 0)
+                | (onWrite != null ? LibEvent.EV_WRITE() : 0));
+        Event e = new Event(core, fd, flags, onTimeout, onRead, onWrite, null, false);
+        e.addNow(timeout);
+        return e;
+    }
+
+    // ---- introspection -------------------------------------------------------------------------
+
+    /** The loop's counters (cl-async's {@code stats}). */
+    public LoopStats stats() {
+        return core.call(core::stats);
+    }
+
+    /** libevent's listing of the loop's events (cl-async's {@code dump-event-loop-status}). */
+    public String dumpStatus() {
+        return core.call(core::dumpStatus);
+    }
+
+    @Override
+    public String toString() {
+        Thread t = core.thread();
+        return "EventLoop[" + (core.live() ? "live" : "run") + (isClosed() ? ", closed" : "")
+                + (t != null ? ", thread=" + t.getName() : "") + "]";
+    }
+
+    private static void checkTime(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative: " + d);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.github.evasync;
+
+/**
+ * A snapshot of a loop's counters (cl-async's {@code stats}). When everything a program opened
+ * is closed, every field is back to 0: the leak check tests use.
+ *
+ * @param openDnsQueries DNS lookups in flight
+ * @param incomingTcpConnections open sockets accepted by TCP servers
+ * @param outgoingTcpConnections open sockets made by {@code tcpConnect}
+ * @param incomingHttpConnections open connections accepted by HTTP servers
+ * @param outgoingHttpConnections open connections of the HTTP client
+ * @param pendingEvents user events libevent holds as added or active
+ * @param callbackRegistryCount objects registered to receive native callbacks
+ * @param dataRegistryCount native objects (events, sockets, listeners) owned by Java objects
+ */
+public record LoopStats(int openDnsQueries, int incomingTcpConnections, int outgoingTcpConnections,
+                        int incomingHttpConnections, int outgoingHttpConnections, int pendingEvents,
+                        int callbackRegistryCount, int dataRegistryCount) {
+    /** Whether every counter is 0: nothing is open, pending or registered. */
+    public boolean isIdle() {
+        return openDnsQueries == 0 && incomingTcpConnections == 0 && outgoingTcpConnections == 0
+                && incomingHttpConnections == 0 && outgoingHttpConnections == 0 && pendingEvents == 0
+                && callbackRegistryCount == 0 && dataRegistryCount == 0;
+    }
+}

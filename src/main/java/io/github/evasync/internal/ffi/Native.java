@@ -1,0 +1,137 @@
+package io.github.evasync.internal.ffi;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Loads libevent into this class loader so that the generated bindings, which resolve their
+ * symbols through {@code SymbolLookup.loaderLookup()}, find them (DESIGN.md, mechanism 1).
+ *
+ * <p>Order: the paths in the system property {@code evasync.libevent.path} (separated by the
+ * platform path separator), then the Linux sonames of libevent_core, libevent_extra and
+ * libevent_pthreads, then the macOS names, each searched in the usual library directories.
+ * {@code libevent-2.1.so.7} is never loaded with libevent_pthreads: it carries its own copy of
+ * the core, and two copies of libevent's global state in one process break it.
+ */
+public final class Native {
+    /** System property naming libevent files to load instead of searching for them. */
+    public static final String PATH_PROPERTY = "evasync.libevent.path";
+
+    private static final String[][] CANDIDATES = {
+            {"libevent_core-2.1.so.7", "libevent_extra-2.1.so.7", "libevent_pthreads-2.1.so.7"},
+            {"libevent_core-2.1.7.dylib", "libevent_extra-2.1.7.dylib", "libevent_pthreads-2.1.7.dylib"},
+    };
+
+    private static final Throwable CAUSE = load();
+
+    private Native() {
+    }
+
+    /** Whether libevent was found and loaded. */
+    public static boolean isAvailable() {
+        return CAUSE == null;
+    }
+
+    /** Why libevent could not be loaded, or null when it was. */
+    public static Throwable unavailabilityCause() {
+        return CAUSE;
+    }
+
+    /** Throws the loading error when libevent is not available; cheap once loaded. */
+    public static void ensureAvailable() {
+        if (CAUSE != null) {
+            UnsatisfiedLinkError e = new UnsatisfiedLinkError(CAUSE.getMessage());
+            e.initCause(CAUSE);
+            throw e;
+        }
+    }
+
+    private static Throwable load() {
+        List<String> tried = new ArrayList<>();
+        String override = System.getProperty(PATH_PROPERTY);
+        try {
+            if (override != null && !override.isBlank()) {
+                for (String p : override.split(File.pathSeparator)) {
+                    if (p.isBlank()) {
+                        continue;
+                    }
+                    tried.add(p);
+                    Path path = Path.of(p).toAbsolutePath();
+                    if (!Files.isRegularFile(path)) {
+                        return failure(tried, "file not found: " + path, null);
+                    }
+                    System.load(path.toString());
+                }
+                return null;
+            }
+            for (String[] set : CANDIDATES) {
+                List<Path> found = new ArrayList<>();
+                for (String name : set) {
+                    Path p = find(name, tried);
+                    if (p != null) {
+                        found.add(p);
+                    }
+                }
+                // The core library is required; extra and pthreads are loaded when present.
+                if (!found.isEmpty() && found.get(0).getFileName().toString().equals(set[0])) {
+                    for (Path p : found) {
+                        System.load(p.toString());
+                    }
+                    return null;
+                }
+            }
+            return failure(tried, "no libevent 2.1 core library was found", null);
+        } catch (Throwable t) {
+            return failure(tried, String.valueOf(t.getMessage()), t);
+        }
+    }
+
+    private static Path find(String name, List<String> tried) {
+        for (String dir : searchDirectories()) {
+            Path p = Path.of(dir, name);
+            tried.add(p.toString());
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static Set<String> searchDirectories() {
+        Set<String> dirs = new LinkedHashSet<>();
+        for (String v : new String[]{System.getProperty("java.library.path"), System.getenv("LD_LIBRARY_PATH"),
+                System.getenv("DYLD_LIBRARY_PATH")}) {
+            if (v != null) {
+                for (String d : v.split(File.pathSeparator)) {
+                    if (!d.isBlank()) {
+                        dirs.add(d);
+                    }
+                }
+            }
+        }
+        String arch = System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch");
+        dirs.add("/usr/lib/" + arch + "-linux-gnu");
+        dirs.add("/lib/" + arch + "-linux-gnu");
+        dirs.addAll(List.of("/usr/lib64", "/lib64", "/usr/lib", "/lib", "/usr/local/lib",
+                "/opt/homebrew/lib", "/usr/local/opt/libevent/lib"));
+        return dirs;
+    }
+
+    private static Throwable failure(List<String> tried, String reason, Throwable cause) {
+        String msg = "evasync could not load libevent 2.1 (" + reason + "). Install it: Debian/Ubuntu "
+                + "'apt-get install libevent-2.1-7' (or libevent-dev), Fedora 'dnf install libevent', "
+                + "Homebrew 'brew install libevent'; or point -D" + PATH_PROPERTY
+                + " at the libevent_core, libevent_extra and libevent_pthreads files. Tried: "
+                + String.join(", ", tried);
+        UnsatisfiedLinkError e = new UnsatisfiedLinkError(msg);
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        return e;
+    }
+}

@@ -1,0 +1,44 @@
+package io.github.evasync.internal.ffi;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+
+/**
+ * The loop's bump allocator for short-lived native memory: a timeval for one {@code event_add},
+ * a sockaddr for one connect. Loop thread only. Callers take a {@link #mark()}, allocate, and
+ * {@link #reset(long)} when the native call returns, so nothing per event reaches a long-lived
+ * arena (DESIGN.md, mechanism 5). A request larger than what is left of the block fails: our
+ * paths allocate tens of bytes at a time.
+ */
+public final class Scratch implements SegmentAllocator {
+    private static final long SIZE = 64 * 1024;
+
+    private final MemorySegment block;
+    private long top;
+
+    /** A scratch block owned by {@code arena}. */
+    public Scratch(Arena arena) {
+        block = arena.allocate(SIZE, 16);
+    }
+
+    /** The current top, to pass to {@link #reset(long)}. */
+    public long mark() {
+        return top;
+    }
+
+    /** Frees everything allocated since {@code mark}. */
+    public void reset(long mark) {
+        top = mark;
+    }
+
+    @Override
+    public MemorySegment allocate(long byteSize, long byteAlignment) {
+        long start = (top + byteAlignment - 1) & -byteAlignment;
+        if (start + byteSize > SIZE) {
+            throw new IllegalStateException("scratch space exhausted: " + byteSize + " bytes requested");
+        }
+        top = start + byteSize;
+        return block.asSlice(start, byteSize).fill((byte) 0);
+    }
+}

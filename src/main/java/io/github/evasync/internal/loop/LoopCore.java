@@ -1,0 +1,493 @@
+package io.github.evasync.internal.loop;
+
+import io.github.evasync.EventHandler;
+import io.github.evasync.EventLoop;
+import io.github.evasync.LoopOptions;
+import io.github.evasync.LoopStats;
+import io.github.evasync.internal.ffi.HandleTable;
+import io.github.evasync.internal.ffi.LibC;
+import io.github.evasync.internal.ffi.LoopSink;
+import io.github.evasync.internal.ffi.Native;
+import io.github.evasync.internal.ffi.NativeCallbacks;
+import io.github.evasync.internal.ffi.Scratch;
+import io.github.evasync.internal.ffi.Upcalls;
+import io.github.evasync.internal.ffi.Wakeup;
+import io.github.evasync.internal.libevent.LibEvent;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * The machinery behind one {@link EventLoop}: its event base, thread, handle table, scratch
+ * memory, cross-thread task queue and error routing. Public API objects in every package hold
+ * one and reach it through {@link #of(EventLoop)}.
+ *
+ * <p>Everything here runs on the loop thread except {@link #execute}, {@link #submit},
+ * {@link #call}, {@link #exit} and the state reads, which any thread may use (DESIGN.md,
+ * mechanism 4).
+ */
+public final class LoopCore implements LoopSink {
+    private static final ThreadLocal<LoopCore> CURRENT = new ThreadLocal<>();
+    private static volatile Function<EventLoop, LoopCore> access;
+
+    private static final int OPEN = 0;
+    private static final int CLOSING = 1;
+    private static final int CLOSED = 2;
+    /** Tasks run per wakeup before the loop gives I/O a turn. */
+    private static final int TASK_BATCH = 4096;
+
+    private static final short EV_TIMEOUT = (short) LibEvent.EV_TIMEOUT();
+    private static final short EV_READ = (short) LibEvent.EV_READ();
+    private static final int COUNT_ALL = LibEvent.EVENT_BASE_COUNT_ADDED() | LibEvent.EVENT_BASE_COUNT_ACTIVE()
+            | LibEvent.EVENT_BASE_COUNT_VIRTUAL();
+    private static final int EVLOOP_ONCE = LibEvent.EVLOOP_ONCE();
+
+    private static final NativeCallbacks WAKE_KIND = new NativeCallbacks() {
+        @Override
+        public void onEvent(Object target, int fd, short what) {
+            ((LoopCore) target).onWake(what);
+        }
+
+        @Override
+        public void release(Object target) {
+            // The wakeup event is freed by shutdown(), after every user object.
+        }
+    };
+
+    private final EventLoop api;
+    private final LoopOptions options;
+    private final boolean live;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final List<Runnable> exitCallbacks = new ArrayList<>();
+    private volatile int state = OPEN;
+    private volatile Thread thread;
+
+    private Arena arena;
+    private MemorySegment base;
+    private Scratch scratch;
+    private HandleTable handles;
+    private Wakeup wakeup;
+    private MemorySegment wakeEvent;
+    private boolean stopping;
+    private boolean exitRequested;
+    private Throwable failure;
+
+    /** Native objects owned by Java objects of this loop (stats' dataRegistryCount). */
+    public int nativeObjects;
+    /** User events added or active (stats' pendingEvents). */
+    public int pendingEvents;
+    /** Open DNS queries. */
+    public int dnsQueries;
+    /** Open accepted TCP sockets. */
+    public int incomingTcp;
+    /** Open outgoing TCP sockets. */
+    public int outgoingTcp;
+    /** Open accepted HTTP connections. */
+    public int incomingHttp;
+    /** Open outgoing HTTP connections. */
+    public int outgoingHttp;
+
+    /**
+     * Makes the core of {@code api}; {@link #open()} then binds it to the loop thread.
+     *
+     * @param live true for a loop that runs until closed, even with nothing to do
+     */
+    public LoopCore(EventLoop api, LoopOptions options, boolean live) {
+        this.api = api;
+        this.options = Objects.requireNonNull(options, "options");
+        this.live = live;
+    }
+
+    /** Installs how other packages find a loop's core; called once by {@link EventLoop}. */
+    public static void setAccess(Function<EventLoop, LoopCore> fn) {
+        access = fn;
+    }
+
+    /** The core of a public loop. */
+    public static LoopCore of(EventLoop loop) {
+        return access.apply(Objects.requireNonNull(loop, "loop"));
+    }
+
+    /** The core of the loop the calling thread runs, or null. */
+    public static LoopCore current() {
+        return CURRENT.get();
+    }
+
+    /** Creates the event base on the calling thread, which becomes the loop thread. */
+    public void open() {
+        Native.ensureAvailable();
+        if (CURRENT.get() != null) {
+            throw new IllegalStateException("this thread already runs an event loop; nest work with delay() instead");
+        }
+        arena = Arena.ofConfined();
+        try {
+            base = LibEvent.event_base_new();
+            if (base.equals(MemorySegment.NULL)) {
+                throw new IllegalStateException("event_base_new failed: libevent could not make an event base");
+            }
+            scratch = new Scratch(arena);
+            handles = new HandleTable(this);
+            wakeup = new Wakeup(arena);
+            long h = handles.register(this, WAKE_KIND);
+            wakeEvent = LibEvent.event_new(base, wakeup.readFd(), (short) (EV_READ | LibEvent.EV_PERSIST()),
+                    Upcalls.EVENT_CALLBACK, Upcalls.arg(h));
+            LibEvent.event_add(wakeEvent, MemorySegment.NULL);
+        } catch (RuntimeException | Error e) {
+            freeNative();
+            throw e;
+        }
+        thread = Thread.currentThread();
+        CURRENT.set(this);
+    }
+
+    /**
+     * Runs the loop on the calling thread until it exits: a {@code run} loop also returns when
+     * nothing is left to do.
+     *
+     * @return true when it ran out of work, false after {@link #exit()} or a failure
+     */
+    public boolean loop() {
+        while (!stopping) {
+            if (!live && idle()) {
+                return true;
+            }
+            if (LibEvent.event_base_loop(base, EVLOOP_ONCE) < 0) {
+                throw new IllegalStateException("event_base_loop failed");
+            }
+        }
+        return false;
+    }
+
+    private boolean idle() {
+        // The wakeup event is always added; anything more is work.
+        return tasks.isEmpty() && LibEvent.event_base_get_num_events(base, COUNT_ALL) <= 1;
+    }
+
+    /**
+     * Stops the loop and frees everything it owns: exit callbacks run, queued tasks run, every
+     * registered object frees its native part, then the event base goes. Idempotent.
+     */
+    public void shutdown() {
+        if (state == CLOSED || base == null) {
+            state = CLOSED;
+            return;
+        }
+        stopping = true;
+        state = CLOSING;
+        for (Runnable r : List.copyOf(exitCallbacks)) {
+            guarded(r);
+        }
+        Runnable r;
+        while ((r = tasks.poll()) != null) {
+            guarded(r);
+        }
+        handles.releaseAll();
+        freeNative();
+        CURRENT.remove();
+        thread = null;
+        state = CLOSED;
+    }
+
+    private void guarded(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            fatal(t);
+        }
+    }
+
+    private void freeNative() {
+        if (wakeEvent != null) {
+            LibEvent.event_free(wakeEvent);
+            wakeEvent = null;
+        }
+        if (wakeup != null) {
+            wakeup.close();
+        }
+        if (base != null && !base.equals(MemorySegment.NULL)) {
+            LibEvent.event_base_free(base);
+        }
+        base = null;
+        if (handles != null) {
+            handles.close();
+        }
+        arena.close();
+    }
+
+    /** The failure that ended a {@code run} loop, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** Whether {@link #exit()} ended the loop. */
+    public boolean exitRequested() {
+        return exitRequested;
+    }
+
+    /** Thread-safe: asks the loop to stop; pending events will be cancelled. */
+    public void exit() {
+        if (inLoop()) {
+            exitRequested = true;
+            stopping = true;
+            LibEvent.event_base_loopbreak(base);
+        } else if (state == OPEN) {
+            try {
+                execute(this::exit);
+            } catch (IllegalStateException alreadyClosed) {
+                // It stopped on its own meanwhile: nothing left to exit.
+            }
+        }
+    }
+
+    /** Whether the loop is open: not yet stopping on its way to close. */
+    public boolean isOpen() {
+        return state == OPEN;
+    }
+
+    /** Whether the calling thread is this loop's thread. */
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** The loop thread, or null once closed. */
+    public Thread thread() {
+        return thread;
+    }
+
+    /** Whether this loop runs until closed. */
+    public boolean live() {
+        return live;
+    }
+
+    /** The public loop. */
+    public EventLoop api() {
+        return api;
+    }
+
+    /** The loop's options. */
+    public LoopOptions options() {
+        return options;
+    }
+
+    /** The event base; loop thread only. */
+    public MemorySegment base() {
+        return base;
+    }
+
+    /** The scratch allocator; loop thread only. */
+    public Scratch scratch() {
+        return scratch;
+    }
+
+    /** The handle table; loop thread only. */
+    public HandleTable handles() {
+        return handles;
+    }
+
+    /** Adds a callback run when the loop exits. */
+    public void onExit(Runnable r) {
+        exitCallbacks.add(r);
+    }
+
+    // ---- cross-thread work ------------------------------------------------------------------
+
+    /** Thread-safe: runs {@code task} on the loop thread on a later turn. */
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (state != OPEN) {
+            throw closed();
+        }
+        tasks.offer(task);
+        // A close that began after our check runs the queue one last time; if it already ran,
+        // take the task back and say so, rather than leave it unrun.
+        if (state != OPEN && tasks.remove(task)) {
+            throw closed();
+        }
+        if (wakePending.compareAndSet(false, true)) {
+            if (inLoop()) {
+                LibEvent.event_active(wakeEvent, EV_TIMEOUT, (short) 0);
+            } else {
+                wakeup.signal();
+            }
+        }
+    }
+
+    /** Thread-safe: runs {@code c} on the loop thread and completes the future with its result. */
+    public <T> CompletableFuture<T> submit(Callable<T> c) {
+        Objects.requireNonNull(c, "callable");
+        CompletableFuture<T> f = new CompletableFuture<>();
+        execute(() -> {
+            try {
+                f.complete(c.call());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+
+    /**
+     * Runs {@code c} on the loop thread and returns its result: directly when called there,
+     * otherwise by carrying it over and waiting. Exceptions reach the caller unchanged.
+     */
+    public <T> T call(Callable<T> c) {
+        if (inLoop()) {
+            try {
+                return c.call();
+            } catch (Exception e) {
+                throw sneaky(e);
+            }
+        }
+        if (state != OPEN && thread == null) {
+            throw closed();
+        }
+        try {
+            return submit(c).join();
+        } catch (CompletionException e) {
+            throw sneaky(e.getCause());
+        }
+    }
+
+    /** Like {@link #call} for work without a result. */
+    public void run(Runnable r) {
+        call(() -> {
+            r.run();
+            return null;
+        });
+    }
+
+    private void onWake(short what) {
+        if ((what & EV_READ) != 0) {
+            wakeup.drain();
+        }
+        wakePending.set(false);
+        int n = 0;
+        Runnable r;
+        while (!stopping && (r = tasks.poll()) != null) {
+            try {
+                r.run();
+            } catch (Throwable t) {
+                callbackFailed(t, null);
+            }
+            if (++n == TASK_BATCH) {
+                if (!tasks.isEmpty() && wakePending.compareAndSet(false, true)) {
+                    LibEvent.event_active(wakeEvent, EV_TIMEOUT, (short) 0);
+                }
+                return;
+            }
+        }
+    }
+
+    /** The exception foreign callers get once the loop is closed. */
+    public static IllegalStateException closed() {
+        return new IllegalStateException("the event loop is closed; start a new one with EventLoop.run or EventLoop.start");
+    }
+
+    // ---- error routing (API.md, "Error handling") --------------------------------------------
+
+    /**
+     * Routes an exception thrown by application code in a callback of an operation whose
+     * handler is {@code handler} (null when it has none).
+     */
+    public void callbackFailed(Throwable t, EventHandler handler) {
+        EventHandler def = options.defaultEventHandler();
+        if (!(t instanceof Exception) || !options.catchAppErrors()) {
+            fatal(t);
+            return;
+        }
+        if (handler != null && handler != def) {
+            try {
+                handler.onEvent((Exception) t);
+                return;
+            } catch (Throwable t2) {
+                if (!(t2 instanceof Exception)) {
+                    fatal(t2);
+                    return;
+                }
+                t = t2;
+            }
+        }
+        try {
+            def.onEvent((Exception) t);
+        } catch (Throwable t3) {
+            fatal(t3);
+        }
+    }
+
+    /** Delivers a condition to an operation's handler, or the default handler when it has none. */
+    public void deliver(Exception condition, EventHandler handler) {
+        EventHandler def = options.defaultEventHandler();
+        EventHandler h = handler != null ? handler : def;
+        try {
+            h.onEvent(condition);
+        } catch (Throwable t) {
+            if (h != def) {
+                callbackFailed(t, null);
+            } else {
+                fatal(t);
+            }
+        }
+    }
+
+    /**
+     * What nothing caught: a {@code run} loop stops and rethrows it; a live loop hands it to
+     * its uncaught handler and goes on.
+     */
+    public void fatal(Throwable t) {
+        if (live) {
+            try {
+                options.uncaughtHandler().accept(t);
+            } catch (Throwable ignored) {
+                // The uncaught handler failed too; the loop must go on, so this is dropped.
+            }
+            return;
+        }
+        if (failure == null) {
+            failure = t;
+        }
+        stopping = true;
+        if (base != null) {
+            LibEvent.event_base_loopbreak(base);
+        }
+    }
+
+    @Override
+    public boolean stopping() {
+        return stopping;
+    }
+
+    @Override
+    public void escaped(Throwable t) {
+        fatal(t);
+    }
+
+    // ---- introspection ---------------------------------------------------------------------
+
+    /** The loop's counters. */
+    public LoopStats stats() {
+        return new LoopStats(dnsQueries, incomingTcp, outgoingTcp, incomingHttp, outgoingHttp, pendingEvents,
+                handles.live() - 1, nativeObjects);
+    }
+
+    /** libevent's dump of the base's events. */
+    public String dumpStatus() {
+        MemorySegment b = base;
+        return LibC.captureFile(file -> LibEvent.event_base_dump_events(b, file));
+    }
+
+    /** Rethrows any throwable without declaring it, keeping its type. */
+    @SuppressWarnings("unchecked")
+    public static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * evasync: asynchronous I/O on libevent 2.1 in the style of cl-async.
+ *
+ * <p>{@code io.github.evasync} holds the loop, events, options, stats and every condition;
+ * the domain packages hold TCP, DNS, HTTP and signals.
+ */
+module io.github.evasync {
+    // API
+    exports io.github.evasync;
+    exports io.github.evasync.tcp;
+
+    // Internal: io.github.evasync.internal.* (generated bindings, native layer, loop core) is not exported.
+}

@@ -1,0 +1,137 @@
+package io.github.evasync;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(60)
+class EventTest {
+    @Test
+    void secondFreeIsNoOpAndAddAfterFreeThrows() {
+        EventLoop.run(loop -> {
+            Event e = loop.makeEvent(() -> { });
+            e.add(Duration.ofSeconds(5));
+            assertTrue(e.isPending());
+            assertEquals(1, loop.stats().pendingEvents());
+            e.free();
+            e.free();
+            assertTrue(e.isFreed());
+            assertThrows(EventFreed.class, () -> e.add(null));
+            assertThrows(EventFreed.class, e::activate);
+            assertThrows(EventFreed.class, e::remove);
+            Idle.assertIdle(loop);
+        });
+    }
+
+    @Test
+    void makeEventFiresOnlyWhenAddedOrActivated() {
+        AtomicInteger fired = new AtomicInteger();
+        EventLoop.run(loop -> {
+            Event e = loop.makeEvent(fired::incrementAndGet);
+            loop.delay(Duration.ofMillis(50), () -> {
+                assertEquals(0, fired.get());
+                e.activate();
+            });
+            loop.delay(Duration.ofMillis(100), () -> {
+                assertEquals(1, fired.get());
+                e.add(Duration.ofMillis(10));
+            });
+            loop.delay(Duration.ofMillis(200), () -> {
+                assertEquals(2, fired.get());
+                assertFalse(e.isFreed(), "a made event lives until freed");
+                e.add(Duration.ofMillis(10));
+                assertTrue(e.remove());
+                assertFalse(e.remove());
+                e.free();
+            });
+            Idle.atExit(loop);
+        });
+        assertEquals(2, fired.get());
+    }
+
+    @Test
+    void makeEventActivatedFromAnotherThreadFiresOnce() throws Exception {
+        AtomicInteger fired = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(1);
+        try (EventLoop loop = EventLoop.start()) {
+            Event e = loop.makeEvent(() -> {
+                fired.incrementAndGet();
+                done.countDown();
+            });
+            Thread t = new Thread(e::activate);
+            t.start();
+            t.join();
+            assertTrue(done.await(5, TimeUnit.SECONDS));
+            Thread.sleep(100);
+            assertEquals(1, fired.get());
+            assertEquals(0, loop.stats().pendingEvents());
+            e.free();
+            e.free();
+            Idle.assertIdle(loop);
+        }
+    }
+
+    @Test
+    void freeFromInsideItsOwnCallback() {
+        AtomicInteger fired = new AtomicInteger();
+        EventLoop.run(loop -> {
+            Event[] iv = new Event[1];
+            iv[0] = loop.interval(Duration.ofMillis(5), () -> {
+                fired.incrementAndGet();
+                iv[0].free();
+            });
+            Idle.atExit(loop);
+        });
+        assertEquals(1, fired.get());
+    }
+
+    @Test
+    void watchFdSeesReadsAndTimeouts() throws Exception {
+        try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket client = new Socket()) {
+            client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), ss.getLocalPort()));
+            try (Socket accepted = ss.accept()) {
+                int fd = FdOf.socket(accepted);
+                AtomicInteger reads = new AtomicInteger();
+                AtomicInteger timeouts = new AtomicInteger();
+                EventLoop.run(loop -> {
+                    Event[] w = new Event[1];
+                    w[0] = loop.watchFd(fd, () -> {
+                        reads.incrementAndGet();
+                        try {
+                            byte[] buf = new byte[16];
+                            accepted.getInputStream().read(buf);
+                        } catch (IOException e) {
+                            throw new RuntimeException(e);
+                        }
+                        w[0].free();
+                    }, null, timeouts::incrementAndGet, Duration.ofMillis(40));
+                    Idle.atExit(loop);
+                    loop.delay(Duration.ofMillis(150), () -> {
+                        try {
+                            client.getOutputStream().write("hi".getBytes());
+                        } catch (IOException e) {
+                            throw new RuntimeException(e);
+                        }
+                    });
+                });
+                assertEquals(1, reads.get());
+                assertTrue(timeouts.get() >= 2, "timeouts: " + timeouts.get());
+            }
+        }
+    }
+}
