@@ -3,6 +3,12 @@ package io.github.evasync;
 import io.github.evasync.internal.ffi.Native;
 import io.github.evasync.internal.libevent.LibEvent;
 import io.github.evasync.internal.loop.LoopCore;
+import io.github.evasync.internal.tcp.Tcp;
+import io.github.evasync.tcp.ReadCallback;
+import io.github.evasync.tcp.ServerOptions;
+import io.github.evasync.tcp.TcpOptions;
+import io.github.evasync.tcp.TcpServer;
+import io.github.evasync.tcp.TcpSocket;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -356,6 +362,104 @@ public final class EventLoop implements AutoCloseable {
         Event e = new Event(core, fd, flags, onTimeout, onRead, onWrite, null, false);
         e.addNow(timeout);
         return e;
+    }
+
+    // ---- TCP -----------------------------------------------------------------------------------
+
+    /**
+     * Connects to {@code host:port} (cl-async's {@code tcp-connect}). Returns at once; the
+     * socket connects on the loop, and what fails reaches {@code handler} as a condition
+     * ({@link TcpRefused}, {@link TcpTimeout}, {@link DnsError}, {@link TcpError}). A host name
+     * is resolved by the loop's asynchronous DNS.
+     *
+     * @param host an IP literal or a host name
+     * @param port the port, 1-65535
+     * @param read receives what arrives, or null to discard it
+     * @param handler receives the socket's conditions, or null for the loop's default handler
+     * @return the socket; writes made before it connects are sent once it does
+     */
+    public TcpSocket tcpConnect(String host, int port, ReadCallback read, EventHandler handler) {
+        return tcpConnect(host, port, read, handler, TcpOptions.defaults());
+    }
+
+    /**
+     * Connects to {@code host:port} with options: data to send first, a connect callback, a
+     * write callback for that data, and timeouts.
+     *
+     * @param host an IP literal or a host name
+     * @param port the port, 1-65535
+     * @param read receives what arrives, or null to discard it
+     * @param handler receives the socket's conditions, or null for the loop's default handler
+     * @param options the connection's options
+     * @return the socket
+     */
+    public TcpSocket tcpConnect(String host, int port, ReadCallback read, EventHandler handler, TcpOptions options) {
+        Tcp.checkConnectArgs(host, port, options);
+        if (!core.inLoop()) {
+            return core.call(() -> tcpConnect(host, port, read, handler, options));
+        }
+        return Tcp.connect(core, host, port, read, handler, options);
+    }
+
+    /**
+     * Listens on {@code bindAddress:port} (cl-async's {@code tcp-server}). Every accepted socket
+     * calls {@code read} and {@code handler}.
+     *
+     * @param bindAddress an IP literal or local host name, or null for all IPv4 addresses
+     * @param port the port, or 0 for any free one ({@link TcpServer#port()} tells which)
+     * @param read receives what arrives on accepted sockets, or null to discard it
+     * @param handler receives accepted sockets' and the server's conditions, or null for the default
+     * @return the listening server
+     * @throws TcpServerBindError if the address cannot be bound
+     */
+    public TcpServer tcpServer(String bindAddress, int port, ReadCallback read, EventHandler handler) {
+        return tcpServer(bindAddress, port, read, handler, ServerOptions.defaults());
+    }
+
+    /**
+     * Listens with options: a connect callback for each accepted socket, the backlog, and
+     * SO_REUSEPORT.
+     *
+     * @param bindAddress an IP literal or local host name, or null for all IPv4 addresses
+     * @param port the port, or 0 for any free one
+     * @param read receives what arrives on accepted sockets, or null to discard it
+     * @param handler receives accepted sockets' and the server's conditions, or null for the default
+     * @param options the server's options
+     * @return the listening server
+     * @throws TcpServerBindError if the address cannot be bound
+     */
+    public TcpServer tcpServer(String bindAddress, int port, ReadCallback read, EventHandler handler,
+                               ServerOptions options) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0-65535: " + port);
+        }
+        Objects.requireNonNull(options, "options");
+        if (bindAddress != null) {
+            Tcp.checkHost(bindAddress);
+        }
+        if (!core.inLoop()) {
+            return core.call(() -> tcpServer(bindAddress, port, read, handler, options));
+        }
+        return Tcp.server(core, bindAddress, port, read, handler, options);
+    }
+
+    /**
+     * Wraps a connected socket descriptor (cl-async's {@code init-tcp-socket :fd}); the socket
+     * then owns it and closes it. It counts as an outgoing connection in {@link #stats()}.
+     *
+     * @param fd a connected stream socket
+     * @param read receives what arrives, or null to discard it
+     * @param handler receives the socket's conditions, or null for the default
+     * @return the socket
+     */
+    public TcpSocket wrapFd(int fd, ReadCallback read, EventHandler handler) {
+        if (fd < 0) {
+            throw new IllegalArgumentException("fd must not be negative: " + fd);
+        }
+        if (!core.inLoop()) {
+            return core.call(() -> wrapFd(fd, read, handler));
+        }
+        return Tcp.wrap(core, fd, read, handler);
     }
 
     // ---- introspection -------------------------------------------------------------------------

@@ -1,12 +1,169 @@
 package io.github.evasync.tcp;
 
+import io.github.evasync.SocketClosed;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
 /**
- * A TCP connection on an event loop (cl-async's socket).
+ * A TCP connection on an event loop (cl-async's socket), made by {@code loop.tcpConnect},
+ * accepted by a {@code loop.tcpServer}, or wrapped around a descriptor by {@code loop.wrapFd}.
+ *
+ * <p>Every method except {@link #close()}, {@link #closeNow()}, {@link #isClosed()},
+ * {@link #data()} and {@link #setData(Object)} throws {@link SocketClosed} once the socket is
+ * closed. Called from a thread that is not the loop's, a method is carried onto the loop and
+ * waits for it. The socket closes itself after delivering {@code TcpEof}, {@code TcpTimeout},
+ * {@code TcpRefused} or any {@code TcpError} to its handler.
+ *
+ * <p>Flow control works as in Node and Netty: {@link #write(byte[])} returns false once the
+ * output buffer holds more than the high watermark; stop writing then, and resume in
+ * {@link #onDrain(Runnable)}, which runs when the buffer has fallen to the low watermark.
  */
 public interface TcpSocket {
-    /** Whether the socket is closed (cl-async's {@code socket-closed-p}). */
+    /**
+     * Queues bytes for sending (cl-async's {@code write-socket-data}); they are copied once.
+     *
+     * @param data the bytes
+     * @return false once the output buffer is above the high watermark: wait for
+     *         {@link #onDrain(Runnable)} before writing more
+     * @throws SocketClosed if the socket is closed
+     */
+    boolean write(byte[] data);
+
+    /**
+     * Queues a string, sent as UTF-8.
+     *
+     * @param data the text
+     * @return false once the output buffer is above the high watermark
+     * @throws SocketClosed if the socket is closed
+     */
+    boolean write(String data);
+
+    /**
+     * Queues the buffer's remaining bytes and consumes them (its position moves to its limit).
+     *
+     * @param data the bytes
+     * @return false once the output buffer is above the high watermark
+     * @throws SocketClosed if the socket is closed
+     */
+    boolean write(ByteBuffer data);
+
+    /**
+     * Queues bytes and calls {@code callback} once they have all reached the kernel.
+     *
+     * @param data the bytes
+     * @param callback run when the data is flushed, or null
+     * @return false once the output buffer is above the high watermark
+     * @throws SocketClosed if the socket is closed
+     */
+    boolean write(byte[] data, WriteCallback callback);
+
+    /**
+     * Queues a string as UTF-8 and calls {@code callback} once it has reached the kernel.
+     *
+     * @param data the text
+     * @param callback run when the data is flushed, or null
+     * @return false once the output buffer is above the high watermark
+     * @throws SocketClosed if the socket is closed
+     */
+    boolean write(String data, WriteCallback callback);
+
+    /**
+     * Queues the buffer's remaining bytes and calls {@code callback} once they have reached the
+     * kernel.
+     *
+     * @param data the bytes
+     * @param callback run when the data is flushed, or null
+     * @return false once the output buffer is above the high watermark
+     * @throws SocketClosed if the socket is closed
+     */
+    boolean write(ByteBuffer data, WriteCallback callback);
+
+    /**
+     * Sets the read and write timeouts (cl-async's {@code set-socket-timeouts}); a timeout
+     * delivers {@code TcpTimeout} and closes the socket.
+     *
+     * @param read how long a read may wait for data, or null for no limit
+     * @param write how long a pending write may wait for progress, or null for no limit
+     */
+    void setTimeouts(Duration read, Duration write);
+
+    /**
+     * Resumes reading and/or writing (cl-async's {@code enable-socket}).
+     *
+     * @param read whether to resume reading
+     * @param write whether to resume writing
+     */
+    void enable(boolean read, boolean write);
+
+    /**
+     * Pauses reading and/or writing (cl-async's {@code disable-socket}); paused reading leaves
+     * data in the kernel, which pushes back on the peer.
+     *
+     * @param read whether to pause reading
+     * @param write whether to pause writing
+     */
+    void disable(boolean read, boolean write);
+
+    /** Whether the socket is closed or closing (cl-async's {@code socket-closed-p}). */
     boolean isClosed();
 
-    /** Closes the socket after flushing what is buffered; idempotent. */
+    /**
+     * Closes the socket (cl-async's {@code close-socket}) once what is buffered has been sent.
+     * Nothing more is read or delivered. Idempotent. A peer that never reads is given up on
+     * after the write timeout, or 30 seconds when none is set.
+     */
     void close();
+
+    /** Closes the socket at once, discarding unsent output. Idempotent. */
+    void closeNow();
+
+    /** The object attached with {@link #setData(Object)} (cl-async's {@code socket-data}). */
+    Object data();
+
+    /**
+     * Attaches an application object to the socket.
+     *
+     * @param data anything, or null
+     */
+    void setData(Object data);
+
+    /** How many bytes are queued for sending. */
+    long outputBufferLength();
+
+    /**
+     * Sets the flow-control watermarks (defaults 32 KiB and 64 KiB).
+     *
+     * @param low {@link #onDrain(Runnable)} fires when the output falls to this many bytes
+     * @param high {@code write} returns false while the output is above this many bytes
+     */
+    void setWriteWatermarks(long low, long high);
+
+    /**
+     * Sets what runs each time the output buffer falls to the low watermark after a
+     * {@code write} returned false.
+     *
+     * @param onDrain the callback, or null to remove it
+     */
+    void onDrain(Runnable onDrain);
+
+    /**
+     * A non-blocking stream over what has arrived (cl-async's {@code async-io-stream}). Once it
+     * is asked for, arriving data stays in the socket for the stream to read, and the read
+     * callback is called with an empty array to say that more has arrived. {@code read} returns
+     * 0 when nothing is waiting and -1 after the peer closed. Use it on the loop thread.
+     */
+    InputStream inputStream();
+
+    /** A stream whose writes go to {@link #write(byte[])}; closing it closes the socket. */
+    OutputStream outputStream();
+
+    /** The peer's address, or null when not connected. */
+    InetSocketAddress remoteAddress();
+
+    /** The local address, or null when not connected. */
+    InetSocketAddress localAddress();
 }

@@ -86,23 +86,20 @@ public final class HandleTable {
         return ((long) id << (SLOT_BITS + GEN_BITS)) | ((long) generations[slot] << SLOT_BITS) | slot;
     }
 
-    /** The target of a handle, or null when the handle is stale or released. */
-    public Object target(long handle) {
+    /** The slot of a live handle, or -1 when the handle is stale or released. */
+    public int slot(long handle) {
         int slot = (int) (handle & SLOT_MASK);
         int gen = (int) ((handle >>> SLOT_BITS) & GEN_MASK);
-        if (slot >= next || generations[slot] != gen) {
-            return null;
-        }
+        return slot < next && generations[slot] == gen && targets[slot] != null ? slot : -1;
+    }
+
+    /** The target in a slot that {@link #slot(long)} returned. */
+    public Object targetAt(int slot) {
         return targets[slot];
     }
 
-    /** The kind of a handle's target, or null when stale. */
-    public NativeCallbacks kind(long handle) {
-        int slot = (int) (handle & SLOT_MASK);
-        int gen = (int) ((handle >>> SLOT_BITS) & GEN_MASK);
-        if (slot >= next || generations[slot] != gen) {
-            return null;
-        }
+    /** The kind in a slot that {@link #slot(long)} returned. */
+    public NativeCallbacks kindAt(int slot) {
         return (NativeCallbacks) kinds[slot];
     }
 

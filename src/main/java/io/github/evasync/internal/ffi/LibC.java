@@ -30,6 +30,15 @@ public final class LibC {
             FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(
                     java.lang.foreign.MemoryLayout.sequenceLayout(Long.MAX_VALUE, ValueLayout.JAVA_BYTE)),
                     ValueLayout.JAVA_INT));
+    private static final MethodHandle ERRNO_LOCATION = required("__errno_location",
+            FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(ValueLayout.JAVA_INT)));
+    private static final MethodHandle GETSOCKNAME = required("getsockname",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+    private static final MethodHandle GETPEERNAME = required("getpeername",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+    private static final MethodHandle SETSOCKOPT = required("setsockopt",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
     private static final MethodHandle OPEN_MEMSTREAM = required("open_memstream",
             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
     private static final MethodHandle FCLOSE = required("fclose",
@@ -79,6 +88,43 @@ public final class LibC {
     public static int close(int fd) {
         try {
             return (int) CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The calling thread's errno. */
+    public static int errno() {
+        try {
+            MemorySegment p = (MemorySegment) ERRNO_LOCATION.invokeExact();
+            return p.get(ValueLayout.JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code getsockname(2)} into {@code addr} (a sockaddr_storage), or -1. */
+    public static int getsockname(int fd, MemorySegment addr, MemorySegment lenp) {
+        try {
+            return (int) GETSOCKNAME.invokeExact(fd, addr, lenp);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code getpeername(2)} into {@code addr} (a sockaddr_storage), or -1. */
+    public static int getpeername(int fd, MemorySegment addr, MemorySegment lenp) {
+        try {
+            return (int) GETPEERNAME.invokeExact(fd, addr, lenp);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code setsockopt(2)} with an int value. */
+    public static int setsockopt(int fd, int level, int name, MemorySegment intValue) {
+        try {
+            return (int) SETSOCKOPT.invokeExact(fd, level, name, intValue, 4);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -17,18 +17,34 @@ import java.lang.invoke.MethodType;
  * if even that fails, it is dropped, because there is nowhere safe left to put it.
  */
 public final class Upcalls {
-    /** {@code void (*)(evutil_socket_t fd, short what, void *arg)}. */
-    public static final MemorySegment EVENT_CALLBACK;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT;
+    private static final java.lang.foreign.AddressLayout PTR = ValueLayout.ADDRESS;
 
-    static {
+    /** {@code event_callback_fn}: {@code void (*)(evutil_socket_t fd, short what, void *arg)}. */
+    public static final MemorySegment EVENT_CALLBACK =
+            stub("onEvent", FunctionDescriptor.ofVoid(INT, SHORT, PTR));
+    /** {@code bufferevent_data_cb} for reads: {@code void (*)(struct bufferevent *, void *)}. */
+    public static final MemorySegment BUFFER_READ =
+            stub("onBufferRead", FunctionDescriptor.ofVoid(PTR, PTR));
+    /** {@code bufferevent_data_cb} for writes. */
+    public static final MemorySegment BUFFER_WRITE =
+            stub("onBufferWrite", FunctionDescriptor.ofVoid(PTR, PTR));
+    /** {@code bufferevent_event_cb}: {@code void (*)(struct bufferevent *, short what, void *)}. */
+    public static final MemorySegment BUFFER_EVENT =
+            stub("onBufferEvent", FunctionDescriptor.ofVoid(PTR, SHORT, PTR));
+    /** {@code evconnlistener_cb}: {@code void (*)(listener *, fd, struct sockaddr *, int, void *)}. */
+    public static final MemorySegment ACCEPT =
+            stub("onAccept", FunctionDescriptor.ofVoid(PTR, INT, PTR, INT, PTR));
+    /** {@code evconnlistener_errorcb}: {@code void (*)(listener *, void *)}. */
+    public static final MemorySegment ACCEPT_ERROR =
+            stub("onAcceptError", FunctionDescriptor.ofVoid(PTR, PTR));
+
+    private static MemorySegment stub(String method, FunctionDescriptor fd) {
         try {
-            Linker linker = Linker.nativeLinker();
-            var lookup = MethodHandles.lookup();
-            EVENT_CALLBACK = linker.upcallStub(
-                    lookup.findStatic(Upcalls.class, "onEvent",
-                            MethodType.methodType(void.class, int.class, short.class, MemorySegment.class)),
-                    FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT, ValueLayout.JAVA_SHORT, ValueLayout.ADDRESS),
-                    Arena.global());
+            MethodType type = fd.toMethodType();
+            return Linker.nativeLinker().upcallStub(
+                    MethodHandles.lookup().findStatic(Upcalls.class, method, type), fd, Arena.global());
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -46,17 +62,97 @@ public final class Upcalls {
         HandleTable table = null;
         try {
             long handle = arg.address();
-            table = HandleTable.of(handle);
-            if (table == null || table.sink().stopping()) {
-                return;
-            }
-            NativeCallbacks kind = table.kind(handle);
-            if (kind != null) {
-                kind.onEvent(table.target(handle), fd, what);
+            table = live(handle);
+            int slot = table == null ? -1 : table.slot(handle);
+            if (slot >= 0) {
+                table.kindAt(slot).onEvent(table.targetAt(slot), fd, what);
             }
         } catch (Throwable t) {
             escape(table, t);
         }
+    }
+
+    private static void onBufferRead(MemorySegment bev, MemorySegment arg) {
+        HandleTable table = null;
+        try {
+            long handle = arg.address();
+            table = live(handle);
+            int slot = table == null ? -1 : table.slot(handle);
+            if (slot >= 0) {
+                table.kindAt(slot).onBufferRead(table.targetAt(slot));
+            }
+        } catch (Throwable t) {
+            escape(table, t);
+        }
+    }
+
+    private static void onBufferWrite(MemorySegment bev, MemorySegment arg) {
+        HandleTable table = null;
+        try {
+            long handle = arg.address();
+            table = live(handle);
+            int slot = table == null ? -1 : table.slot(handle);
+            if (slot >= 0) {
+                table.kindAt(slot).onBufferWrite(table.targetAt(slot));
+            }
+        } catch (Throwable t) {
+            escape(table, t);
+        }
+    }
+
+    private static void onBufferEvent(MemorySegment bev, short what, MemorySegment arg) {
+        HandleTable table = null;
+        try {
+            // Read first: errno is EVUTIL_SOCKET_ERROR, and later calls may change it.
+            int errno = LibC.errno();
+            long handle = arg.address();
+            table = live(handle);
+            int slot = table == null ? -1 : table.slot(handle);
+            if (slot >= 0) {
+                table.kindAt(slot).onBufferEvent(table.targetAt(slot), what, errno);
+            }
+        } catch (Throwable t) {
+            escape(table, t);
+        }
+    }
+
+    private static void onAccept(MemorySegment listener, int fd, MemorySegment address, int length,
+                                 MemorySegment arg) {
+        HandleTable table = null;
+        try {
+            long handle = arg.address();
+            table = live(handle);
+            int slot = table == null ? -1 : table.slot(handle);
+            if (slot < 0) {
+                // Nobody will own this connection: close it rather than leak the descriptor.
+                LibC.close(fd);
+                return;
+            }
+            table.kindAt(slot).onAccept(table.targetAt(slot), fd, address, length);
+        } catch (Throwable t) {
+            escape(table, t);
+        }
+    }
+
+    private static void onAcceptError(MemorySegment listener, MemorySegment arg) {
+        HandleTable table = null;
+        try {
+            int errno = LibC.errno();
+            long handle = arg.address();
+            table = live(handle);
+            int slot = table == null ? -1 : table.slot(handle);
+            if (slot >= 0) {
+                table.kindAt(slot).onAcceptError(table.targetAt(slot), errno);
+            }
+        } catch (Throwable t) {
+            escape(table, t);
+        }
+    }
+
+    /** The handle's table while its loop still runs callbacks, else null. */
+    private static HandleTable live(long handle) {
+        HandleTable table = HandleTable.of(handle);
+        return table == null || table.sink().stopping() ? null : table;
     }
 
     private static void escape(HandleTable table, Throwable t) {

@@ -1355,6 +1355,15 @@ public class LibEvent extends LibEvent$shared {
     public static int EHOSTUNREACH() {
         return EHOSTUNREACH;
     }
+    private static final int EINPROGRESS = (int)115L;
+    /**
+     * {@snippet lang=c :
+     * #define EINPROGRESS 115
+     * }
+     */
+    public static int EINPROGRESS() {
+        return EINPROGRESS;
+    }
     private static final int EV_MONOT_PRECISE = (int)1L;
     /**
      * {@snippet lang=c :

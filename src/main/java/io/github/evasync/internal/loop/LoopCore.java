@@ -78,6 +78,7 @@ public final class LoopCore implements LoopSink {
     private HandleTable handles;
     private Wakeup wakeup;
     private MemorySegment wakeEvent;
+    private MemorySegment dnsBase;
     private boolean stopping;
     private boolean exitRequested;
     private Throwable failure;
@@ -192,6 +193,7 @@ public final class LoopCore implements LoopSink {
             guarded(r);
         }
         handles.releaseAll();
+        freeDns();
         freeNative();
         CURRENT.remove();
         thread = null;
@@ -203,6 +205,46 @@ public final class LoopCore implements LoopSink {
             r.run();
         } catch (Throwable t) {
             fatal(t);
+        }
+    }
+
+    /**
+     * The loop's resolver, made on first use from /etc/resolv.conf and /etc/hosts. It is
+     * inactive (it keeps no event added) while no query is in flight, so an idle {@code run}
+     * loop can still end.
+     */
+    public MemorySegment dnsBase() {
+        if (dnsBase == null) {
+            // Nameservers are added after the flag is set: evdns_base_new with
+            // INITIALIZE_NAMESERVERS adds them first and their read events stay added, which would
+            // keep an idle loop alive for ever.
+            MemorySegment d = LibEvent.evdns_base_new(base, LibEvent.EVDNS_BASE_DISABLE_WHEN_INACTIVE());
+            if (d.equals(MemorySegment.NULL)) {
+                throw new IllegalStateException("evdns_base_new failed: libevent could not make a resolver");
+            }
+            long mark = scratch.mark();
+            try {
+                int r = LibEvent.evdns_base_resolv_conf_parse(d, LibEvent.DNS_OPTIONS_ALL(),
+                        scratch.allocateFrom("/etc/resolv.conf"));
+                if (r != 0) {
+                    // No usable resolv.conf: still resolve /etc/hosts names and literals.
+                    LibEvent.evdns_base_load_hosts(d, MemorySegment.NULL);
+                }
+            } finally {
+                scratch.reset(mark);
+            }
+            dnsBase = d;
+        }
+        return dnsBase;
+    }
+
+    private void freeDns() {
+        if (dnsBase != null) {
+            // Failing the requests lets libevent free them through its deferred callbacks, which
+            // one non-blocking pass runs; our own callbacks are skipped, the loop is stopping.
+            LibEvent.evdns_base_free(dnsBase, 1);
+            dnsBase = null;
+            LibEvent.event_base_loop(base, LibEvent.EVLOOP_NONBLOCK());
         }
     }
 

@@ -1,0 +1,106 @@
+package io.github.evasync.internal.ffi;
+
+import io.github.evasync.internal.libevent.LibEvent;
+
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Hand-made downcall handles for the byte paths (DESIGN.md, mechanism 6): critical calls that
+ * may read and write Java heap arrays in place, so a read copies once from the evbuffer into
+ * the user's {@code byte[]} and a write copies once from it into the evbuffer. These libevent
+ * functions never call back into Java and never block, which is what a critical call requires.
+ * Also the calls whose {@code errno} we need, captured by the linker the moment they return.
+ */
+public final class FastCalls {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final Linker.Option HEAP = Linker.Option.critical(true);
+    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
+            .byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final MethodHandle BUFFEREVENT_WRITE = LINKER.downcallHandle(
+            LibEvent.bufferevent_write$address(), LibEvent.bufferevent_write$descriptor(), HEAP);
+    private static final MethodHandle EVBUFFER_REMOVE = LINKER.downcallHandle(
+            LibEvent.evbuffer_remove$address(), LibEvent.evbuffer_remove$descriptor(), HEAP);
+    private static final MethodHandle EVBUFFER_COPYOUT = LINKER.downcallHandle(
+            LibEvent.evbuffer_copyout$address(), LibEvent.evbuffer_copyout$descriptor(), HEAP);
+    private static final MethodHandle EVBUFFER_GET_LENGTH = LINKER.downcallHandle(
+            LibEvent.evbuffer_get_length$address(), LibEvent.evbuffer_get_length$descriptor(),
+            Linker.Option.critical(false));
+    private static final MethodHandle LISTENER_NEW_BIND = LINKER.downcallHandle(
+            LibEvent.evconnlistener_new_bind$address(), LibEvent.evconnlistener_new_bind$descriptor(), ERRNO);
+    private static final MethodHandle SOCKET_CONNECT = LINKER.downcallHandle(
+            LibEvent.bufferevent_socket_connect$address(), LibEvent.bufferevent_socket_connect$descriptor(), ERRNO);
+
+    private FastCalls() {
+    }
+
+    /** Memory for {@link #errno(MemorySegment)}: allocate once per call site owner. */
+    public static long captureStateSize() {
+        return Linker.Option.captureStateLayout().byteSize();
+    }
+
+    /** The errno a capturing call stored in {@code state}. */
+    public static int errno(MemorySegment state) {
+        return state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+    }
+
+    /** {@code bufferevent_write} straight from a heap array (or any segment). */
+    public static int bufferevent_write(MemorySegment bev, MemorySegment data, long len) {
+        try {
+            return (int) BUFFEREVENT_WRITE.invokeExact(bev, data, len);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** {@code evbuffer_remove} straight into a heap array (or any segment). */
+    public static int evbuffer_remove(MemorySegment buf, MemorySegment data, long len) {
+        try {
+            return (int) EVBUFFER_REMOVE.invokeExact(buf, data, len);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** {@code evbuffer_copyout} straight into a heap array (or any segment): peeks without draining. */
+    public static long evbuffer_copyout(MemorySegment buf, MemorySegment data, long len) {
+        try {
+            return (long) EVBUFFER_COPYOUT.invokeExact(buf, data, len);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** {@code evbuffer_get_length}. */
+    public static long evbuffer_get_length(MemorySegment buf) {
+        try {
+            return (long) EVBUFFER_GET_LENGTH.invokeExact(buf);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** {@code evconnlistener_new_bind}, storing errno in {@code state}. */
+    public static MemorySegment evconnlistener_new_bind(MemorySegment state, MemorySegment base, MemorySegment cb,
+                                                        MemorySegment arg, int flags, int backlog,
+                                                        MemorySegment sa, int len) {
+        try {
+            return (MemorySegment) LISTENER_NEW_BIND.invokeExact(state, base, cb, arg, flags, backlog, sa, len);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** {@code bufferevent_socket_connect}, storing errno in {@code state}. */
+    public static int bufferevent_socket_connect(MemorySegment state, MemorySegment bev, MemorySegment sa, int len) {
+        try {
+            return (int) SOCKET_CONNECT.invokeExact(state, bev, sa, len);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+}

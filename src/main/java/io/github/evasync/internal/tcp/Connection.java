@@ -1,0 +1,608 @@
+package io.github.evasync.internal.tcp;
+
+import io.github.evasync.DnsError;
+import io.github.evasync.EventHandler;
+import io.github.evasync.SocketClosed;
+import io.github.evasync.TcpEof;
+import io.github.evasync.TcpError;
+import io.github.evasync.TcpRefused;
+import io.github.evasync.TcpTimeout;
+import io.github.evasync.internal.ffi.FastCalls;
+import io.github.evasync.internal.ffi.LibC;
+import io.github.evasync.internal.ffi.NativeCallbacks;
+import io.github.evasync.internal.ffi.Scratch;
+import io.github.evasync.internal.ffi.SockAddr;
+import io.github.evasync.internal.ffi.Upcalls;
+import io.github.evasync.internal.libevent.LibEvent;
+import io.github.evasync.internal.libevent.timeval;
+import io.github.evasync.internal.loop.LoopCore;
+import io.github.evasync.tcp.ConnectCallback;
+import io.github.evasync.tcp.ReadCallback;
+import io.github.evasync.tcp.TcpSocket;
+import io.github.evasync.tcp.WriteCallback;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+
+/**
+ * A {@link TcpSocket} on a libevent socket bufferevent. It owns the bufferevent (and through
+ * {@code BEV_OPT_CLOSE_ON_FREE} the descriptor) and frees it exactly once, in {@link #free()}.
+ */
+public final class Connection implements TcpSocket {
+    static final NativeCallbacks KIND = new NativeCallbacks() {
+        @Override
+        public void onBufferRead(Object target) {
+            ((Connection) target).onReadable();
+        }
+
+        @Override
+        public void onBufferWrite(Object target) {
+            ((Connection) target).onFlushed();
+        }
+
+        @Override
+        public void onBufferEvent(Object target, short what, int errno) {
+            ((Connection) target).onEvent(what, errno);
+        }
+
+        @Override
+        public void release(Object target) {
+            ((Connection) target).free();
+        }
+    };
+
+    static final short EV_READ = (short) LibEvent.EV_READ();
+    static final short EV_WRITE = (short) LibEvent.EV_WRITE();
+    private static final int CONNECTED = LibEvent.BEV_EVENT_CONNECTED();
+    private static final int EOF = LibEvent.BEV_EVENT_EOF();
+    private static final int ERROR = LibEvent.BEV_EVENT_ERROR();
+    private static final int TIMEOUT = LibEvent.BEV_EVENT_TIMEOUT();
+    private static final int READING = LibEvent.BEV_EVENT_READING();
+    private static final int ECONNREFUSED = LibEvent.ECONNREFUSED();
+    private static final int EINPROGRESS = LibEvent.EINPROGRESS();
+    private static final byte[] EMPTY = new byte[0];
+    static final long DEFAULT_LOW_WATERMARK = 32 * 1024;
+    static final long DEFAULT_HIGH_WATERMARK = 64 * 1024;
+    private static final Duration CLOSE_FLUSH_TIMEOUT = Duration.ofSeconds(30);
+
+    private record PendingWrite(long end, WriteCallback callback) {
+    }
+
+    private final LoopCore core;
+    private final boolean incoming;
+    private final ReadCallback read;
+    private final EventHandler handler;
+    private final ConnectCallback connectCallback;
+    private final long handle;
+    private final MemorySegment arg;
+    private MemorySegment bev;
+    private MemorySegment input;
+    private MemorySegment output;
+    private volatile boolean closed;
+    private volatile Object data;
+    private boolean connecting;
+    private String host;
+    private int connectErrno;
+    private Duration writeTimeout;
+    private long queued;
+    private final ArrayDeque<PendingWrite> pendingWrites = new ArrayDeque<>();
+    private long lowWatermark = DEFAULT_LOW_WATERMARK;
+    private long highWatermark = DEFAULT_HIGH_WATERMARK;
+    private Runnable onDrain;
+    private boolean drainWanted;
+    private boolean writeCallbackArmed;
+    private SocketStreams.In stream;
+
+    Connection(LoopCore core, MemorySegment bev, boolean incoming, ReadCallback read, EventHandler handler,
+               ConnectCallback connectCallback) {
+        this.core = core;
+        this.bev = bev;
+        this.incoming = incoming;
+        this.read = read;
+        this.handler = handler;
+        this.connectCallback = connectCallback;
+        this.handle = core.handles().register(this, KIND);
+        this.arg = Upcalls.arg(handle);
+        this.input = LibEvent.bufferevent_get_input(bev);
+        this.output = LibEvent.bufferevent_get_output(bev);
+        LibEvent.bufferevent_setcb(bev, Upcalls.BUFFER_READ, MemorySegment.NULL, Upcalls.BUFFER_EVENT, arg);
+        LibEvent.bufferevent_setwatermark(bev, EV_WRITE, lowWatermark, 0);
+        core.nativeObjects++;
+        if (incoming) {
+            core.incomingTcp++;
+        } else {
+            core.outgoingTcp++;
+        }
+    }
+
+    void startConnecting(String hostName) {
+        connecting = true;
+        host = hostName;
+    }
+
+    void connectErrno(int errno) {
+        connectErrno = errno;
+    }
+
+    MemorySegment bev() {
+        return bev;
+    }
+
+    // ---- libevent callbacks ----------------------------------------------------------------
+
+    private void onReadable() {
+        MemorySegment in = input;
+        if (bev == null) {
+            return;
+        }
+        long n = FastCalls.evbuffer_get_length(in);
+        if (n == 0) {
+            return;
+        }
+        if (closed || read == null) {
+            // Closed by the application: nothing more is delivered.
+            LibEvent.evbuffer_drain(in, n);
+            return;
+        }
+        try {
+            if (stream != null) {
+                read.onRead(this, EMPTY);
+            } else if (read.zeroCopy()) {
+                try (Arena view = Arena.ofConfined()) {
+                    MemorySegment p = LibEvent.evbuffer_pullup(in, n).reinterpret(n, view, null);
+                    read.onRead(this, p.asByteBuffer().asReadOnlyBuffer());
+                } finally {
+                    LibEvent.evbuffer_drain(in, n);
+                }
+            } else {
+                int len = (int) Math.min(n, Integer.MAX_VALUE - 8);
+                byte[] bytes = new byte[len];
+                FastCalls.evbuffer_remove(in, MemorySegment.ofArray(bytes), len);
+                read.onRead(this, bytes);
+            }
+        } catch (Throwable t) {
+            core.callbackFailed(t, handler);
+        }
+    }
+
+    private void onFlushed() {
+        if (bev == null) {
+            return;
+        }
+        long out = FastCalls.evbuffer_get_length(output);
+        long flushed = queued - out;
+        while (!pendingWrites.isEmpty() && pendingWrites.peekFirst().end() <= flushed) {
+            runWriteCallback(pendingWrites.pollFirst().callback());
+            if (bev == null) {
+                return;
+            }
+        }
+        if (drainWanted && out <= lowWatermark) {
+            drainWanted = false;
+            Runnable r = onDrain;
+            if (r != null && !closed) {
+                try {
+                    r.run();
+                } catch (Throwable t) {
+                    core.callbackFailed(t, handler);
+                }
+                if (bev == null) {
+                    return;
+                }
+            }
+        }
+        if (closed && FastCalls.evbuffer_get_length(output) == 0) {
+            free();
+            return;
+        }
+        updateWriteCallback();
+    }
+
+    private void runWriteCallback(WriteCallback cb) {
+        try {
+            cb.onWrite(this);
+        } catch (Throwable t) {
+            core.callbackFailed(t, handler);
+        }
+    }
+
+    private void onEvent(short what, int errno) {
+        if (bev == null) {
+            return;
+        }
+        if ((what & CONNECTED) != 0) {
+            connecting = false;
+            Tcp.setNoDelay(core, LibEvent.bufferevent_getfd(bev));
+            if (connectCallback != null && !closed) {
+                try {
+                    connectCallback.onConnect(this);
+                } catch (Throwable t) {
+                    core.callbackFailed(t, handler);
+                }
+            }
+            return;
+        }
+        if (closed) {
+            // The application closed it and we were flushing: the peer is gone or too slow.
+            free();
+            return;
+        }
+        Exception condition;
+        if ((what & EOF) != 0) {
+            condition = new TcpEof(this);
+            close();
+        } else if ((what & TIMEOUT) != 0) {
+            condition = new TcpTimeout(this, -1, (what & READING) != 0 ? "read timed out" : "write timed out");
+            closeNow();
+        } else {
+            condition = errorCondition(errno);
+            closeNow();
+        }
+        core.deliver(condition, handler);
+    }
+
+    private Exception errorCondition(int errno) {
+        if (connecting && host != null) {
+            int dnsError = LibEvent.bufferevent_socket_get_dns_error(bev);
+            if (dnsError != 0) {
+                return new DnsError(host, dnsError, LibEvent.evutil_gai_strerror(dnsError).getString(0));
+            }
+        }
+        // A connect that failed at once (a refused loopback connect) reports later, through a
+        // deferred callback, when errno no longer says why; the connect call's own errno does.
+        int err = connecting && connectErrno != 0 && connectErrno != EINPROGRESS ? connectErrno : errno;
+        String msg = err > 0 ? LibC.strerror(err) : "socket error";
+        if (connecting && err == ECONNREFUSED) {
+            return new TcpRefused(this, err, msg);
+        }
+        return new TcpError(this, err > 0 ? err : -1, msg);
+    }
+
+    /** Reports a connect that failed before libevent took it, on the loop's next turn. */
+    void failSoon(int errno) {
+        core.execute(() -> {
+            if (bev != null && !closed) {
+                Exception c = errorCondition(errno);
+                closeNow();
+                core.deliver(c, handler);
+            }
+        });
+    }
+
+    // ---- writing ---------------------------------------------------------------------------
+
+    @Override
+    public boolean write(byte[] data) {
+        return write(data, (WriteCallback) null);
+    }
+
+    @Override
+    public boolean write(String data) {
+        return write(data, (WriteCallback) null);
+    }
+
+    @Override
+    public boolean write(ByteBuffer data) {
+        return write(data, (WriteCallback) null);
+    }
+
+    @Override
+    public boolean write(String data, WriteCallback callback) {
+        Objects.requireNonNull(data, "data");
+        return write(data.getBytes(StandardCharsets.UTF_8), callback);
+    }
+
+    @Override
+    public boolean write(byte[] data, WriteCallback callback) {
+        Objects.requireNonNull(data, "data");
+        if (!core.inLoop()) {
+            return core.call(() -> write(data, callback));
+        }
+        checkOpen();
+        return writeSegment(MemorySegment.ofArray(data), data.length, callback);
+    }
+
+    @Override
+    public boolean write(ByteBuffer data, WriteCallback callback) {
+        Objects.requireNonNull(data, "data");
+        if (!core.inLoop()) {
+            return core.call(() -> write(data, callback));
+        }
+        checkOpen();
+        int len = data.remaining();
+        MemorySegment seg;
+        if (data.isReadOnly() && !data.isDirect()) {
+            byte[] copy = new byte[len];
+            data.duplicate().get(copy);
+            seg = MemorySegment.ofArray(copy);
+        } else {
+            seg = MemorySegment.ofBuffer(data);
+        }
+        boolean ok = writeSegment(seg, len, callback);
+        data.position(data.limit());
+        return ok;
+    }
+
+    private boolean writeSegment(MemorySegment seg, long len, WriteCallback callback) {
+        if (len > 0 && FastCalls.bufferevent_write(bev, seg, len) != 0) {
+            throw new TcpError(this, -1, "libevent could not queue " + len + " bytes (out of memory?)");
+        }
+        queued += len;
+        long out = FastCalls.evbuffer_get_length(output);
+        if (callback != null) {
+            if (out == 0) {
+                // Nothing to flush: a write callback of an empty write runs on the next turn.
+                core.execute(() -> {
+                    if (bev != null) {
+                        runWriteCallback(callback);
+                    }
+                });
+            } else {
+                pendingWrites.addLast(new PendingWrite(queued, callback));
+            }
+        }
+        boolean below = out <= highWatermark;
+        if (!below) {
+            drainWanted = true;
+        }
+        updateWriteCallback();
+        return below;
+    }
+
+    /** Asks libevent for write callbacks only while someone waits for one: they cost an upcall. */
+    private void updateWriteCallback() {
+        boolean want = !pendingWrites.isEmpty() || drainWanted || closed;
+        if (want != writeCallbackArmed && bev != null) {
+            writeCallbackArmed = want;
+            LibEvent.bufferevent_setcb(bev, Upcalls.BUFFER_READ, want ? Upcalls.BUFFER_WRITE : MemorySegment.NULL,
+                    Upcalls.BUFFER_EVENT, arg);
+        }
+    }
+
+    @Override
+    public long outputBufferLength() {
+        if (!core.inLoop()) {
+            return core.call(this::outputBufferLength);
+        }
+        checkOpen();
+        return FastCalls.evbuffer_get_length(output);
+    }
+
+    @Override
+    public void setWriteWatermarks(long low, long high) {
+        if (low < 0 || high < low) {
+            throw new IllegalArgumentException("watermarks must satisfy 0 <= low <= high: low=" + low + ", high=" + high);
+        }
+        if (!core.inLoop()) {
+            core.run(() -> setWriteWatermarks(low, high));
+            return;
+        }
+        checkOpen();
+        lowWatermark = low;
+        highWatermark = high;
+        LibEvent.bufferevent_setwatermark(bev, EV_WRITE, low, 0);
+    }
+
+    @Override
+    public void onDrain(Runnable onDrain) {
+        if (!core.inLoop()) {
+            core.run(() -> onDrain(onDrain));
+            return;
+        }
+        checkOpen();
+        this.onDrain = onDrain;
+    }
+
+    // ---- control ---------------------------------------------------------------------------
+
+    @Override
+    public void setTimeouts(Duration read, Duration write) {
+        checkTimeout(read, "read");
+        checkTimeout(write, "write");
+        if (!core.inLoop()) {
+            core.run(() -> setTimeouts(read, write));
+            return;
+        }
+        checkOpen();
+        applyTimeouts(read, write);
+    }
+
+    void applyTimeouts(Duration read, Duration write) {
+        writeTimeout = write;
+        Scratch s = core.scratch();
+        long mark = s.mark();
+        try {
+            LibEvent.bufferevent_set_timeouts(bev, timeval(s, read), timeval(s, write));
+        } finally {
+            s.reset(mark);
+        }
+    }
+
+    private static MemorySegment timeval(Scratch s, Duration d) {
+        if (d == null) {
+            return MemorySegment.NULL;
+        }
+        MemorySegment tv = s.allocate(timeval.layout());
+        timeval.tv_sec(tv, d.getSeconds());
+        timeval.tv_usec(tv, d.getNano() / 1000);
+        return tv;
+    }
+
+    private static void checkTimeout(Duration d, String name) {
+        if (d != null && (d.isNegative() || d.isZero())) {
+            throw new IllegalArgumentException(name + " timeout must be positive: " + d);
+        }
+    }
+
+    @Override
+    public void enable(boolean read, boolean write) {
+        if (!core.inLoop()) {
+            core.run(() -> enable(read, write));
+            return;
+        }
+        checkOpen();
+        short flags = (short) ((read ? EV_READ : 0) | (write ? EV_WRITE : 0));
+        if (flags != 0) {
+            LibEvent.bufferevent_enable(bev, flags);
+        }
+    }
+
+    @Override
+    public void disable(boolean read, boolean write) {
+        if (!core.inLoop()) {
+            core.run(() -> disable(read, write));
+            return;
+        }
+        checkOpen();
+        short flags = (short) ((read ? EV_READ : 0) | (write ? EV_WRITE : 0));
+        if (flags != 0) {
+            LibEvent.bufferevent_disable(bev, flags);
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (!core.inLoop()) {
+            if (!closed && core.isOpen()) {
+                core.run(this::close);
+            }
+            return;
+        }
+        if (closed || bev == null) {
+            return;
+        }
+        closed = true;
+        LibEvent.bufferevent_disable(bev, EV_READ);
+        if (FastCalls.evbuffer_get_length(output) == 0) {
+            free();
+            return;
+        }
+        if (writeTimeout == null) {
+            // A peer that never reads must not hold the socket open for ever.
+            applyTimeouts(null, CLOSE_FLUSH_TIMEOUT);
+        }
+        updateWriteCallback();
+    }
+
+    @Override
+    public void closeNow() {
+        if (!core.inLoop()) {
+            if (bev != null && core.isOpen()) {
+                core.run(this::closeNow);
+            }
+            return;
+        }
+        free();
+    }
+
+    /** Frees the bufferevent and closes the descriptor; exactly once, whatever calls it. */
+    void free() {
+        MemorySegment b = bev;
+        if (b == null) {
+            return;
+        }
+        closed = true;
+        if (stream != null) {
+            stream.keepRemaining(input);
+        }
+        bev = null;
+        input = null;
+        output = null;
+        pendingWrites.clear();
+        // Safe inside this bufferevent's own callback: libevent holds a reference until it returns.
+        LibEvent.bufferevent_free(b);
+        core.handles().release(handle);
+        core.nativeObjects--;
+        if (incoming) {
+            core.incomingTcp--;
+        } else {
+            core.outgoingTcp--;
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new SocketClosed(this);
+        }
+    }
+
+    // ---- data, streams, addresses ----------------------------------------------------------
+
+    @Override
+    public Object data() {
+        return data;
+    }
+
+    @Override
+    public void setData(Object data) {
+        this.data = data;
+    }
+
+    @Override
+    public InputStream inputStream() {
+        if (!core.inLoop()) {
+            return core.call(this::inputStream);
+        }
+        checkOpen();
+        if (stream == null) {
+            stream = new SocketStreams.In(this);
+        }
+        return stream;
+    }
+
+    @Override
+    public OutputStream outputStream() {
+        checkOpen();
+        return new SocketStreams.Out(this);
+    }
+
+    /** The input evbuffer while open, for the input stream; null once freed. */
+    MemorySegment input() {
+        return input;
+    }
+
+    LoopCore core() {
+        return core;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return address(true);
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return address(false);
+    }
+
+    private InetSocketAddress address(boolean peer) {
+        if (!core.inLoop()) {
+            return core.call(() -> address(peer));
+        }
+        checkOpen();
+        int fd = LibEvent.bufferevent_getfd(bev);
+        if (fd < 0) {
+            return null;
+        }
+        return SockAddr.of(core.scratch(), fd, peer);
+    }
+
+    @Override
+    public String toString() {
+        return "TcpSocket[" + (incoming ? "incoming" : "outgoing") + (closed ? ", closed" : "") + "]";
+    }
+}

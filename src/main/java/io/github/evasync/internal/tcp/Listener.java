@@ -1,0 +1,190 @@
+package io.github.evasync.internal.tcp;
+
+import io.github.evasync.EventHandler;
+import io.github.evasync.TcpAcceptError;
+import io.github.evasync.TcpServerBindError;
+import io.github.evasync.internal.ffi.FastCalls;
+import io.github.evasync.internal.ffi.LibC;
+import io.github.evasync.internal.ffi.NativeCallbacks;
+import io.github.evasync.internal.ffi.Scratch;
+import io.github.evasync.internal.ffi.SockAddr;
+import io.github.evasync.internal.ffi.Upcalls;
+import io.github.evasync.internal.libevent.LibEvent;
+import io.github.evasync.internal.loop.LoopCore;
+import io.github.evasync.tcp.ReadCallback;
+import io.github.evasync.tcp.ServerOptions;
+import io.github.evasync.tcp.TcpServer;
+
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * A {@link TcpServer} on an {@code evconnlistener}, which it owns and frees exactly once. Each
+ * accepted descriptor becomes a {@link Connection} at once, so none is ever left unowned.
+ */
+public final class Listener implements TcpServer {
+    static final NativeCallbacks KIND = new NativeCallbacks() {
+        @Override
+        public void onAccept(Object target, int fd, MemorySegment address, int addressLength) {
+            ((Listener) target).accepted(fd);
+        }
+
+        @Override
+        public void onAcceptError(Object target, int errno) {
+            ((Listener) target).acceptFailed(errno);
+        }
+
+        @Override
+        public void release(Object target) {
+            ((Listener) target).free();
+        }
+    };
+
+    private static final int EMFILE = LibEvent.EMFILE();
+    private static final int ENFILE = LibEvent.ENFILE();
+    /** How long accepting pauses when the process is out of descriptors, so it does not spin. */
+    private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
+
+    private final LoopCore core;
+    private final ReadCallback read;
+    private final EventHandler handler;
+    private final ServerOptions options;
+    private final long handle;
+    private final int port;
+    private MemorySegment listener;
+    private volatile boolean closed;
+
+    private Listener(LoopCore core, ReadCallback read, EventHandler handler, ServerOptions options, String bind,
+                     int port) {
+        this.core = core;
+        this.read = read;
+        this.handler = handler;
+        this.options = options;
+        InetAddress address = resolveBind(bind);
+        this.handle = core.handles().register(this, KIND);
+        Scratch s = core.scratch();
+        long mark = s.mark();
+        try {
+            MemorySegment sa = SockAddr.encode(s, address, port);
+            MemorySegment state = s.allocate(FastCalls.captureStateSize(), 8);
+            int flags = LibEvent.LEV_OPT_CLOSE_ON_FREE() | LibEvent.LEV_OPT_REUSEABLE() | LibEvent.LEV_OPT_CLOSE_ON_EXEC()
+                    | (options.reusePort() ? LibEvent.LEV_OPT_REUSEABLE_PORT() : 0);
+            MemorySegment lev = FastCalls.evconnlistener_new_bind(state, core.base(), Upcalls.ACCEPT,
+                    Upcalls.arg(handle), flags, options.backlog(), sa, (int) sa.byteSize());
+            if (lev.equals(MemorySegment.NULL)) {
+                int err = FastCalls.errno(state);
+                core.handles().release(handle);
+                throw new TcpServerBindError(bind, port, err, err > 0 ? LibC.strerror(err) : "evconnlistener_new_bind failed");
+            }
+            listener = lev;
+            LibEvent.evconnlistener_set_error_cb(lev, Upcalls.ACCEPT_ERROR);
+            this.port = port != 0 ? port : boundPort(s, LibEvent.evconnlistener_get_fd(lev));
+        } finally {
+            s.reset(mark);
+        }
+        core.nativeObjects++;
+    }
+
+    static Listener bind(LoopCore core, String bind, int port, ReadCallback read, EventHandler handler,
+                         ServerOptions options) {
+        return new Listener(core, read, handler, options, bind, port);
+    }
+
+    private static InetAddress resolveBind(String bind) {
+        if (bind == null) {
+            return new InetSocketAddress(0).getAddress();
+        }
+        try {
+            // A literal needs no lookup; a name such as "localhost" comes from /etc/hosts.
+            return InetAddress.getByName(bind);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("bindAddress is not an address of this host: " + bind, e);
+        }
+    }
+
+    private static int boundPort(Scratch s, int fd) {
+        InetSocketAddress bound = SockAddr.of(s, fd, false);
+        if (bound == null) {
+            throw new IllegalStateException("getsockname failed on the listening socket");
+        }
+        return bound.getPort();
+    }
+
+    private void accepted(int fd) {
+        if (closed) {
+            LibC.close(fd);
+            return;
+        }
+        MemorySegment bev = LibEvent.bufferevent_socket_new(core.base(), fd, LibEvent.BEV_OPT_CLOSE_ON_FREE());
+        if (bev.equals(MemorySegment.NULL)) {
+            LibC.close(fd);
+            core.deliver(new TcpAcceptError(this, -1, "bufferevent_socket_new failed for an accepted socket"), handler);
+            return;
+        }
+        Tcp.setNoDelay(core, fd);
+        Connection c = new Connection(core, bev, true, read, handler, null);
+        LibEvent.bufferevent_enable(bev, Connection.EV_READ);
+        if (options.connectCallback() != null) {
+            try {
+                options.connectCallback().onConnect(c);
+            } catch (Throwable t) {
+                core.callbackFailed(t, handler);
+            }
+        }
+    }
+
+    private void acceptFailed(int errno) {
+        if (closed) {
+            return;
+        }
+        if (errno == EMFILE || errno == ENFILE) {
+            // libevent retries at once and would spin; pause accepting for a moment instead.
+            LibEvent.evconnlistener_disable(listener);
+            core.api().delay(ACCEPT_BACKOFF, () -> {
+                if (!closed) {
+                    LibEvent.evconnlistener_enable(listener);
+                }
+            });
+        }
+        core.deliver(new TcpAcceptError(this, errno, errno > 0 ? LibC.strerror(errno) : "accept failed"), handler);
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (!core.inLoop()) {
+            if (!closed && core.isOpen()) {
+                core.run(this::close);
+            }
+            return;
+        }
+        free();
+    }
+
+    private void free() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LibEvent.evconnlistener_free(listener);
+        listener = null;
+        core.handles().release(handle);
+        core.nativeObjects--;
+    }
+
+    @Override
+    public String toString() {
+        return "TcpServer[port=" + port + (closed ? ", closed" : "") + "]";
+    }
+}

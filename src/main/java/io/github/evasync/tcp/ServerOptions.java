@@ -1,0 +1,74 @@
+package io.github.evasync.tcp;
+
+/**
+ * Options of {@code loop.tcpServer}: immutable, built by chaining from {@link #defaults()}.
+ */
+public final class ServerOptions {
+    /** The default listen backlog; the kernel caps it at its own somaxconn. */
+    public static final int DEFAULT_BACKLOG = 4096;
+
+    private static final ServerOptions DEFAULTS = new ServerOptions(null, DEFAULT_BACKLOG, false);
+
+    private final ConnectCallback connectCallback;
+    private final int backlog;
+    private final boolean reusePort;
+
+    private ServerOptions(ConnectCallback connectCallback, int backlog, boolean reusePort) {
+        this.connectCallback = connectCallback;
+        this.backlog = backlog;
+        this.reusePort = reusePort;
+    }
+
+    /** No connect callback, a backlog of {@value #DEFAULT_BACKLOG}, no SO_REUSEPORT. */
+    public static ServerOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * Called with each accepted socket before any of its data is read.
+     *
+     * @param callback the callback, or null
+     * @return options with this callback
+     */
+    public ServerOptions connectCallback(ConnectCallback callback) {
+        return new ServerOptions(callback, backlog, reusePort);
+    }
+
+    /**
+     * The listen backlog.
+     *
+     * @param backlog a positive count
+     * @return options with this backlog
+     */
+    public ServerOptions backlog(int backlog) {
+        if (backlog <= 0) {
+            throw new IllegalArgumentException("backlog must be positive: " + backlog);
+        }
+        return new ServerOptions(connectCallback, backlog, reusePort);
+    }
+
+    /**
+     * Whether to set SO_REUSEPORT, so several loops can each listen on the same port.
+     *
+     * @param reusePort true to set it
+     * @return options with this setting
+     */
+    public ServerOptions reusePort(boolean reusePort) {
+        return new ServerOptions(connectCallback, backlog, reusePort);
+    }
+
+    /** The connect callback, or null. */
+    public ConnectCallback connectCallback() {
+        return connectCallback;
+    }
+
+    /** The listen backlog. */
+    public int backlog() {
+        return backlog;
+    }
+
+    /** Whether SO_REUSEPORT is set. */
+    public boolean reusePort() {
+        return reusePort;
+    }
+}

@@ -1,0 +1,128 @@
+package io.github.evasync.tcp;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Options of {@code loop.tcpConnect}: immutable, built by chaining from {@link #defaults()}.
+ * <pre>{@code
+ * TcpOptions o = TcpOptions.defaults().data("GET / HTTP/1.0\r\n\r\n").readTimeout(Duration.ofSeconds(5));
+ * }</pre>
+ */
+public final class TcpOptions {
+    private static final TcpOptions DEFAULTS = new TcpOptions(null, null, null, null, null);
+
+    private final byte[] data;
+    private final ConnectCallback connectCallback;
+    private final WriteCallback writeCallback;
+    private final Duration readTimeout;
+    private final Duration writeTimeout;
+
+    private TcpOptions(byte[] data, ConnectCallback connectCallback, WriteCallback writeCallback,
+                       Duration readTimeout, Duration writeTimeout) {
+        this.data = data;
+        this.connectCallback = connectCallback;
+        this.writeCallback = writeCallback;
+        this.readTimeout = readTimeout;
+        this.writeTimeout = writeTimeout;
+    }
+
+    /** No data, no callbacks, no timeouts. */
+    public static TcpOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * Bytes to send as soon as the connection is up, before anything written later.
+     *
+     * @param data the bytes (copied), or null
+     * @return options with this data
+     */
+    public TcpOptions data(byte[] data) {
+        return new TcpOptions(data == null ? null : data.clone(), connectCallback, writeCallback, readTimeout,
+                writeTimeout);
+    }
+
+    /**
+     * Text to send first, as UTF-8.
+     *
+     * @param data the text, or null
+     * @return options with this data
+     */
+    public TcpOptions data(String data) {
+        return data(data == null ? null : data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Called once the connection is up.
+     *
+     * @param callback the callback, or null
+     * @return options with this callback
+     */
+    public TcpOptions connectCallback(ConnectCallback callback) {
+        return new TcpOptions(data, callback, writeCallback, readTimeout, writeTimeout);
+    }
+
+    /**
+     * Called once {@link #data(byte[]) data} has reached the kernel.
+     *
+     * @param callback the callback, or null
+     * @return options with this callback
+     */
+    public TcpOptions writeCallback(WriteCallback callback) {
+        return new TcpOptions(data, connectCallback, callback, readTimeout, writeTimeout);
+    }
+
+    /**
+     * How long a read may wait for data before {@code TcpTimeout}.
+     *
+     * @param timeout the timeout, or null for none
+     * @return options with this timeout
+     */
+    public TcpOptions readTimeout(Duration timeout) {
+        checkTimeout(timeout, "readTimeout");
+        return new TcpOptions(data, connectCallback, writeCallback, timeout, writeTimeout);
+    }
+
+    /**
+     * How long a pending write (or the connect itself) may wait before {@code TcpTimeout}.
+     *
+     * @param timeout the timeout, or null for none
+     * @return options with this timeout
+     */
+    public TcpOptions writeTimeout(Duration timeout) {
+        checkTimeout(timeout, "writeTimeout");
+        return new TcpOptions(data, connectCallback, writeCallback, readTimeout, timeout);
+    }
+
+    /** The bytes sent first, or null. */
+    public byte[] data() {
+        return data == null ? null : data.clone();
+    }
+
+    /** The connect callback, or null. */
+    public ConnectCallback connectCallback() {
+        return connectCallback;
+    }
+
+    /** The callback for {@link #data()}, or null. */
+    public WriteCallback writeCallback() {
+        return writeCallback;
+    }
+
+    /** The read timeout, or null. */
+    public Duration readTimeout() {
+        return readTimeout;
+    }
+
+    /** The write timeout, or null. */
+    public Duration writeTimeout() {
+        return writeTimeout;
+    }
+
+    static void checkTimeout(Duration d, String name) {
+        if (d != null && (d.isNegative() || d.isZero())) {
+            throw new IllegalArgumentException(name + " must be positive: " + d);
+        }
+    }
+}
