@@ -160,4 +160,22 @@ class EchoTest {
         });
         assertEquals(List.of("a", "b", "c"), order);
     }
+
+    @Test
+    void writeCallbackOfADirectWriteRunsOnceAndNeverInsideWrite() {
+        List<String> order = new ArrayList<>();
+        EventLoop.run(loop -> {
+            TcpServer server = echoServer(loop);
+            loop.tcpConnect("127.0.0.1", server.port(), (s, d) -> {
+                order.add("echo " + new String(d, StandardCharsets.UTF_8));
+                s.close();
+                server.close();
+            }, null, TcpOptions.defaults().connectCallback(s -> {
+                s.write("direct", w -> order.add("written"));
+                order.add("write returned");
+            }));
+            Idle.atExit(loop);
+        });
+        assertEquals(List.of("write returned", "written", "echo direct"), order);
+    }
 }

@@ -30,6 +30,11 @@ public final class FastCalls {
     private static final MethodHandle EVBUFFER_GET_LENGTH = LINKER.downcallHandle(
             LibEvent.evbuffer_get_length$address(), LibEvent.evbuffer_get_length$descriptor(),
             Linker.Option.critical(false));
+    private static final MethodHandle SEND = LINKER.downcallHandle(
+            Linker.nativeLinker().defaultLookup().find("send").orElseThrow(),
+            java.lang.foreign.FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT), HEAP);
+    private static final int MSG_NOSIGNAL = LibEvent.MSG_NOSIGNAL();
     private static final MethodHandle LISTENER_NEW_BIND = LINKER.downcallHandle(
             LibEvent.evconnlistener_new_bind$address(), LibEvent.evconnlistener_new_bind$descriptor(), ERRNO);
     private static final MethodHandle SOCKET_CONNECT = LINKER.downcallHandle(
@@ -52,6 +57,19 @@ public final class FastCalls {
     public static int bufferevent_write(MemorySegment bev, MemorySegment data, long len) {
         try {
             return (int) BUFFEREVENT_WRITE.invokeExact(bev, data, len);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * {@code send(fd, data, len, MSG_NOSIGNAL)} straight from a heap array (or any segment): a
+     * non-blocking socket takes what fits and returns the count, or -1 (EAGAIN when full).
+     * MSG_NOSIGNAL: a peer that has gone gives EPIPE, not a SIGPIPE.
+     */
+    public static long send(int fd, MemorySegment data, long len) {
+        try {
+            return (long) SEND.invokeExact(fd, data, len, MSG_NOSIGNAL);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

@@ -2534,6 +2534,15 @@ public class LibEvent extends LibEvent$shared {
     public static int SOCK_NONBLOCK() {
         return SOCK_NONBLOCK;
     }
+    private static final int MSG_NOSIGNAL = (int)16384L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.MSG_NOSIGNAL = 16384
+     * }
+     */
+    public static int MSG_NOSIGNAL() {
+        return MSG_NOSIGNAL;
+    }
     private static final int IPPROTO_TCP = (int)6L;
     /**
      * {@snippet lang=c :

@@ -90,6 +90,9 @@ public final class Connection implements TcpSocket {
     private volatile boolean closed;
     private volatile Object data;
     private boolean connecting;
+    /** The socket, once connected; -1 while connecting. Lets a write skip the evbuffer. */
+    private int fd = -1;
+    private boolean writeDisabled;
     private String host;
     private int connectErrno;
     private Duration writeTimeout;
@@ -116,6 +119,7 @@ public final class Connection implements TcpSocket {
         this.output = LibEvent.bufferevent_get_output(bev);
         LibEvent.bufferevent_setcb(bev, Upcalls.BUFFER_READ, MemorySegment.NULL, Upcalls.BUFFER_EVENT, arg);
         LibEvent.bufferevent_setwatermark(bev, EV_WRITE, lowWatermark, 0);
+        this.fd = LibEvent.bufferevent_getfd(bev);
         core.nativeObjects++;
         if (incoming) {
             core.incomingTcp++;
@@ -127,6 +131,7 @@ public final class Connection implements TcpSocket {
     void startConnecting(String hostName) {
         connecting = true;
         host = hostName;
+        fd = -1;
     }
 
     void connectErrno(int errno) {
@@ -221,7 +226,8 @@ public final class Connection implements TcpSocket {
         }
         if ((what & CONNECTED) != 0) {
             connecting = false;
-            Tcp.setNoDelay(core, LibEvent.bufferevent_getfd(bev));
+            fd = LibEvent.bufferevent_getfd(bev);
+            Tcp.setNoDelay(core, fd);
             if (connectCallback != null && !closed) {
                 try {
                     connectCallback.onConnect(this);
@@ -333,14 +339,21 @@ public final class Connection implements TcpSocket {
     }
 
     private boolean writeSegment(MemorySegment seg, long len, WriteCallback callback) {
-        if (len > 0 && FastCalls.bufferevent_write(bev, seg, len) != 0) {
-            throw new TcpError(this, -1, "libevent could not queue " + len + " bytes (out of memory?)");
+        long sent = 0;
+        if (len > 0 && fd >= 0 && !writeDisabled && FastCalls.evbuffer_get_length(output) == 0) {
+            // Nothing is queued, so bytes can go straight to the kernel: no copy into the
+            // evbuffer and no write event to arm and disarm (two epoll_ctl calls) when it all fits.
+            // Anything short of that (EAGAIN, an error) is left to libevent, which reports errors.
+            sent = Math.max(0, FastCalls.send(fd, seg, len));
+        }
+        if (sent < len && FastCalls.bufferevent_write(bev, seg.asSlice(sent), len - sent) != 0) {
+            throw new TcpError(this, -1, "libevent could not queue " + (len - sent) + " bytes (out of memory?)");
         }
         queued += len;
-        long out = FastCalls.evbuffer_get_length(output);
+        long out = len > 0 && sent == len ? 0 : FastCalls.evbuffer_get_length(output);
         if (callback != null) {
             if (out == 0) {
-                // Nothing to flush: a write callback of an empty write runs on the next turn.
+                // Already in the kernel: the callback runs on the next turn, never inside write.
                 core.execute(() -> {
                     if (bev != null) {
                         runWriteCallback(callback);
@@ -454,6 +467,9 @@ public final class Connection implements TcpSocket {
         if (flags != 0) {
             LibEvent.bufferevent_enable(bev, flags);
         }
+        if (write) {
+            writeDisabled = false;
+        }
     }
 
     @Override
@@ -466,6 +482,9 @@ public final class Connection implements TcpSocket {
         short flags = (short) ((read ? EV_READ : 0) | (write ? EV_WRITE : 0));
         if (flags != 0) {
             LibEvent.bufferevent_disable(bev, flags);
+        }
+        if (write) {
+            writeDisabled = true;
         }
     }
 

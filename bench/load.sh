@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# TCP load suite: evasync against the C libevent bufferevent server and Netty (epoll), one loop
+# each, the server pinned to core 0 and the load generator to core 1, loopback only.
+#   bench/load.sh [http] [echo] [hold]      (default: all three, two interleaved rounds each)
+# Environment: SECONDS_PER_RUN (10), ROUNDS (2), HOLD_CONNS (19500), IMPLS ("c evasync netty").
+# Needs: gcc, libevent-dev, wrk (apt-get install wrk). Results: bench/target/load/results.txt
+# and a summary table on stdout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+out=$root/bench/target/load
+mkdir -p "$out"
+scenarios=${*:-http echo hold}
+secs=${SECONDS_PER_RUN:-10}
+rounds=${ROUNDS:-2}
+hold_conns=${HOLD_CONNS:-19500}
+impls=${IMPLS:-c evasync netty}
+
+for j in ${JAVA_HOME:-} /usr/lib/jvm/*; do
+  [ -x "$j/bin/java" ] || continue
+  v=$("$j/bin/java" -XshowSettings:properties -version 2>&1 | awk '/java.specification.version/ {print $3}')
+  if [ "${v%%.*}" -ge 22 ] 2>/dev/null; then java=$j/bin/java; break; fi
+done
+[ -n "${java:-}" ] || { echo "no JDK 22+ found" >&2; exit 1; }
+
+echo "== building"
+mvn -q -B -DskipTests install
+mvn -q -B -f bench/pom.xml package
+gcc -O2 -o "$out/c_server" bench/peers/c_server.c -levent_core
+gcc -O2 -o "$out/echo_load" bench/peers/echo_load.c
+gcc -O2 -o "$out/hold_load" bench/peers/hold_load.c
+jar=$root/bench/target/benchmarks.jar
+results=$out/results.txt
+: > "$results"
+port=19700
+ulimit -n 20000 || true
+clk=$(getconf CLK_TCK)
+
+start_server() { # impl mode port [extra]
+  local impl=$1 mode=$2 p=$3 extra=${4:-}
+  local jflags="--enable-native-access=ALL-UNNAMED -Xmx1g"
+  if [ "$mode" = hold ]; then jflags="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms32m -Xmn8m -Xmx512m"; fi
+  case $impl in
+    c) taskset -c 0 "$out/c_server" "$mode" "$p" $extra > "$out/server.log" 2>&1 & ;;
+    evasync) taskset -c 0 "$java" $jflags -cp "$jar" io.github.evasync.bench.servers.EvasyncServer "$mode" "$p" $extra > "$out/server.log" 2>&1 & ;;
+    netty) taskset -c 0 "$java" $jflags -cp "$jar" io.github.evasync.bench.servers.NettyServer "$mode" "$p" $extra > "$out/server.log" 2>&1 & ;;
+  esac
+  server_pid=$!
+  for _ in $(seq 1 100); do
+    grep -q listening "$out/server.log" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "server $impl $mode did not start:" >&2; cat "$out/server.log" >&2; exit 1
+}
+stop_server() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
+cpu() { awk -v t="$clk" '{printf "%.3f", ($14 + $15) / t}' "/proc/$server_pid/stat"; }
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+
+run_http() { # impl conns
+  local impl=$1 c=$2
+  port=$((port + 1)); start_server "$impl" http "$port"
+  taskset -c 1 wrk -t1 -c"$c" -d5s "http://127.0.0.1:$port/" > /dev/null 2>&1 || true
+  local c0; c0=$(cpu)
+  taskset -c 1 wrk -t1 -c"$c" -d"${secs}s" --latency "http://127.0.0.1:$port/" > "$out/wrk.txt" 2>&1
+  local c1; c1=$(cpu)
+  stop_server
+  local reqs rps p99
+  reqs=$(awk '/requests in/ {print $1}' "$out/wrk.txt")
+  rps=$(awk '/Requests\/sec/ {print $2}' "$out/wrk.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$out/wrk.txt")
+  local per_cpu; per_cpu=$(awk -v r="$reqs" -v a="$c0" -v b="$c1" 'BEGIN {printf "%.0f", r / (b - a)}')
+  echo "http_c$c $impl req_per_s=$rps req_per_cpu_s=$per_cpu p99=$p99" | tee -a "$results"
+}
+
+run_echo() { # impl
+  local impl=$1
+  port=$((port + 1)); start_server "$impl" echo "$port"
+  taskset -c 1 "$out/echo_load" "$port" 100 16 64 3 > /dev/null
+  local c0; c0=$(cpu)
+  local r; r=$(taskset -c 1 "$out/echo_load" "$port" 100 16 64 "$secs" | awk '{print $2}')
+  local c1; c1=$(cpu)
+  stop_server
+  local per_cpu; per_cpu=$(awk -v m="$r" -v s="$secs" -v a="$c0" -v b="$c1" 'BEGIN {printf "%.0f", m * (s + 1) / (b - a)}')
+  echo "echo $impl msgs_per_s=$r msgs_per_cpu_s=$per_cpu" | tee -a "$results"
+}
+
+run_hold() { # impl
+  local impl=$1
+  port=$((port + 1)); start_server "$impl" hold "$port" 120000
+  # Warm the accept and read paths first, so the measurement is of held connections only.
+  taskset -c 1 "$out/hold_load" "$port" 200 1 > /dev/null || true
+  sleep 1
+  [ "$impl" = c ] || jcmd "$server_pid" GC.run > /dev/null 2>&1 || true
+  local r0; r0=$(rss_kb)
+  taskset -c 1 "$out/hold_load" "$port" "$hold_conns" 200 > "$out/hold.txt" 2>&1 &
+  local load=$!
+  for _ in $(seq 1 600); do grep -q held "$out/hold.txt" && break; sleep 0.1; done
+  sleep 2
+  [ "$impl" = c ] || jcmd "$server_pid" GC.run > /dev/null 2>&1 || true
+  sleep 1
+  local r1; r1=$(rss_kb)
+  kill "$load" 2>/dev/null || true; wait "$load" 2>/dev/null || true
+  stop_server
+  local per; per=$(awk -v a="$r0" -v b="$r1" -v n="$hold_conns" 'BEGIN {printf "%.0f", (b - a) * 1024 / n}')
+  echo "hold $impl conns=$hold_conns rss_idle_kb=$r0 rss_held_kb=$r1 bytes_per_conn=$per" | tee -a "$results"
+}
+
+for round in $(seq 1 "$rounds"); do
+  for s in $scenarios; do
+    for impl in $impls; do
+      case $s in
+        http) run_http "$impl" 100; run_http "$impl" 1000 ;;
+        echo) run_echo "$impl" ;;
+        hold) run_hold "$impl" ;;
+      esac
+    done
+  done
+done
+
+echo
+echo "== summary (median of $rounds rounds; ratio = evasync / peer)"
+python3 - "$results" <<'PY'
+import sys, statistics, collections
+rows = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    parts = line.split()
+    scen, impl = parts[0], parts[1]
+    for kv in parts[2:]:
+        k, v = kv.split('=')
+        if k == 'p99':
+            # wrk prints 950.00us, 2.05ms or 1.20s: keep milliseconds
+            scale = {'us': 0.001, 'ms': 1.0}.get(v[-2:], 1000.0)
+            v = v[:-2] if v[-2:] in ('us', 'ms') else v[:-1]
+            rows[(scen, 'p99_ms', impl)].append(float(v) * scale)
+            continue
+        rows[(scen, k, impl)].append(float(v))
+keys = sorted({(s, k) for (s, k, i) in rows})
+print("| scenario | metric | C | evasync | Netty | evasync/C | evasync/Netty |")
+print("|---|---|---|---|---|---|---|")
+for s, k in keys:
+    med = {i: statistics.median(rows[(s, k, i)]) for i in ('c', 'evasync', 'netty') if rows.get((s, k, i))}
+    def f(i): return (f"{med[i]:,.2f}" if k == 'p99_ms' else f"{med[i]:,.0f}") if i in med else "-"
+    def r(a, b): return f"{med[a] / med[b]:.2f}" if a in med and b in med and med[b] else "-"
+    print(f"| {s} | {k} | {f('c')} | {f('evasync')} | {f('netty')} | {r('evasync','c')} | {r('evasync','netty')} |")
+PY
