@@ -8,6 +8,7 @@ module io.github.evasync {
     // API
     exports io.github.evasync;
     exports io.github.evasync.tcp;
+    exports io.github.evasync.dns;
 
     // Internal: io.github.evasync.internal.* (generated bindings, native layer, loop core) is not exported.
 }

@@ -3,6 +3,9 @@ package io.github.evasync;
 import io.github.evasync.internal.ffi.Native;
 import io.github.evasync.internal.libevent.LibEvent;
 import io.github.evasync.internal.loop.LoopCore;
+import io.github.evasync.dns.DnsCallback;
+import io.github.evasync.dns.Family;
+import io.github.evasync.internal.dns.DnsQuery;
 import io.github.evasync.internal.tcp.Tcp;
 import io.github.evasync.tcp.ReadCallback;
 import io.github.evasync.tcp.ServerOptions;
@@ -10,7 +13,9 @@ import io.github.evasync.tcp.TcpOptions;
 import io.github.evasync.tcp.TcpServer;
 import io.github.evasync.tcp.TcpSocket;
 
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -362,6 +367,76 @@ public final class EventLoop implements AutoCloseable {
         Event e = new Event(core, fd, flags, onTimeout, onRead, onWrite, null, false);
         e.addNow(timeout);
         return e;
+    }
+
+    // ---- DNS -----------------------------------------------------------------------------------
+
+    /**
+     * Looks up {@code host} (cl-async's {@code dns-lookup}) for any address family; see
+     * {@link #dnsLookup(String, Family, DnsCallback, EventHandler)}.
+     *
+     * @param host a host name or IP literal
+     * @param callback receives the first address found
+     * @param handler receives a {@link DnsError} when the lookup fails, or null for the default
+     */
+    public void dnsLookup(String host, DnsCallback callback, EventHandler handler) {
+        dnsLookup(host, Family.UNSPEC, callback, handler);
+    }
+
+    /**
+     * Looks up {@code host} asynchronously with the loop's resolver (libevent's evdns, reading
+     * /etc/resolv.conf and /etc/hosts unless {@link LoopOptions#nameservers} says otherwise).
+     * {@code callback} gets the first address of {@code family}; on failure (no such name, no
+     * address of that family, no answer in time) {@code handler} gets exactly one
+     * {@link DnsError} with libevent's code and text, and {@code callback} is not called. An IP
+     * literal is answered on the next turn without a query. Neither runs before this returns.
+     *
+     * @param host a host name or IP literal
+     * @param family the family wanted
+     * @param callback receives the first address found
+     * @param handler receives a {@link DnsError} when the lookup fails, or null for the default
+     * @throws IllegalArgumentException if {@code host} is null, empty, over 255 bytes or has a
+     *         label over 63 bytes
+     */
+    public void dnsLookup(String host, Family family, DnsCallback callback, EventHandler handler) {
+        DnsQuery.checkHost(host);
+        Objects.requireNonNull(family, "family");
+        Objects.requireNonNull(callback, "callback");
+        if (!core.inLoop()) {
+            core.run(() -> dnsLookup(host, family, callback, handler));
+            return;
+        }
+        DnsQuery.lookup(core, host, family, all -> callback.resolved(all.get(0), Family.of(all.get(0))), handler);
+    }
+
+    /**
+     * Looks up every address of {@code host}, of any family. Safe from any thread.
+     *
+     * @param host a host name or IP literal
+     * @return a future completed with the addresses, or with a {@link DnsError}
+     */
+    public CompletableFuture<List<InetAddress>> resolve(String host) {
+        return resolve(host, Family.UNSPEC);
+    }
+
+    /**
+     * Looks up every address of {@code host} of {@code family}. Safe from any thread.
+     *
+     * @param host a host name or IP literal
+     * @param family the family wanted
+     * @return a future completed with the addresses, or with a {@link DnsError}
+     */
+    public CompletableFuture<List<InetAddress>> resolve(String host, Family family) {
+        DnsQuery.checkHost(host);
+        Objects.requireNonNull(family, "family");
+        CompletableFuture<List<InetAddress>> result = new CompletableFuture<>();
+        Runnable start = () -> DnsQuery.lookup(core, host, family, result::complete, result::completeExceptionally);
+        if (core.inLoop()) {
+            start.run();
+        } else {
+            core.execute(start);
+        }
+        return result;
     }
 
     // ---- TCP -----------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 package io.github.evasync;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -23,20 +25,28 @@ public final class LoopOptions {
     public static final Consumer<Throwable> LOGGING_UNCAUGHT_HANDLER =
             t -> LOG.log(System.Logger.Level.ERROR, "uncaught exception in an evasync callback", t);
 
+    /** The default time a DNS server has to answer one attempt of a query. */
+    public static final Duration DEFAULT_DNS_TIMEOUT = Duration.ofSeconds(5);
+
     private static final LoopOptions DEFAULTS =
-            new LoopOptions(false, RETHROWING_HANDLER, LOGGING_UNCAUGHT_HANDLER, false);
+            new LoopOptions(false, RETHROWING_HANDLER, LOGGING_UNCAUGHT_HANDLER, false, List.of(), DEFAULT_DNS_TIMEOUT);
 
     private final boolean catchAppErrors;
     private final EventHandler defaultEventHandler;
     private final Consumer<Throwable> uncaughtHandler;
     private final boolean daemon;
+    private final List<String> nameservers;
+    private final Duration dnsTimeout;
 
     private LoopOptions(boolean catchAppErrors, EventHandler defaultEventHandler,
-                        Consumer<Throwable> uncaughtHandler, boolean daemon) {
+                        Consumer<Throwable> uncaughtHandler, boolean daemon, List<String> nameservers,
+                        Duration dnsTimeout) {
         this.catchAppErrors = catchAppErrors;
         this.defaultEventHandler = defaultEventHandler;
         this.uncaughtHandler = uncaughtHandler;
         this.daemon = daemon;
+        this.nameservers = nameservers;
+        this.dnsTimeout = dnsTimeout;
     }
 
     /** The defaults: application errors not caught, the rethrowing handler, a logging uncaught handler. */
@@ -53,7 +63,7 @@ public final class LoopOptions {
      * @return options with this setting
      */
     public LoopOptions catchAppErrors(boolean catchAppErrors) {
-        return new LoopOptions(catchAppErrors, defaultEventHandler, uncaughtHandler, daemon);
+        return new LoopOptions(catchAppErrors, defaultEventHandler, uncaughtHandler, daemon, nameservers, dnsTimeout);
     }
 
     /**
@@ -63,7 +73,8 @@ public final class LoopOptions {
      * @return options with this handler
      */
     public LoopOptions defaultEventHandler(EventHandler handler) {
-        return new LoopOptions(catchAppErrors, Objects.requireNonNull(handler, "handler"), uncaughtHandler, daemon);
+        return new LoopOptions(catchAppErrors, Objects.requireNonNull(handler, "handler"), uncaughtHandler, daemon,
+                nameservers, dnsTimeout);
     }
 
     /**
@@ -74,7 +85,8 @@ public final class LoopOptions {
      * @return options with this handler
      */
     public LoopOptions uncaughtHandler(Consumer<Throwable> handler) {
-        return new LoopOptions(catchAppErrors, defaultEventHandler, Objects.requireNonNull(handler, "handler"), daemon);
+        return new LoopOptions(catchAppErrors, defaultEventHandler, Objects.requireNonNull(handler, "handler"), daemon,
+                nameservers, dnsTimeout);
     }
 
     /**
@@ -85,7 +97,78 @@ public final class LoopOptions {
      * @return options with this setting
      */
     public LoopOptions daemon(boolean daemon) {
-        return new LoopOptions(catchAppErrors, defaultEventHandler, uncaughtHandler, daemon);
+        return new LoopOptions(catchAppErrors, defaultEventHandler, uncaughtHandler, daemon, nameservers, dnsTimeout);
+    }
+
+    /**
+     * DNS servers to ask instead of those in /etc/resolv.conf; /etc/hosts is still read.
+     *
+     * @param servers addresses in {@code "127.0.0.1"}, {@code "127.0.0.1:5353"} or
+     *                {@code "[::1]:5353"} form; an empty list means /etc/resolv.conf's
+     * @return options with these servers
+     */
+    public LoopOptions nameservers(List<String> servers) {
+        Objects.requireNonNull(servers, "servers");
+        for (String s : servers) {
+            checkNameserver(s);
+        }
+        return new LoopOptions(catchAppErrors, defaultEventHandler, uncaughtHandler, daemon, List.copyOf(servers),
+                dnsTimeout);
+    }
+
+    /**
+     * How long a DNS server has for one attempt of a query (libevent tries 3 times). Default
+     * {@link #DEFAULT_DNS_TIMEOUT}.
+     *
+     * @param timeout a positive duration
+     * @return options with this timeout
+     */
+    public LoopOptions dnsTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        return new LoopOptions(catchAppErrors, defaultEventHandler, uncaughtHandler, daemon, nameservers, timeout);
+    }
+
+    /** The DNS servers to ask; empty for those of /etc/resolv.conf. */
+    public List<String> nameservers() {
+        return nameservers;
+    }
+
+    /** How long a DNS server has for one attempt of a query. */
+    public Duration dnsTimeout() {
+        return dnsTimeout;
+    }
+
+    private static void checkNameserver(String s) {
+        if (s == null || s.isBlank()) {
+            throw new IllegalArgumentException("servers must not hold a null or blank address");
+        }
+        String hostPart = s;
+        if (s.startsWith("[")) {
+            int end = s.indexOf(']');
+            if (end < 0) {
+                throw new IllegalArgumentException("servers: unclosed [ in " + s);
+            }
+            hostPart = s.substring(1, end);
+        } else if (s.indexOf(':') == s.lastIndexOf(':') && s.indexOf(':') >= 0) {
+            hostPart = s.substring(0, s.indexOf(':'));
+            String port = s.substring(s.indexOf(':') + 1);
+            try {
+                int p = Integer.parseInt(port);
+                if (p < 1 || p > 65535) {
+                    throw new IllegalArgumentException("servers: port out of range in " + s);
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("servers: bad port in " + s, e);
+            }
+        }
+        try {
+            java.net.InetAddress.ofLiteral(hostPart);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("servers: not an IP address: " + s, e);
+        }
     }
 
     /** Whether application errors are caught. */

@@ -150,7 +150,7 @@ class ConditionsTest {
         EventLoop.run(loop -> {
             assertTrue(assertThrows(IllegalArgumentException.class, () -> loop.tcpConnect("127.0.0.1", 0, null, null))
                     .getMessage().contains("port"));
-            assertTrue(assertThrows(NullPointerException.class, () -> loop.tcpConnect(null, 80, null, null))
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> loop.tcpConnect(null, 80, null, null))
                     .getMessage().contains("host"));
             assertTrue(assertThrows(IllegalArgumentException.class, () -> loop.tcpConnect("", 80, null, null))
                     .getMessage().contains("host"));

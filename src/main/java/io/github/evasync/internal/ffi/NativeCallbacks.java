@@ -44,6 +44,11 @@ public interface NativeCallbacks {
         throw new IllegalStateException("unexpected accept error callback for " + target);
     }
 
+    /** {@code evdns_getaddrinfo_cb}: a lookup ended with {@code result} and the list {@code res}. */
+    default void onAddrinfo(Object target, int result, MemorySegment res) {
+        throw new IllegalStateException("unexpected getaddrinfo callback for " + target);
+    }
+
     /**
      * Frees the target's native resources because its loop is closing. Runs on the loop thread
      * before the event base is freed; must not call back into user code.

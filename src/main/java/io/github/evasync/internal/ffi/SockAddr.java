@@ -89,6 +89,16 @@ public final class SockAddr {
         }
     }
 
+    /** The address {@code host} spells as an IP literal ("[::1]" allowed), or null for a name. */
+    public static InetAddress literal(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        try {
+            return InetAddress.ofLiteral(h);
+        } catch (IllegalArgumentException notALiteral) {
+            return null;
+        }
+    }
+
     private static int port(short net) {
         short host = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.BIG_ENDIAN ? net : Short.reverseBytes(net);
         return host & 0xffff;

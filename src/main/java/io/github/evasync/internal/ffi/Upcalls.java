@@ -40,6 +40,16 @@ public final class Upcalls {
     public static final MemorySegment ACCEPT_ERROR =
             stub("onAcceptError", FunctionDescriptor.ofVoid(PTR, PTR));
 
+    /** {@code evdns_getaddrinfo_cb}: {@code void (*)(int result, struct evutil_addrinfo *res, void *arg)}. */
+    public static final MemorySegment ADDRINFO =
+            stub("onAddrinfo", FunctionDescriptor.ofVoid(INT, PTR, PTR));
+
+    /** {@code event_log_cb}: {@code void (*)(int severity, const char *msg)}; may run on any loop thread. */
+    public static final MemorySegment LOG =
+            stub("onLog", FunctionDescriptor.ofVoid(INT, PTR));
+
+    private static final System.Logger LIBEVENT_LOG = System.getLogger("io.github.evasync.libevent");
+
     private static MemorySegment stub(String method, FunctionDescriptor fd) {
         try {
             MethodType type = fd.toMethodType();
@@ -146,6 +156,40 @@ public final class Upcalls {
             }
         } catch (Throwable t) {
             escape(table, t);
+        }
+    }
+
+    private static void onAddrinfo(int result, MemorySegment res, MemorySegment arg) {
+        HandleTable table = null;
+        try {
+            long handle = arg.address();
+            table = live(handle);
+            int slot = table == null ? -1 : table.slot(handle);
+            if (slot >= 0) {
+                table.kindAt(slot).onAddrinfo(table.targetAt(slot), result, res);
+            } else if (!res.equals(MemorySegment.NULL)) {
+                // Nobody wants the answer (the loop is closing): free it all the same.
+                io.github.evasync.internal.libevent.LibEvent.evutil_freeaddrinfo(res);
+            }
+        } catch (Throwable t) {
+            escape(table, t);
+        }
+    }
+
+    private static void onLog(int severity, MemorySegment msg) {
+        try {
+            // EVENT_LOG_DEBUG 0, MSG 1, WARN 2, ERR 3.
+            System.Logger.Level level = switch (severity) {
+                case 0 -> System.Logger.Level.DEBUG;
+                case 1 -> System.Logger.Level.INFO;
+                case 2 -> System.Logger.Level.WARNING;
+                default -> System.Logger.Level.ERROR;
+            };
+            if (LIBEVENT_LOG.isLoggable(level)) {
+                LIBEVENT_LOG.log(level, msg.reinterpret(4096).getString(0));
+            }
+        } catch (Throwable ignored) {
+            // A failing logger must not take the process down from inside libevent.
         }
     }
 

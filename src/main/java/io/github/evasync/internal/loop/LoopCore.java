@@ -127,6 +127,7 @@ public final class LoopCore implements LoopSink {
     /** Creates the event base on the calling thread, which becomes the loop thread. */
     public void open() {
         Native.ensureAvailable();
+        LibeventLog.install();
         if (CURRENT.get() != null) {
             throw new IllegalStateException("this thread already runs an event loop; nest work with delay() instead");
         }
@@ -224,18 +225,53 @@ public final class LoopCore implements LoopSink {
             }
             long mark = scratch.mark();
             try {
-                int r = LibEvent.evdns_base_resolv_conf_parse(d, LibEvent.DNS_OPTIONS_ALL(),
-                        scratch.allocateFrom("/etc/resolv.conf"));
-                if (r != 0) {
-                    // No usable resolv.conf: still resolve /etc/hosts names and literals.
+                List<String> servers = options.nameservers();
+                if (servers.isEmpty()) {
+                    int r = LibEvent.evdns_base_resolv_conf_parse(d, LibEvent.DNS_OPTIONS_ALL(),
+                            scratch.allocateFrom("/etc/resolv.conf"));
+                    if (r != 0) {
+                        // No usable resolv.conf: still resolve /etc/hosts names and literals.
+                        LibEvent.evdns_base_load_hosts(d, MemorySegment.NULL);
+                    }
+                } else {
+                    for (String server : servers) {
+                        if (LibEvent.evdns_base_nameserver_ip_add(d, scratch.allocateFrom(server)) != 0) {
+                            LibEvent.evdns_base_free(d, 0);
+                            throw new IllegalArgumentException("libevent refused the nameserver " + server);
+                        }
+                    }
                     LibEvent.evdns_base_load_hosts(d, MemorySegment.NULL);
                 }
+                java.time.Duration t = options.dnsTimeout();
+                String seconds = java.math.BigDecimal.valueOf(t.toMillis()).movePointLeft(3).toPlainString();
+                LibEvent.evdns_base_set_option(d, scratch.allocateFrom("timeout:"), scratch.allocateFrom(seconds));
             } finally {
                 scratch.reset(mark);
             }
             dnsBase = d;
         }
         return dnsBase;
+    }
+
+    /** A DNS query of any kind began on {@link #dnsBase()}. */
+    public void dnsQueryStarted() {
+        dnsQueries++;
+    }
+
+    /**
+     * A DNS query ended. When none is left the resolver is freed on the next turn: libevent
+     * keeps timers of its own on it (probes of a failed nameserver every 10 s and more) that
+     * would keep an idle loop alive for ever. The next lookup makes a new one.
+     */
+    public void dnsQueryEnded() {
+        if (--dnsQueries == 0 && !stopping) {
+            execute(() -> {
+                if (dnsQueries == 0 && dnsBase != null && !stopping) {
+                    LibEvent.evdns_base_free(dnsBase, 0);
+                    dnsBase = null;
+                }
+            });
+        }
     }
 
     private void freeDns() {

@@ -94,6 +94,8 @@ public final class Connection implements TcpSocket {
     private int fd = -1;
     private boolean writeDisabled;
     private String host;
+    /** Whether this socket's host name is being resolved (an open DNS query). */
+    private boolean resolving;
     private int connectErrno;
     private Duration writeTimeout;
     private long queued;
@@ -132,6 +134,17 @@ public final class Connection implements TcpSocket {
         connecting = true;
         host = hostName;
         fd = -1;
+        if (hostName != null) {
+            resolving = true;
+            core.dnsQueryStarted();
+        }
+    }
+
+    private void resolved() {
+        if (resolving) {
+            resolving = false;
+            core.dnsQueryEnded();
+        }
     }
 
     void connectErrno(int errno) {
@@ -224,6 +237,7 @@ public final class Connection implements TcpSocket {
         if (bev == null) {
             return;
         }
+        resolved();
         if ((what & CONNECTED) != 0) {
             connecting = false;
             fd = LibEvent.bufferevent_getfd(bev);
@@ -542,6 +556,7 @@ public final class Connection implements TcpSocket {
         input = null;
         output = null;
         pendingWrites.clear();
+        resolved();
         // Safe inside this bufferevent's own callback: libevent holds a reference until it returns.
         LibEvent.bufferevent_free(b);
         core.handles().release(handle);

@@ -43,7 +43,7 @@ public final class Tcp {
         if (first != null) {
             c.write(first, options.writeCallback());
         }
-        InetAddress literal = literal(host);
+        InetAddress literal = SockAddr.literal(host);
         Scratch s = core.scratch();
         long mark = s.mark();
         try {
@@ -102,7 +102,9 @@ public final class Tcp {
 
     /** Checks a host name or literal, naming what is wrong with it. */
     public static void checkHost(String host) {
-        Objects.requireNonNull(host, "host");
+        if (host == null) {
+            throw new IllegalArgumentException("host must not be null");
+        }
         if (host.isEmpty()) {
             throw new IllegalArgumentException("host must not be empty");
         }
@@ -111,15 +113,6 @@ public final class Tcp {
         }
         if (host.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("host must not contain NUL");
-        }
-    }
-
-    static InetAddress literal(String host) {
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        try {
-            return InetAddress.ofLiteral(h);
-        } catch (IllegalArgumentException notALiteral) {
-            return null;
         }
     }
 
