@@ -245,6 +245,9 @@ public final class LoopCore implements LoopSink {
                 java.time.Duration t = options.dnsTimeout();
                 String seconds = java.math.BigDecimal.valueOf(t.toMillis()).movePointLeft(3).toPlainString();
                 LibEvent.evdns_base_set_option(d, scratch.allocateFrom("timeout:"), scratch.allocateFrom(seconds));
+                // libevent's default of 64 queries in flight queues the rest behind them; a server
+                // answers many more at once, and the queue is what limits a burst of lookups.
+                LibEvent.evdns_base_set_option(d, scratch.allocateFrom("max-inflight:"), scratch.allocateFrom("128"));
             } finally {
                 scratch.reset(mark);
             }
