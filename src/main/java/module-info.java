@@ -9,6 +9,7 @@ module io.github.evasync {
     exports io.github.evasync;
     exports io.github.evasync.tcp;
     exports io.github.evasync.dns;
+    exports io.github.evasync.signal;
 
     // Internal: io.github.evasync.internal.* (generated bindings, native layer, loop core) is not exported.
 }

@@ -6,7 +6,9 @@ import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.dns.DnsCallback;
 import io.github.evasync.dns.Family;
 import io.github.evasync.internal.dns.DnsQuery;
+import io.github.evasync.internal.signal.SignalWatch;
 import io.github.evasync.internal.tcp.Tcp;
+import io.github.evasync.signal.Signals;
 import io.github.evasync.tcp.ReadCallback;
 import io.github.evasync.tcp.ServerOptions;
 import io.github.evasync.tcp.TcpOptions;
@@ -22,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * One libevent event loop: timers, sockets, DNS, HTTP and signals run on it, each calling back
@@ -535,6 +538,64 @@ public final class EventLoop implements AutoCloseable {
             return core.call(() -> wrapFd(fd, read, handler));
         }
         return Tcp.wrap(core, fd, read, handler);
+    }
+
+    // ---- signals -------------------------------------------------------------------------------
+
+    /**
+     * Handles {@code signo} on this loop (cl-async's {@code signal-handler}); see
+     * {@link #signalHandler(int, IntConsumer, EventHandler)}.
+     *
+     * @param signo a signal number, such as {@link Signals#SIGINT}
+     * @param callback run on the loop thread for each delivery
+     */
+    public void signalHandler(int signo, IntConsumer callback) {
+        signalHandler(signo, callback, null);
+    }
+
+    /**
+     * Handles {@code signo} on this loop: {@code callback} runs on the loop thread each time the
+     * signal arrives (signals that arrive together may be delivered once). A handler replaces
+     * this loop's earlier one for the signal and keeps the loop running until it is freed.
+     * Only one loop at a time may handle signals.
+     *
+     * @param signo a signal number, such as {@link Signals#SIGINT}
+     * @param callback run on the loop thread for each delivery
+     * @param handler receives what {@code callback} throws, with {@code catchAppErrors}
+     * @throws IllegalArgumentException if the signal belongs to the JVM (see {@link Signals})
+     * @throws IllegalStateException if another loop handles signals
+     */
+    public void signalHandler(int signo, IntConsumer callback, EventHandler handler) {
+        SignalWatch.check(signo);
+        Objects.requireNonNull(callback, "callback");
+        if (!core.inLoop()) {
+            core.run(() -> signalHandler(signo, callback, handler));
+            return;
+        }
+        SignalWatch.add(core, signo, callback, handler);
+    }
+
+    /**
+     * Frees this loop's handler for {@code signo} (cl-async's {@code free-signal-handler}); the
+     * handler that was in place before, such as the JVM's, is restored. No-op when there is none.
+     *
+     * @param signo a signal number
+     */
+    public void freeSignalHandler(int signo) {
+        if (!core.inLoop()) {
+            core.run(() -> freeSignalHandler(signo));
+            return;
+        }
+        SignalWatch.remove(core, signo);
+    }
+
+    /** Frees every signal handler of this loop (cl-async's {@code clear-signal-handlers}). */
+    public void clearSignalHandlers() {
+        if (!core.inLoop()) {
+            core.run(this::clearSignalHandlers);
+            return;
+        }
+        SignalWatch.clear(core);
     }
 
     // ---- introspection -------------------------------------------------------------------------

@@ -33,4 +33,16 @@ class EchoServerTest {
         assertEquals(0, done.exitCode(), done.output());
         assertTrue(done.output().contains("echo server exited"), done.output());
     }
+
+    @Test
+    void sigintClosesTheServerAndEndsTheLoopCleanly() throws Exception {
+        ExampleRunner.Running r = ExampleRunner.start("EchoServer", "0");
+        r.awaitLine("listening on 127.0.0.1:", 60);
+        Process k = new ProcessBuilder("kill", "-INT", String.valueOf(r.process.pid())).start();
+        assertEquals(0, k.waitFor());
+        ExampleRunner.Result done = r.finish(30);
+        assertEquals(0, done.exitCode(), done.output());
+        assertTrue(done.output().contains("SIGINT: closing"), done.output());
+        assertTrue(done.output().contains("echo server exited"), done.output());
+    }
 }

@@ -1,0 +1,155 @@
+package io.github.evasync.internal.signal;
+
+import io.github.evasync.EventHandler;
+import io.github.evasync.internal.ffi.NativeCallbacks;
+import io.github.evasync.internal.ffi.Upcalls;
+import io.github.evasync.internal.libevent.LibEvent;
+import io.github.evasync.internal.loop.LoopCore;
+import io.github.evasync.signal.Signals;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * A signal handler on libevent's evsignal: an {@code EV_SIGNAL | EV_PERSIST} event it owns and
+ * frees once. libevent installs its own C handler when the first event for a signal is added
+ * and puts back the one it found (the JVM's, say) when the last is freed.
+ *
+ * <p>libevent lets only one event base at a time watch signals, so the handlers live in one
+ * process-wide table, owned by one loop until it has none left.
+ */
+public final class SignalWatch {
+    static final NativeCallbacks KIND = new NativeCallbacks() {
+        @Override
+        public void onEvent(Object target, int fd, short what) {
+            ((SignalWatch) target).fire();
+        }
+
+        @Override
+        public void release(Object target) {
+            ((SignalWatch) target).free();
+        }
+    };
+
+    private static LoopCore owner;
+    private static final Map<Integer, SignalWatch> WATCHES = new HashMap<>();
+
+    private final LoopCore core;
+    private final int signo;
+    private final IntConsumer callback;
+    private final EventHandler handler;
+    private final long handle;
+    private MemorySegment event;
+
+    private SignalWatch(LoopCore core, int signo, IntConsumer callback, EventHandler handler) {
+        this.core = core;
+        this.signo = signo;
+        this.callback = callback;
+        this.handler = handler;
+        this.handle = core.handles().register(this, KIND);
+        MemorySegment ev = LibEvent.event_new(core.base(), signo,
+                (short) (LibEvent.EV_SIGNAL() | LibEvent.EV_PERSIST()), Upcalls.EVENT_CALLBACK, Upcalls.arg(handle));
+        if (ev.equals(MemorySegment.NULL) || LibEvent.event_add(ev, MemorySegment.NULL) != 0) {
+            if (!ev.equals(MemorySegment.NULL)) {
+                LibEvent.event_free(ev);
+            }
+            core.handles().release(handle);
+            throw new IllegalStateException("libevent could not watch signal " + signo);
+        }
+        this.event = ev;
+        core.nativeObjects++;
+    }
+
+    /** Checks a signal number, naming why it is refused. */
+    public static void check(int signo) {
+        String why = Signals.refusal(signo);
+        if (why != null) {
+            throw new IllegalArgumentException(why);
+        }
+    }
+
+    /** Installs (or replaces) the loop's handler for {@code signo}; loop thread only. */
+    public static void add(LoopCore core, int signo, IntConsumer callback, EventHandler handler) {
+        synchronized (SignalWatch.class) {
+            if (owner != null && owner != core) {
+                throw new IllegalStateException("another event loop (" + owner.api() + ") owns signal handling: "
+                        + "libevent lets one loop at a time watch signals; free its handlers or close it first");
+            }
+            owner = core;
+        }
+        // The new event is added before the old one goes, so the JVM's handler never comes
+        // back in between.
+        SignalWatch old = WATCHES.get(signo);
+        try {
+            WATCHES.put(signo, new SignalWatch(core, signo, callback, handler));
+        } catch (RuntimeException e) {
+            releaseOwnershipIfEmpty();
+            throw e;
+        }
+        if (old != null) {
+            old.freeNative();
+        }
+    }
+
+    /** Frees the loop's handler for {@code signo}, if it has one; the previous handler returns. */
+    public static void remove(LoopCore core, int signo) {
+        SignalWatch w = owned(core) ? WATCHES.get(signo) : null;
+        if (w != null) {
+            w.free();
+        }
+    }
+
+    /** Frees every handler of the loop. */
+    public static void clear(LoopCore core) {
+        if (owned(core)) {
+            for (SignalWatch w : new ArrayList<>(WATCHES.values())) {
+                w.free();
+            }
+        }
+    }
+
+    private static synchronized boolean owned(LoopCore core) {
+        return owner == core;
+    }
+
+    private void fire() {
+        if (event == null) {
+            return;
+        }
+        try {
+            callback.accept(signo);
+        } catch (Throwable t) {
+            core.callbackFailed(t, handler);
+        }
+    }
+
+    private void free() {
+        if (event == null) {
+            return;
+        }
+        if (WATCHES.get(signo) == this) {
+            WATCHES.remove(signo);
+        }
+        freeNative();
+        releaseOwnershipIfEmpty();
+    }
+
+    private void freeNative() {
+        if (event == null) {
+            return;
+        }
+        LibEvent.event_free(event);
+        event = null;
+        core.handles().release(handle);
+        core.nativeObjects--;
+    }
+
+    private static synchronized void releaseOwnershipIfEmpty() {
+        if (WATCHES.isEmpty()) {
+            owner = null;
+        }
+    }
+}

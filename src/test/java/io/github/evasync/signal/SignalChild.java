@@ -1,0 +1,80 @@
+package io.github.evasync.signal;
+
+import io.github.evasync.EventLoop;
+import io.github.evasync.LoopStats;
+
+import java.time.Duration;
+
+/** The child JVM of {@link SignalTest}: each mode prints what it sees, one line at a time. */
+public final class SignalChild {
+    private SignalChild() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "count3" -> {
+                int[] n = {0};
+                boolean idle = EventLoop.run(loop -> {
+                    loop.signalHandler(Signals.SIGUSR1, signo -> {
+                        System.out.println("got " + (++n[0]) + " signo=" + signo);
+                        if (n[0] == 3) {
+                            loop.freeSignalHandler(Signals.SIGUSR1);
+                        }
+                    });
+                    System.out.println("ready");
+                });
+                System.out.println("loop returned idle=" + idle);
+            }
+            case "restore" -> {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("shutdown hook ran")));
+                EventLoop.run(loop -> {
+                    loop.signalHandler(Signals.SIGTERM, signo -> System.out.println("evasync got SIGTERM"));
+                    loop.freeSignalHandler(Signals.SIGTERM);
+                });
+                System.out.println("ready");
+                Thread.sleep(30_000);
+                System.out.println("no signal came");
+            }
+            case "keepalive" -> {
+                long t0 = System.nanoTime();
+                EventLoop.run(loop -> {
+                    loop.signalHandler(Signals.SIGHUP, signo -> { });
+                    loop.delay(Duration.ofMillis(800), () -> loop.freeSignalHandler(Signals.SIGHUP));
+                });
+                System.out.println("ran ms=" + (System.nanoTime() - t0) / 1_000_000);
+            }
+            case "refuse" -> EventLoop.run(loop -> {
+                for (int signo : new int[]{Signals.SIGSEGV, Signals.SIGQUIT, Signals.SIGUSR2, Signals.SIGKILL, 0}) {
+                    try {
+                        loop.signalHandler(signo, s -> { });
+                        System.out.println("accepted " + signo);
+                    } catch (IllegalArgumentException e) {
+                        System.out.println("refused " + signo + ": " + e.getMessage());
+                    }
+                }
+            });
+            case "second-loop" -> {
+                try (EventLoop first = EventLoop.start()) {
+                    first.signalHandler(Signals.SIGUSR1, s -> { });
+                    EventLoop.run(loop -> {
+                        try {
+                            loop.signalHandler(Signals.SIGHUP, s -> { });
+                            System.out.println("second loop accepted");
+                        } catch (IllegalStateException e) {
+                            System.out.println("second loop refused: " + e.getMessage());
+                        }
+                    });
+                    first.clearSignalHandlers();
+                    LoopStats st = first.stats();
+                    EventLoop.run(loop -> {
+                        loop.signalHandler(Signals.SIGHUP, s -> { });
+                        System.out.println("after clear, another loop may: yes");
+                        loop.clearSignalHandlers();
+                    });
+                    System.out.println("first loop idle=" + st.isIdle());
+                }
+            }
+            default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+}
