@@ -10,7 +10,7 @@ out=$(pwd)/bench/target/dns
 mkdir -p "$out"
 count=${COUNT:-10000}
 threads=${THREADS:-64}
-rounds=${ROUNDS:-3}
+rounds=${ROUNDS:-5}
 for j in ${JAVA_HOME:-} /usr/lib/jvm/*; do
   [ -x "$j/bin/java" ] || continue
   v=$("$j/bin/java" -XshowSettings:properties -version 2>&1 | awk '/java.specification.version/ {print $3}')

@@ -29,17 +29,27 @@ public final class DnsBench {
         int count = Integer.parseInt(args[2]);
         int threads = Integer.parseInt(args[3]);
         int rounds = Integer.parseInt(args[4]);
-        // Warm both paths (JIT, sockets) with two full runs on names no measured run uses.
-        for (int w = 0; w < 2; w++) {
+        // Warm both paths (JIT, sockets) with full runs on names no measured run uses.
+        for (int w = 0; w < 5; w++) {
             jdk(domain, "w", count, threads);
+            settle();
             evasync(nameserver, domain, "w", count);
+            settle();
         }
         for (int r = 1; r <= rounds; r++) {
             double j = jdk(domain, "n", count, threads);
             System.out.printf("dns jdk round=%d lookups_per_s=%.0f%n", r, j);
+            settle();
             double e = evasync(nameserver, domain, "n", count);
             System.out.printf("dns evasync round=%d lookups_per_s=%.0f%n", r, e);
+            settle();
         }
+    }
+
+    /** Lets the previous run's threads end and its garbage go, so neither run pays for the other. */
+    private static void settle() throws InterruptedException {
+        System.gc();
+        Thread.sleep(300);
     }
 
     private static double jdk(String domain, String prefix, int count, int threads) throws Exception {
@@ -59,6 +69,7 @@ public final class DnsBench {
             return count / ((System.nanoTime() - t0) / 1e9);
         } finally {
             pool.shutdown();
+            pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 

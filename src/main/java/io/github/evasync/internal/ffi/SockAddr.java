@@ -92,11 +92,28 @@ public final class SockAddr {
     /** The address {@code host} spells as an IP literal ("[::1]" allowed), or null for a name. */
     public static InetAddress literal(String host) {
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (!couldBeLiteral(h)) {
+            // ofLiteral reports a name by throwing, and a stack trace per lookup is costly.
+            return null;
+        }
         try {
             return InetAddress.ofLiteral(h);
         } catch (IllegalArgumentException notALiteral) {
             return null;
         }
+    }
+
+    private static boolean couldBeLiteral(String h) {
+        if (h.indexOf(':') >= 0) {
+            return true;
+        }
+        for (int i = 0; i < h.length(); i++) {
+            char c = h.charAt(i);
+            if ((c < '0' || c > '9') && c != '.') {
+                return false;
+            }
+        }
+        return !h.isEmpty();
     }
 
     private static int port(short net) {
