@@ -10,6 +10,7 @@ module io.github.evasync {
     exports io.github.evasync.tcp;
     exports io.github.evasync.dns;
     exports io.github.evasync.signal;
+    exports io.github.evasync.http;
 
     // Internal: io.github.evasync.internal.* (generated bindings, native layer, loop core) is not exported.
 }

@@ -6,6 +6,10 @@ import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.dns.DnsCallback;
 import io.github.evasync.dns.Family;
 import io.github.evasync.internal.dns.DnsQuery;
+import io.github.evasync.http.HttpHandler;
+import io.github.evasync.http.HttpServer;
+import io.github.evasync.http.HttpServerOptions;
+import io.github.evasync.internal.http.HttpServerImpl;
 import io.github.evasync.internal.signal.SignalWatch;
 import io.github.evasync.internal.tcp.Tcp;
 import io.github.evasync.signal.Signals;
@@ -538,6 +542,53 @@ public final class EventLoop implements AutoCloseable {
             return core.call(() -> wrapFd(fd, read, handler));
         }
         return Tcp.wrap(core, fd, read, handler);
+    }
+
+    // ---- HTTP ----------------------------------------------------------------------------------
+
+    /**
+     * Serves HTTP/1.1 on {@code bind:port} (cl-async's {@code http-server}) with default limits;
+     * see {@link #httpServer(String, int, HttpHandler, EventHandler, HttpServerOptions)}.
+     *
+     * @param bind an IP literal or local host name, or null for all IPv4 addresses
+     * @param port the port, or 0 for any free one
+     * @param handler called with each request
+     * @param eventHandler receives the server's conditions (such as accept errors), or null
+     * @return the server
+     */
+    public HttpServer httpServer(String bind, int port, HttpHandler handler, EventHandler eventHandler) {
+        return httpServer(bind, port, handler, eventHandler, HttpServerOptions.defaults());
+    }
+
+    /**
+     * Serves HTTP/1.1 on {@code bind:port}: keep-alive, pipelining (answers in request order),
+     * Content-Length and chunked request bodies, {@code Expect: 100-continue}, and the limits
+     * and timeouts of {@code options}. Malformed requests get a 4xx answer and their connection
+     * is closed; the server goes on serving others. A request may be answered later from any
+     * callback on the loop.
+     *
+     * @param bind an IP literal or local host name, or null for all IPv4 addresses
+     * @param port the port, or 0 for any free one
+     * @param handler called with each request
+     * @param eventHandler receives the server's conditions (such as accept errors), or null
+     * @param options limits and timeouts
+     * @return the server
+     * @throws TcpServerBindError if the address cannot be bound
+     */
+    public HttpServer httpServer(String bind, int port, HttpHandler handler, EventHandler eventHandler,
+                                 HttpServerOptions options) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0-65535: " + port);
+        }
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(options, "options");
+        if (bind != null) {
+            Tcp.checkHost(bind);
+        }
+        if (!core.inLoop()) {
+            return core.call(() -> httpServer(bind, port, handler, eventHandler, options));
+        }
+        return HttpServerImpl.start(core, bind, port, handler, eventHandler, options);
     }
 
     // ---- signals -------------------------------------------------------------------------------

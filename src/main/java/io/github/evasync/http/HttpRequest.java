@@ -1,0 +1,77 @@
+package io.github.evasync.http;
+
+import java.net.InetSocketAddress;
+import java.util.Map;
+
+/**
+ * One request to an {@link HttpServer}, and the way to answer it. Answer exactly once, with
+ * {@link #respond} or with {@link #startChunked}, {@link #chunk} and {@link #end}; answers go out
+ * in the order the requests came on their connection, whatever order they are given in.
+ */
+public interface HttpRequest {
+    /** The method, such as {@code GET}. */
+    String method();
+
+    /** The request target as sent, such as {@code /search?q=x}. */
+    String uri();
+
+    /** The path without the query, such as {@code /search}. */
+    String resource();
+
+    /** The query without its {@code ?}, or null when there is none. */
+    String queryString();
+
+    /** The protocol version, {@code HTTP/1.1} or {@code HTTP/1.0}. */
+    String version();
+
+    /** The header fields. */
+    Headers headers();
+
+    /** The body; empty when there is none. */
+    byte[] body();
+
+    /** The client's address. */
+    InetSocketAddress remoteAddress();
+
+    /**
+     * Answers the request in one piece. Content-Length and Date are set for you.
+     *
+     * @param status the status code, 100-999 (1xx other than 101 is refused)
+     * @param headers extra header fields, or null; names and values must not hold CR, LF or NUL
+     * @param body the body; sent for every method but HEAD
+     * @throws IllegalStateException if the request was already answered
+     * @throws IllegalArgumentException for a bad status or header
+     */
+    void respond(int status, Map<String, String> headers, byte[] body);
+
+    /**
+     * Answers with a text body, sent as UTF-8.
+     *
+     * @param status the status code
+     * @param headers extra header fields, or null
+     * @param body the body text
+     */
+    void respond(int status, Map<String, String> headers, String body);
+
+    /**
+     * Starts a streamed answer with {@code Transfer-Encoding: chunked} (HTTP/1.0 clients get the
+     * bytes as they come and the connection closes at the end).
+     *
+     * @param status the status code
+     * @param headers extra header fields, or null
+     */
+    void startChunked(int status, Map<String, String> headers);
+
+    /**
+     * Sends one chunk of a streamed answer; an empty array sends nothing.
+     *
+     * @param data the bytes
+     */
+    void chunk(byte[] data);
+
+    /** Ends a streamed answer. */
+    void end();
+
+    /** Whether the request has been answered completely. */
+    boolean isAnswered();
+}

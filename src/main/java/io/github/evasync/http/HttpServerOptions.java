@@ -1,0 +1,126 @@
+package io.github.evasync.http;
+
+import java.time.Duration;
+
+/** Limits and timeouts of an {@link HttpServer}: immutable, built from {@link #defaults()}. */
+public final class HttpServerOptions {
+    private static final HttpServerOptions DEFAULTS = new HttpServerOptions(8 * 1024, 1024 * 1024,
+            Duration.ofSeconds(10), Duration.ofSeconds(60), 16);
+
+    private final int maxHeaderBytes;
+    private final int maxBodyBytes;
+    private final Duration headerTimeout;
+    private final Duration keepAliveTimeout;
+    private final int maxPipelined;
+
+    private HttpServerOptions(int maxHeaderBytes, int maxBodyBytes, Duration headerTimeout,
+                              Duration keepAliveTimeout, int maxPipelined) {
+        this.maxHeaderBytes = maxHeaderBytes;
+        this.maxBodyBytes = maxBodyBytes;
+        this.headerTimeout = headerTimeout;
+        this.keepAliveTimeout = keepAliveTimeout;
+        this.maxPipelined = maxPipelined;
+    }
+
+    /**
+     * 8 KiB of request line and headers (431, or 414 for a long request line), 1 MiB of body
+     * (413), 10 s to send the headers, 60 s idle between requests, 16 requests queued per
+     * connection.
+     */
+    public static HttpServerOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * The most bytes of request line and headers.
+     *
+     * @param bytes at least 256
+     * @return options with this limit
+     */
+    public HttpServerOptions maxHeaderBytes(int bytes) {
+        if (bytes < 256) {
+            throw new IllegalArgumentException("maxHeaderBytes must be at least 256: " + bytes);
+        }
+        return new HttpServerOptions(bytes, maxBodyBytes, headerTimeout, keepAliveTimeout, maxPipelined);
+    }
+
+    /**
+     * The most bytes of request body.
+     *
+     * @param bytes zero or more
+     * @return options with this limit
+     */
+    public HttpServerOptions maxBodyBytes(int bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("maxBodyBytes must not be negative: " + bytes);
+        }
+        return new HttpServerOptions(maxHeaderBytes, bytes, headerTimeout, keepAliveTimeout, maxPipelined);
+    }
+
+    /**
+     * How long a client has, from the first byte of a request, to send all its headers.
+     *
+     * @param timeout a positive duration
+     * @return options with this timeout
+     */
+    public HttpServerOptions headerTimeout(Duration timeout) {
+        checkPositive(timeout, "headerTimeout");
+        return new HttpServerOptions(maxHeaderBytes, maxBodyBytes, timeout, keepAliveTimeout, maxPipelined);
+    }
+
+    /**
+     * How long a connection may wait idle for its next request.
+     *
+     * @param timeout a positive duration
+     * @return options with this timeout
+     */
+    public HttpServerOptions keepAliveTimeout(Duration timeout) {
+        checkPositive(timeout, "keepAliveTimeout");
+        return new HttpServerOptions(maxHeaderBytes, maxBodyBytes, headerTimeout, timeout, maxPipelined);
+    }
+
+    /**
+     * How many requests of one connection may wait for their answers; past that the server
+     * stops reading from it until answers go out.
+     *
+     * @param count at least 1
+     * @return options with this limit
+     */
+    public HttpServerOptions maxPipelined(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("maxPipelined must be at least 1: " + count);
+        }
+        return new HttpServerOptions(maxHeaderBytes, maxBodyBytes, headerTimeout, keepAliveTimeout, count);
+    }
+
+    /** The most bytes of request line and headers. */
+    public int maxHeaderBytes() {
+        return maxHeaderBytes;
+    }
+
+    /** The most bytes of request body. */
+    public int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    /** How long a client has to send its headers. */
+    public Duration headerTimeout() {
+        return headerTimeout;
+    }
+
+    /** How long a connection may wait idle. */
+    public Duration keepAliveTimeout() {
+        return keepAliveTimeout;
+    }
+
+    /** How many requests of one connection may wait for answers. */
+    public int maxPipelined() {
+        return maxPipelined;
+    }
+
+    private static void checkPositive(Duration d, String name) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + d);
+        }
+    }
+}

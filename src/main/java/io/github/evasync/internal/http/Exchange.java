@@ -1,0 +1,273 @@
+package io.github.evasync.internal.http;
+
+import io.github.evasync.http.Headers;
+import io.github.evasync.http.HttpRequest;
+
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One request and its answer. The answer's bytes go to the connection, which sends them at once
+ * when this exchange is first in line and holds them until then otherwise.
+ */
+final class Exchange implements HttpRequest {
+    private enum Answer { NONE, STREAMING, DONE }
+
+    /** Small bodies are sent with their head in one write; larger ones in a second. */
+    private static final int COMBINE_LIMIT = 16 * 1024;
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final HttpConnection connection;
+    private final RequestParser.Parsed request;
+    private final String resource;
+    private final String query;
+    private Answer answer = Answer.NONE;
+    private boolean chunkedOut;
+    /** Whether the connection closes after this answer. */
+    boolean closeAfter;
+    /** Output held while an earlier exchange on the connection is unanswered. */
+    final List<byte[]> held = new ArrayList<>(2);
+
+    Exchange(HttpConnection connection, RequestParser.Parsed request) {
+        this.connection = connection;
+        this.request = request;
+        String u = request.uri();
+        int q = u.indexOf('?');
+        this.resource = q >= 0 ? u.substring(0, q) : u;
+        this.query = q >= 0 ? u.substring(q + 1) : null;
+        this.closeAfter = !request.keepAlive();
+    }
+
+    @Override
+    public String method() {
+        return request.method();
+    }
+
+    @Override
+    public String uri() {
+        return request.uri();
+    }
+
+    @Override
+    public String resource() {
+        return resource;
+    }
+
+    @Override
+    public String queryString() {
+        return query;
+    }
+
+    @Override
+    public String version() {
+        return request.version();
+    }
+
+    @Override
+    public Headers headers() {
+        return request.headers();
+    }
+
+    @Override
+    public byte[] body() {
+        return request.body();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return connection.remoteAddress();
+    }
+
+    @Override
+    public boolean isAnswered() {
+        return answer == Answer.DONE;
+    }
+
+    @Override
+    public void respond(int status, Map<String, String> headers, String body) {
+        respond(status, headers, Objects.requireNonNull(body, "body").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void respond(int status, Map<String, String> headers, byte[] body) {
+        Objects.requireNonNull(body, "body");
+        if (!connection.inLoop()) {
+            connection.call(() -> {
+                respond(status, headers, body);
+                return null;
+            });
+            return;
+        }
+        if (!begin()) {
+            return;
+        }
+        boolean bodiless = status == 204 || status == 304;
+        boolean sendBody = !bodiless && !method().equals("HEAD");
+        // HEAD gets the Content-Length a GET would have had.
+        byte[] head = head(status, headers, bodiless ? -1 : body.length, false);
+        answer = Answer.DONE;
+        if (!sendBody || body.length == 0) {
+            connection.send(this, head);
+        } else if (body.length <= COMBINE_LIMIT) {
+            byte[] all = new byte[head.length + body.length];
+            System.arraycopy(head, 0, all, 0, head.length);
+            System.arraycopy(body, 0, all, head.length, body.length);
+            connection.send(this, all);
+        } else {
+            connection.send(this, head);
+            connection.send(this, body);
+        }
+        connection.answered(this);
+    }
+
+    @Override
+    public void startChunked(int status, Map<String, String> headers) {
+        if (!connection.inLoop()) {
+            connection.call(() -> {
+                startChunked(status, headers);
+                return null;
+            });
+            return;
+        }
+        if (!begin()) {
+            return;
+        }
+        answer = Answer.STREAMING;
+        // HTTP/1.0 has no chunked coding: the body runs until the connection closes.
+        chunkedOut = version().equals("HTTP/1.1");
+        if (!chunkedOut) {
+            closeAfter = true;
+        }
+        connection.send(this, head(status, headers, -1, chunkedOut));
+    }
+
+    @Override
+    public void chunk(byte[] data) {
+        Objects.requireNonNull(data, "data");
+        if (!connection.inLoop()) {
+            connection.call(() -> {
+                chunk(data);
+                return null;
+            });
+            return;
+        }
+        if (connection.isClosed()) {
+            return;
+        }
+        if (answer != Answer.STREAMING) {
+            throw new IllegalStateException("chunk() needs startChunked() first, and not after end()");
+        }
+        if (data.length == 0 || method().equals("HEAD")) {
+            return;
+        }
+        if (chunkedOut) {
+            byte[] size = (Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(size.length + data.length + 2);
+            out.writeBytes(size);
+            out.writeBytes(data);
+            out.write('\r');
+            out.write('\n');
+            connection.send(this, out.toByteArray());
+        } else {
+            connection.send(this, data.clone());
+        }
+    }
+
+    @Override
+    public void end() {
+        if (!connection.inLoop()) {
+            connection.call(() -> {
+                end();
+                return null;
+            });
+            return;
+        }
+        if (connection.isClosed() && answer == Answer.DONE) {
+            return;
+        }
+        if (answer != Answer.STREAMING) {
+            throw new IllegalStateException("end() needs startChunked() first, and only once");
+        }
+        answer = Answer.DONE;
+        if (chunkedOut && !method().equals("HEAD")) {
+            connection.send(this, LAST_CHUNK);
+        }
+        connection.answered(this);
+    }
+
+    /**
+     * Whether an answer may start. A second answer is a bug and throws; an answer to a client
+     * that has gone is dropped quietly, since a late answer (cl-async's delayed response) cannot
+     * know.
+     */
+    private boolean begin() {
+        if (answer != Answer.NONE) {
+            throw new IllegalStateException("the request was already answered");
+        }
+        if (connection.isClosed()) {
+            answer = Answer.DONE;
+            return false;
+        }
+        return true;
+    }
+
+    /** The status line and headers; {@code length} -1 for none. */
+    private byte[] head(int status, Map<String, String> headers, long length, boolean chunked) {
+        if (status < 200 || status > 999) {
+            throw new IllegalArgumentException("status must be 200-999: " + status);
+        }
+        StringBuilder sb = new StringBuilder(128);
+        sb.append("HTTP/1.1 ").append(status).append(' ').append(Status.reason(status)).append("\r\n");
+        if (headers != null) {
+            for (Map.Entry<String, String> h : headers.entrySet()) {
+                String name = Objects.requireNonNull(h.getKey(), "header name");
+                String value = Objects.requireNonNull(h.getValue(), "header value of " + name);
+                if (!RequestParser.isToken(name)) {
+                    throw new IllegalArgumentException("header name is not a token: " + name);
+                }
+                for (int k = 0; k < value.length(); k++) {
+                    char c = value.charAt(k);
+                    if (c == '\r' || c == '\n' || c == 0) {
+                        throw new IllegalArgumentException("header value of " + name + " holds CR, LF or NUL");
+                    }
+                }
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (lower.equals("content-length") || lower.equals("transfer-encoding") || lower.equals("date")) {
+                    continue;
+                }
+                if (lower.equals("connection")) {
+                    if (value.toLowerCase(Locale.ROOT).contains("close")) {
+                        closeAfter = true;
+                    }
+                    continue;
+                }
+                sb.append(name).append(": ").append(value).append("\r\n");
+            }
+        }
+        if (length >= 0) {
+            sb.append("Content-Length: ").append(length).append("\r\n");
+        }
+        if (chunked) {
+            sb.append("Transfer-Encoding: chunked\r\n");
+        }
+        if (closeAfter) {
+            sb.append("Connection: close\r\n");
+        } else if (version().equals("HTTP/1.0")) {
+            sb.append("Connection: keep-alive\r\n");
+        }
+        byte[] date = connection.dateLine();
+        byte[] start = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = new byte[start.length + date.length + 2];
+        System.arraycopy(start, 0, all, 0, start.length);
+        System.arraycopy(date, 0, all, start.length, date.length);
+        all[all.length - 2] = '\r';
+        all[all.length - 1] = '\n';
+        return all;
+    }
+}

@@ -1,0 +1,256 @@
+package io.github.evasync.internal.http;
+
+import io.github.evasync.Event;
+import io.github.evasync.http.HttpHandler;
+import io.github.evasync.internal.loop.LoopCore;
+import io.github.evasync.tcp.TcpSocket;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * One client connection of an HTTP server: feeds arriving bytes to its {@link RequestParser},
+ * queues the requests it yields (pipelining), sends their answers in order, and enforces the
+ * header and keep-alive timeouts with one timer.
+ */
+final class HttpConnection {
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final HttpServerImpl server;
+    private final LoopCore core;
+    private final TcpSocket socket;
+    private final RequestParser parser;
+    private final ArrayDeque<Exchange> queue = new ArrayDeque<>();
+    private final Event timer;
+    private boolean closing;
+    private boolean closed;
+    private boolean paused;
+    private boolean fresh = true;
+    private byte[] leftover;
+
+    HttpConnection(HttpServerImpl server, LoopCore core, TcpSocket socket) {
+        this.server = server;
+        this.core = core;
+        this.socket = socket;
+        this.parser = new RequestParser(server.options());
+        this.timer = core.api().makeEvent(this::timedOut);
+        core.incomingHttp++;
+        armWaitForRequest();
+    }
+
+    boolean inLoop() {
+        return core.inLoop();
+    }
+
+    <T> T call(Callable<T> c) {
+        return core.call(c);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    boolean closing() {
+        return closing;
+    }
+
+    byte[] dateLine() {
+        return server.dateLine();
+    }
+
+    InetSocketAddress remoteAddress() {
+        return closed ? null : socket.remoteAddress();
+    }
+
+    // ---- input -----------------------------------------------------------------------------
+
+    void onData(byte[] data) {
+        if (closed || closing) {
+            return;
+        }
+        if (paused) {
+            leftover = leftover == null ? data : concat(leftover, data);
+            return;
+        }
+        process(data, 0, data.length);
+    }
+
+    private void process(byte[] data, int off, int end) {
+        while (off < end && !closing && !closed) {
+            if (queue.size() >= server.options().maxPipelined()) {
+                pause(Arrays.copyOfRange(data, off, end));
+                return;
+            }
+            boolean wasIdle = parser.idle();
+            RequestParser.Parsed p;
+            try {
+                p = parser.feed(data, off, end, this::headComplete);
+            } catch (BadRequest e) {
+                fail(e.status, e.getMessage());
+                return;
+            }
+            off += parser.consumed();
+            if (wasIdle && !parser.idle() && !parser.inBody()) {
+                // The first byte of a request: from now on the header timeout counts.
+                timer.add(server.options().headerTimeout());
+            }
+            if (p != null) {
+                dispatch(p);
+            }
+        }
+    }
+
+    private void headComplete(String version, boolean expectContinue) {
+        timer.remove();
+        if (expectContinue) {
+            socket.write(CONTINUE);
+        }
+    }
+
+    private void dispatch(RequestParser.Parsed p) {
+        fresh = false;
+        Exchange e = new Exchange(this, p);
+        queue.addLast(e);
+        if (!p.keepAlive()) {
+            closing = true;
+        }
+        try {
+            server.handler().onRequest(e);
+        } catch (Throwable t) {
+            if (!e.isAnswered() && !closed) {
+                try {
+                    e.respond(500, Map.of("Content-Type", "text/plain"), "500 Internal Server Error\n");
+                } catch (IllegalStateException alreadyStreaming) {
+                    closeNow();
+                }
+            }
+            core.callbackFailed(t, server.eventHandler());
+        }
+        if (!closed && !closing && parser.idle() && queue.isEmpty()) {
+            armWaitForRequest();
+        }
+    }
+
+    private void fail(int status, String why) {
+        closing = true;
+        Exchange e = new Exchange(this, new RequestParser.Parsed("GET", "/", "HTTP/1.1",
+                io.github.evasync.http.Headers.empty(), new byte[0], false, false));
+        queue.addLast(e);
+        e.respond(status, Map.of("Content-Type", "text/plain"), status + " " + Status.reason(status) + ": " + why + "\n");
+    }
+
+    private void pause(byte[] rest) {
+        paused = true;
+        leftover = rest;
+        socket.disable(true, false);
+    }
+
+    private void resume() {
+        paused = false;
+        byte[] rest = leftover;
+        leftover = null;
+        if (!closed) {
+            socket.enable(true, false);
+        }
+        if (rest != null) {
+            process(rest, 0, rest.length);
+        }
+    }
+
+    private void armWaitForRequest() {
+        timer.add(fresh ? server.options().headerTimeout() : server.options().keepAliveTimeout());
+    }
+
+    private void timedOut() {
+        if (closed) {
+            return;
+        }
+        if (!parser.idle() && queue.isEmpty()) {
+            fail(408, "the request headers took too long");
+        } else if (queue.isEmpty()) {
+            close();
+        }
+    }
+
+    // ---- output ----------------------------------------------------------------------------
+
+    /** Sends {@code bytes} of {@code e}'s answer now if {@code e} is first in line, else later. */
+    void send(Exchange e, byte[] bytes) {
+        if (closed) {
+            return;
+        }
+        if (queue.peekFirst() == e) {
+            socket.write(bytes);
+        } else {
+            e.held.add(bytes);
+        }
+    }
+
+    /** {@code e}'s answer is complete: retire every finished exchange at the head of the line. */
+    void answered(Exchange e) {
+        while (!closed && !queue.isEmpty() && queue.peekFirst().isAnswered()) {
+            Exchange done = queue.pollFirst();
+            if (done.closeAfter) {
+                close();
+                return;
+            }
+            Exchange next = queue.peekFirst();
+            if (next != null) {
+                for (byte[] b : next.held) {
+                    socket.write(b);
+                }
+                next.held.clear();
+            }
+        }
+        if (!closed && queue.isEmpty()) {
+            if (paused) {
+                resume();
+            }
+            if (!closed && !closing && parser.idle() && queue.isEmpty()) {
+                armWaitForRequest();
+            }
+        }
+    }
+
+    // ---- closing ---------------------------------------------------------------------------
+
+    /** The socket reported EOF, a timeout or an error: it is closed already. */
+    void socketEnded() {
+        if (!closed) {
+            finish();
+        }
+    }
+
+    private void close() {
+        if (!closed) {
+            finish();
+            socket.close();
+        }
+    }
+
+    private void closeNow() {
+        if (!closed) {
+            finish();
+            socket.closeNow();
+        }
+    }
+
+    private void finish() {
+        closed = true;
+        closing = true;
+        timer.free();
+        queue.clear();
+        leftover = null;
+        core.incomingHttp--;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+}
