@@ -9,6 +9,11 @@ import io.github.evasync.internal.dns.DnsQuery;
 import io.github.evasync.http.HttpHandler;
 import io.github.evasync.http.HttpServer;
 import io.github.evasync.http.HttpServerOptions;
+import io.github.evasync.http.HttpClientOptions;
+import io.github.evasync.http.HttpRequestSpec;
+import io.github.evasync.http.HttpResponse;
+import io.github.evasync.http.HttpResponseCallback;
+import io.github.evasync.internal.http.HttpClient;
 import io.github.evasync.internal.http.HttpServerImpl;
 import io.github.evasync.internal.signal.SignalWatch;
 import io.github.evasync.internal.tcp.Tcp;
@@ -589,6 +594,73 @@ public final class EventLoop implements AutoCloseable {
             return core.call(() -> httpServer(bind, port, handler, eventHandler, options));
         }
         return HttpServerImpl.start(core, bind, port, handler, eventHandler, options);
+    }
+
+    /**
+     * Sends a GET to {@code uri} (cl-async's {@code http-client}); see
+     * {@link #httpClient(String, HttpResponseCallback, EventHandler, HttpClientOptions)}.
+     *
+     * @param uri an {@code http://} URI
+     * @param callback receives the complete response
+     * @param handler receives the failure, or null for the default handler
+     */
+    public void httpClient(String uri, HttpResponseCallback callback, EventHandler handler) {
+        httpClient(uri, callback, handler, HttpClientOptions.defaults());
+    }
+
+    /**
+     * Sends an HTTP/1.1 request and hands the complete response to {@code callback}, or one
+     * condition to {@code handler}: {@link HttpRefused}, {@link HttpTimeout}, {@link DnsError}, or
+     * {@link HttpError} for a malformed or cut-short response. Host names go through the loop's
+     * DNS; connections are kept alive and reused per host and port. Redirects are not followed:
+     * a 3xx is a response like any other.
+     *
+     * @param uri an {@code http://} URI
+     * @param callback receives the complete response
+     * @param handler receives the failure, or null for the default handler
+     * @param options method, headers, body and timeout
+     * @throws IllegalArgumentException if {@code uri} is not an {@code http://} URI with a host
+     */
+    public void httpClient(String uri, HttpResponseCallback callback, EventHandler handler, HttpClientOptions options) {
+        HttpClient.check(uri);
+        Objects.requireNonNull(callback, "callback");
+        Objects.requireNonNull(options, "options");
+        if (!core.inLoop()) {
+            core.run(() -> httpClient(uri, callback, handler, options));
+            return;
+        }
+        HttpClient.of(core).request(uri, options, callback, handler);
+    }
+
+    /**
+     * Sends a request and completes the future with the response or the condition. Safe from
+     * any thread.
+     *
+     * @param spec the URI and options
+     * @return the future response
+     */
+    public CompletableFuture<HttpResponse> http(HttpRequestSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        HttpClient.check(spec.uri());
+        CompletableFuture<HttpResponse> f = new CompletableFuture<>();
+        Runnable send = () -> HttpClient.of(core).request(spec.uri(), spec.options(),
+                (status, headers, body) -> f.complete(new HttpResponse(status, headers, body)),
+                f::completeExceptionally);
+        if (core.inLoop()) {
+            send.run();
+        } else {
+            core.execute(send);
+        }
+        return f;
+    }
+
+    /** Closes the HTTP client's idle keep-alive connections. */
+    public void closeIdleHttpConnections() {
+        if (!core.inLoop()) {
+            core.run(this::closeIdleHttpConnections);
+            return;
+        }
+        HttpClient.of(core).closeIdle();
     }
 
     // ---- signals -------------------------------------------------------------------------------

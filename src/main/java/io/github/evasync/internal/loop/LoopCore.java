@@ -69,6 +69,7 @@ public final class LoopCore implements LoopSink {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final List<Runnable> exitCallbacks = new ArrayList<>();
+    private final java.util.Map<Class<?>, Object> attachments = new java.util.HashMap<>();
     private volatile int state = OPEN;
     private volatile Thread thread;
 
@@ -373,6 +374,14 @@ public final class LoopCore implements LoopSink {
     /** The handle table; loop thread only. */
     public HandleTable handles() {
         return handles;
+    }
+
+    /**
+     * A per-loop object of a layer above (the HTTP client's connection pool, say), made on
+     * first use; loop thread only.
+     */
+    public <T> T attachment(Class<T> type, java.util.function.Supplier<T> make) {
+        return type.cast(attachments.computeIfAbsent(type, k -> make.get()));
     }
 
     /** Adds a callback run when the loop exits. */

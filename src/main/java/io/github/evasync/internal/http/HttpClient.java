@@ -1,0 +1,334 @@
+package io.github.evasync.internal.http;
+
+import io.github.evasync.ConnectionError;
+import io.github.evasync.DnsError;
+import io.github.evasync.Event;
+import io.github.evasync.EventHandler;
+import io.github.evasync.HttpError;
+import io.github.evasync.HttpRefused;
+import io.github.evasync.HttpTimeout;
+import io.github.evasync.TcpEof;
+import io.github.evasync.TcpRefused;
+import io.github.evasync.TcpTimeout;
+import io.github.evasync.http.HttpClientOptions;
+import io.github.evasync.http.HttpResponseCallback;
+import io.github.evasync.internal.loop.LoopCore;
+import io.github.evasync.tcp.TcpSocket;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The loop's HTTP/1.1 client: our own response parser over evasync's TCP sockets, with
+ * keep-alive connections kept per host and port (at most {@value #MAX_IDLE_PER_HOST} idle each).
+ * An idle connection does not read, so it keeps no event added and never keeps a loop alive;
+ * if its server closed it meanwhile, the request is retried once on a new connection.
+ */
+public final class HttpClient {
+    private static final int MAX_IDLE_PER_HOST = 8;
+    private static final long MAX_IDLE_NANOS = 30_000_000_000L;
+
+    private final LoopCore core;
+    private final Map<String, ArrayDeque<Conn>> idle = new HashMap<>();
+
+    private HttpClient(LoopCore core) {
+        this.core = core;
+    }
+
+    /** The loop's client. */
+    public static HttpClient of(LoopCore core) {
+        return core.attachment(HttpClient.class, () -> new HttpClient(core));
+    }
+
+    /** A parsed {@code http://} URI. */
+    record Target(String host, int port, String pathAndQuery, String hostHeader) {
+        String key() {
+            return host + ":" + port;
+        }
+    }
+
+    /** Parses and checks a URI, naming what is wrong with it. */
+    public static void check(String uri) {
+        target(uri);
+    }
+
+    static Target target(String uri) {
+        if (uri == null) {
+            throw new IllegalArgumentException("uri must not be null");
+        }
+        URI u;
+        try {
+            u = new URI(uri);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("uri is malformed: " + e.getMessage(), e);
+        }
+        if (!"http".equalsIgnoreCase(u.getScheme())) {
+            throw new IllegalArgumentException("uri must be http:// (https is not supported): " + uri);
+        }
+        String host = u.getHost();
+        if (host == null || host.isEmpty()) {
+            throw new IllegalArgumentException("uri has no host: " + uri);
+        }
+        int port = u.getPort() < 0 ? 80 : u.getPort();
+        String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+        String pq = u.getRawQuery() == null ? path : path + "?" + u.getRawQuery();
+        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return new Target(bare, port, pq, u.getPort() < 0 ? host : host + ":" + port);
+    }
+
+    /** Sends a request; exactly one of {@code callback} and {@code handler} hears back. */
+    public void request(String uri, HttpClientOptions options, HttpResponseCallback callback, EventHandler handler) {
+        Target t = target(uri);
+        new Call(t, options, callback, handler).start(true);
+    }
+
+    /** Closes every idle keep-alive connection. */
+    public void closeIdle() {
+        for (ArrayDeque<Conn> q : idle.values()) {
+            for (Conn c : q) {
+                c.close();
+            }
+        }
+        idle.clear();
+    }
+
+    private Conn takeIdle(String key) {
+        ArrayDeque<Conn> q = idle.get(key);
+        long now = System.nanoTime();
+        while (q != null && !q.isEmpty()) {
+            Conn c = q.pollFirst();
+            if (!c.socket.isClosed() && now - c.idleSince < MAX_IDLE_NANOS) {
+                return c;
+            }
+            c.close();
+        }
+        return null;
+    }
+
+    private void giveBack(Conn c) {
+        ArrayDeque<Conn> q = idle.computeIfAbsent(c.key, k -> new ArrayDeque<>());
+        if (q.size() >= MAX_IDLE_PER_HOST) {
+            c.close();
+            return;
+        }
+        // Not reading: an idle connection must not keep the loop running.
+        c.socket.disable(true, false);
+        c.idleSince = System.nanoTime();
+        c.call = null;
+        q.addLast(c);
+    }
+
+    /** One TCP connection to a server. */
+    private final class Conn {
+        final String key;
+        TcpSocket socket;
+        Call call;
+        long idleSince;
+        boolean counted;
+
+        Conn(String key) {
+            this.key = key;
+        }
+
+        void onData(byte[] data) {
+            Call c = call;
+            if (c != null) {
+                c.onData(data);
+            }
+        }
+
+        void onEvent(Exception ev) {
+            Call c = call;
+            if (c != null) {
+                c.onEnded(ev);
+            } else {
+                // An idle connection ended: forget it.
+                ArrayDeque<Conn> q = idle.get(key);
+                if (q != null) {
+                    q.remove(this);
+                }
+                uncount();
+            }
+        }
+
+        void close() {
+            uncount();
+            socket.close();
+        }
+
+        void closeNow() {
+            uncount();
+            socket.closeNow();
+        }
+
+        void uncount() {
+            if (counted) {
+                counted = false;
+                core.outgoingHttp--;
+            }
+        }
+    }
+
+    /** One request and its response. */
+    private final class Call {
+        final Target target;
+        final HttpClientOptions options;
+        final HttpResponseCallback callback;
+        final EventHandler handler;
+        Conn conn;
+        ResponseParser parser;
+        Event timer;
+        boolean reused;
+        boolean finished;
+
+        Call(Target target, HttpClientOptions options, HttpResponseCallback callback, EventHandler handler) {
+            this.target = target;
+            this.options = options;
+            this.callback = callback;
+            this.handler = handler;
+        }
+
+        void start(boolean mayReuse) {
+            parser = new ResponseParser(options.method().equals("HEAD"));
+            Conn c = mayReuse ? takeIdle(target.key()) : null;
+            reused = c != null;
+            if (c == null) {
+                Conn fresh = new Conn(target.key());
+                fresh.socket = core.api().tcpConnect(target.host(), target.port(), (s, d) -> fresh.onData(d),
+                        fresh::onEvent);
+                fresh.counted = true;
+                core.outgoingHttp++;
+                c = fresh;
+            } else {
+                c.socket.enable(true, false);
+            }
+            conn = c;
+            c.call = this;
+            if (timer == null) {
+                timer = core.api().delay(options.timeout(), () -> {
+                    timer = null;
+                    fail(new HttpTimeout(-1, "no complete response in " + options.timeout()), true);
+                });
+            }
+            c.socket.write(requestBytes());
+        }
+
+        byte[] requestBytes() {
+            StringBuilder sb = new StringBuilder(256);
+            sb.append(options.method()).append(' ').append(target.pathAndQuery()).append(" HTTP/1.1\r\n");
+            Map<String, String> h = options.headers();
+            boolean hasHost = false;
+            for (var e : h.entrySet()) {
+                String lower = e.getKey().toLowerCase(Locale.ROOT);
+                if (lower.equals("content-length") || lower.equals("transfer-encoding")) {
+                    continue;
+                }
+                hasHost |= lower.equals("host");
+                sb.append(e.getKey()).append(": ").append(e.getValue()).append("\r\n");
+            }
+            if (!hasHost) {
+                sb.append("Host: ").append(target.hostHeader()).append("\r\n");
+            }
+            byte[] body = options.body();
+            if (body != null || options.method().equals("POST") || options.method().equals("PUT")) {
+                sb.append("Content-Length: ").append(body == null ? 0 : body.length).append("\r\n");
+            }
+            sb.append("\r\n");
+            byte[] head = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+            if (body == null || body.length == 0) {
+                return head;
+            }
+            byte[] all = new byte[head.length + body.length];
+            System.arraycopy(head, 0, all, 0, head.length);
+            System.arraycopy(body, 0, all, head.length, body.length);
+            return all;
+        }
+
+        void onData(byte[] data) {
+            if (finished) {
+                return;
+            }
+            ResponseParser.Parsed p;
+            try {
+                p = parser.feed(data);
+            } catch (RuntimeException e) {
+                fail(new HttpError(-1, "malformed response: " + e.getMessage()), true);
+                return;
+            }
+            if (p != null) {
+                complete(p);
+            }
+        }
+
+        void onEnded(Exception ev) {
+            if (finished) {
+                return;
+            }
+            conn.uncount();
+            if (ev instanceof TcpEof) {
+                ResponseParser.Parsed p = parser.end();
+                if (p != null) {
+                    complete(p);
+                    return;
+                }
+                if (reused && !parser.started()) {
+                    // The server had closed the idle connection: try once more on a new one.
+                    conn.call = null;
+                    start(false);
+                    return;
+                }
+                fail(new HttpError(-1, "the server closed the connection before the response was complete"), false);
+            } else if (ev instanceof TcpRefused r) {
+                fail(new HttpRefused(r.errcode(), r.errmsg()), false);
+            } else if (ev instanceof TcpTimeout t) {
+                fail(new HttpTimeout(t.errcode(), t.errmsg()), false);
+            } else if (ev instanceof DnsError d) {
+                fail(d, false);
+            } else if (ev instanceof ConnectionError e) {
+                fail(new HttpError(e.errcode(), e.errmsg()), false);
+            } else {
+                fail(new HttpError(-1, String.valueOf(ev.getMessage())), false);
+            }
+        }
+
+        void complete(ResponseParser.Parsed p) {
+            finished = true;
+            cancelTimer();
+            if (p.keepAlive() && !conn.socket.isClosed()) {
+                giveBack(conn);
+            } else {
+                conn.call = null;
+                conn.close();
+            }
+            try {
+                callback.onResponse(p.status(), p.headers(), p.body());
+            } catch (Throwable t) {
+                core.callbackFailed(t, handler);
+            }
+        }
+
+        void fail(Exception condition, boolean closeConnection) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            cancelTimer();
+            conn.call = null;
+            if (closeConnection) {
+                conn.closeNow();
+            }
+            core.deliver(condition, handler);
+        }
+
+        void cancelTimer() {
+            if (timer != null) {
+                timer.free();
+                timer = null;
+            }
+        }
+    }
+}
