@@ -1,0 +1,73 @@
+package io.github.evasync.http;
+
+import io.github.evasync.EventLoop;
+import io.github.evasync.Idle;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** nginx in front of our server (as the seed advises for public traffic), and as an origin for our client. */
+@Timeout(120)
+class NginxTest {
+    @Test
+    void throughNginxAndFromNginx() throws Exception {
+        try (EventLoop loop = EventLoop.start()) {
+            HttpServer server = loop.httpServer("127.0.0.1", 0, req -> {
+                if (req.resource().equals("/stream")) {
+                    req.startChunked(200, Map.of("Content-Type", "text/plain"));
+                    req.chunk("alpha,".getBytes());
+                    loop.delay(Duration.ofMillis(30), () -> {
+                        req.chunk("beta".getBytes());
+                        req.end();
+                    });
+                } else {
+                    req.respond(200, Map.of("Content-Type", "text/plain"),
+                            req.method() + " " + req.uri() + " " + req.body().length);
+                }
+            }, null);
+            try (Nginx nginx = Nginx.start(server.port())) {
+                // curl -> nginx -> evasync
+                Curl.Result get = Curl.run(nginx.base() + "/proxy/hello?x=1");
+                assertEquals("GET /hello?x=1 0", get.out(), get.err());
+                Curl.Result post = Curl.run("--data-binary", "0123456789", nginx.base() + "/proxy/post");
+                assertEquals("POST /post 10", post.out(), post.err());
+
+                // evasync's client -> nginx as origin: keep-alive reuse, a 1 MiB file, a chunked stream.
+                byte[] file = new byte[1 << 20];
+                new Random(3).nextBytes(file);
+                Files.write(nginx.files.resolve("big.bin"), file);
+                Files.writeString(nginx.files.resolve("small.txt"), "small file");
+                HttpResponse small = loop.http(HttpRequestSpec.get(nginx.base() + "/files/small.txt")).get(10, TimeUnit.SECONDS);
+                assertEquals("small file", small.bodyText());
+                HttpResponse big = loop.http(HttpRequestSpec.get(nginx.base() + "/files/big.bin")).get(10, TimeUnit.SECONDS);
+                assertEquals(200, big.status());
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                assertArrayEquals(sha.digest(file), MessageDigest.getInstance("SHA-256").digest(big.body()));
+                assertEquals(1, loop.stats().outgoingHttpConnections(), "both requests used one kept-alive connection");
+                HttpResponse stream = loop.http(HttpRequestSpec.get(nginx.base() + "/proxy/stream")).get(10, TimeUnit.SECONDS);
+                assertEquals("alpha,beta", stream.bodyText());
+                assertEquals("chunked", stream.headers().get("Transfer-Encoding"));
+                HttpResponse missing = loop.http(HttpRequestSpec.get(nginx.base() + "/files/none")).get(10, TimeUnit.SECONDS);
+                assertEquals(404, missing.status());
+                loop.closeIdleHttpConnections();
+            }
+            // nginx's kept-alive upstream connections close as it exits.
+            for (int i = 0; i < 100 && loop.stats().incomingHttpConnections() > 0; i++) {
+                Thread.sleep(20);
+            }
+            server.close();
+            Thread.sleep(50);
+            Idle.assertIdle(loop);
+        }
+    }
+}
