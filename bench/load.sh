@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# TCP load suite: evasync against the C libevent bufferevent server and Netty (epoll), one loop
-# each, the server pinned to core 0 and the load generator to core 1, loopback only.
-#   bench/load.sh [http] [echo] [hold]      (default: all three, two interleaved rounds each)
+# Load suite: evasync against C libevent, Netty (epoll) and Vert.x, one event loop each, the
+# server pinned to core 0 and the load generator to core 1, loopback only.
+#   bench/load.sh [http] [echo] [hold] [hello]   (default: all four, two interleaved rounds each)
+# http: raw HTTP answers over tcpServer vs a C bufferevent server and Netty; echo: TCP echo;
+# hold: RSS per held connection (cl-async's delayed response); hello: HTTP hello world over
+# httpServer vs C evhttp, Netty's HttpServerCodec and Vert.x.
 # Environment: SECONDS_PER_RUN (10), ROUNDS (2), HOLD_CONNS (19500), IMPLS ("c evasync netty").
 # Needs: gcc, libevent-dev, wrk (apt-get install wrk). Results: bench/target/load/results.txt
 # and a summary table on stdout.
@@ -10,7 +13,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 out=$root/bench/target/load
 mkdir -p "$out"
-scenarios=${*:-http echo hold}
+scenarios=${*:-http echo hold hello}
 secs=${SECONDS_PER_RUN:-10}
 rounds=${ROUNDS:-2}
 hold_conns=${HOLD_CONNS:-19500}
@@ -29,6 +32,7 @@ mvn -q -B -f bench/pom.xml package
 gcc -O2 -o "$out/c_server" bench/peers/c_server.c -levent_core
 gcc -O2 -o "$out/echo_load" bench/peers/echo_load.c
 gcc -O2 -o "$out/hold_load" bench/peers/hold_load.c
+gcc -O2 -o "$out/c_evhttp" bench/peers/c_evhttp.c -levent_core -levent_extra
 jar=$root/bench/target/benchmarks.jar
 results=$out/results.txt
 : > "$results"
@@ -41,7 +45,12 @@ start_server() { # impl mode port [extra]
   local jflags="--enable-native-access=ALL-UNNAMED -Xmx1g"
   if [ "$mode" = hold ]; then jflags="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms32m -Xmn8m -Xmx512m"; fi
   case $impl in
-    c) taskset -c 0 "$out/c_server" "$mode" "$p" $extra > "$out/server.log" 2>&1 & ;;
+    c) if [ "$mode" = hello ]; then
+         taskset -c 0 "$out/c_evhttp" "$p" > "$out/server.log" 2>&1 &
+       else
+         taskset -c 0 "$out/c_server" "$mode" "$p" $extra > "$out/server.log" 2>&1 &
+       fi ;;
+    vertx) taskset -c 0 "$java" $jflags -cp "$jar" io.github.evasync.bench.servers.VertxServer "$mode" "$p" > "$out/server.log" 2>&1 & ;;
     evasync) taskset -c 0 "$java" $jflags -cp "$jar" io.github.evasync.bench.servers.EvasyncServer "$mode" "$p" $extra > "$out/server.log" 2>&1 & ;;
     netty) taskset -c 0 "$java" $jflags -cp "$jar" io.github.evasync.bench.servers.NettyServer "$mode" "$p" $extra > "$out/server.log" 2>&1 & ;;
   esac
@@ -57,9 +66,9 @@ cpu() { awk -v t="$clk" '{printf "%.3f", ($14 + $15) / t}' "/proc/$server_pid/st
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 
-run_http() { # impl conns
-  local impl=$1 c=$2
-  port=$((port + 1)); start_server "$impl" http "$port"
+run_http() { # impl conns [mode]
+  local impl=$1 c=$2 mode=${3:-http}
+  port=$((port + 1)); start_server "$impl" "$mode" "$port"
   taskset -c 1 wrk -t1 -c"$c" -d5s "http://127.0.0.1:$port/" > /dev/null 2>&1 || true
   local c0; c0=$(cpu)
   taskset -c 1 wrk -t1 -c"$c" -d"${secs}s" --latency "http://127.0.0.1:$port/" > "$out/wrk.txt" 2>&1
@@ -70,7 +79,7 @@ run_http() { # impl conns
   rps=$(awk '/Requests\/sec/ {print $2}' "$out/wrk.txt")
   p99=$(awk '$1 == "99%" {print $2}' "$out/wrk.txt")
   local per_cpu; per_cpu=$(awk -v r="$reqs" -v a="$c0" -v b="$c1" 'BEGIN {printf "%.0f", r / (b - a)}')
-  echo "http_c$c $impl req_per_s=$rps req_per_cpu_s=$per_cpu p99=$p99" | tee -a "$results"
+  echo "${mode}_c$c $impl req_per_s=$rps req_per_cpu_s=$per_cpu p99=$p99" | tee -a "$results"
 }
 
 run_echo() { # impl
@@ -108,6 +117,12 @@ run_hold() { # impl
 
 for round in $(seq 1 "$rounds"); do
   for s in $scenarios; do
+    if [ "$s" = hello ]; then
+      for impl in ${HELLO_IMPLS:-c evasync netty vertx}; do
+        run_http "$impl" 100 hello; run_http "$impl" 1000 hello
+      done
+      continue
+    fi
     for impl in $impls; do
       case $s in
         http) run_http "$impl" 100; run_http "$impl" 1000 ;;
@@ -136,11 +151,11 @@ for line in open(sys.argv[1]):
             continue
         rows[(scen, k, impl)].append(float(v))
 keys = sorted({(s, k) for (s, k, i) in rows})
-print("| scenario | metric | C | evasync | Netty | evasync/C | evasync/Netty |")
-print("|---|---|---|---|---|---|---|")
+print("| scenario | metric | C (bufferevent; evhttp for hello) | evasync | Netty | Vert.x | evasync/C | evasync/Netty | evasync/Vert.x |")
+print("|---|---|---|---|---|---|---|---|---|")
 for s, k in keys:
-    med = {i: statistics.median(rows[(s, k, i)]) for i in ('c', 'evasync', 'netty') if rows.get((s, k, i))}
+    med = {i: statistics.median(rows[(s, k, i)]) for i in ('c', 'evasync', 'netty', 'vertx') if rows.get((s, k, i))}
     def f(i): return (f"{med[i]:,.2f}" if k == 'p99_ms' else f"{med[i]:,.0f}") if i in med else "-"
     def r(a, b): return f"{med[a] / med[b]:.2f}" if a in med and b in med and med[b] else "-"
-    print(f"| {s} | {k} | {f('c')} | {f('evasync')} | {f('netty')} | {r('evasync','c')} | {r('evasync','netty')} |")
+    print(f"| {s} | {k} | {f('c')} | {f('evasync')} | {f('netty')} | {f('vertx')} | {r('evasync','c')} | {r('evasync','netty')} | {r('evasync','vertx')} |")
 PY

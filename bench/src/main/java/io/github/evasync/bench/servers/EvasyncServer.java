@@ -10,13 +10,17 @@ import java.time.Duration;
 /**
  * evasync's side of bench/load.sh, on one loop:
  * {@code http PORT} fixed keep-alive response per request, {@code echo PORT},
- * {@code hold PORT DELAY_MS} (cl-async's delayed response).
+ * {@code hold PORT DELAY_MS} (cl-async's delayed response), {@code hello PORT} (HTTP hello world
+ * on {@code httpServer}).
  */
 public final class EvasyncServer {
     static final byte[] RESPONSE = ("HTTP/1.1 200 OK\r\nContent-Length: 13\r\nContent-Type: text/plain\r\n\r\n"
             + "Hello, World!").getBytes(StandardCharsets.US_ASCII);
     static final byte[] HOLD_RESPONSE = ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n\r\n"
             + "omglolwtf").getBytes(StandardCharsets.US_ASCII);
+
+    private static final byte[] HELLO = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
+    private static final java.util.Map<String, String> HELLO_HEADERS = java.util.Map.of("Content-Type", "text/plain");
 
     private EvasyncServer() {
     }
@@ -42,9 +46,17 @@ public final class EvasyncServer {
                         }
                     });
                 }, ev -> { });
-                default -> throw new IllegalArgumentException("mode must be http, echo or hold: " + mode);
+                case "hello" -> {
+                    var http = loop.httpServer("127.0.0.1", port,
+                            req -> req.respond(200, HELLO_HEADERS, HELLO), null);
+                    System.out.println("evasync hello listening on 127.0.0.1:" + http.port());
+                    yield null;
+                }
+                default -> throw new IllegalArgumentException("mode must be http, echo, hold or hello: " + mode);
             };
-            System.out.println("evasync " + mode + " listening on 127.0.0.1:" + server.port());
+            if (server != null) {
+                System.out.println("evasync " + mode + " listening on 127.0.0.1:" + server.port());
+            }
         });
     }
 }

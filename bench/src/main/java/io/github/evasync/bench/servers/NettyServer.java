@@ -42,6 +42,10 @@ public final class NettyServer {
                                 case "http" -> new Http(response);
                                 case "echo" -> new Echo();
                                 case "hold" -> new Hold(hold, delayMs);
+                                case "hello" -> {
+                                    ch.pipeline().addLast(new io.netty.handler.codec.http.HttpServerCodec());
+                                    yield new Hello();
+                                }
                                 default -> throw new IllegalArgumentException(mode);
                             });
                         }
@@ -77,6 +81,33 @@ public final class NettyServer {
             } finally {
                 in.release();
             }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+    }
+
+    /** HTTP hello world on Netty's own codec, as its examples write it. */
+    static final class Hello extends ChannelInboundHandlerAdapter {
+        private static final byte[] BODY = "Hello, World!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof io.netty.handler.codec.http.HttpRequest req) {
+                boolean keepAlive = io.netty.handler.codec.http.HttpUtil.isKeepAlive(req);
+                var res = new io.netty.handler.codec.http.DefaultFullHttpResponse(req.protocolVersion(),
+                        io.netty.handler.codec.http.HttpResponseStatus.OK, Unpooled.wrappedBuffer(BODY));
+                res.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, "text/plain")
+                        .setInt(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, BODY.length);
+                if (keepAlive) {
+                    ctx.write(res, ctx.voidPromise());
+                } else {
+                    ctx.write(res).addListener(ChannelFutureListener.CLOSE);
+                }
+            }
+            io.netty.util.ReferenceCountUtil.release(msg);
         }
 
         @Override
