@@ -141,4 +141,20 @@ class HttpClientTest {
                     () -> loop.http(HttpRequestSpec.get("http://127.0.0.1:1/")).get(10, TimeUnit.SECONDS)));
         }
     }
+
+    @Test
+    void redirectsAreReportedNotFollowed() {
+        List<String> got = new ArrayList<>();
+        EventLoop.run(loop -> {
+            HttpServer server = loop.httpServer("127.0.0.1", 0,
+                    req -> req.respond(302, Map.of("Location", "/elsewhere"), "moved"), null);
+            loop.httpClient("http://127.0.0.1:" + server.port() + "/here", (status, headers, body) -> {
+                got.add(status + " " + headers.get("location"));
+                loop.closeIdleHttpConnections();
+                server.close();
+            }, null);
+            Idle.atExit(loop);
+        });
+        assertEquals(List.of("302 /elsewhere"), got);
+    }
 }
