@@ -1,4 +1,5 @@
 import io.github.evasync.*;
+import io.github.evasync.signal.Signals;
 import io.github.evasync.tcp.*;
 
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.time.Duration;
  * cl-async's benchmark server: on a request, wait (5 s by default), answer with a fixed HTTP
  * response, close the socket once it is written, and print counters once a second. Connections
  * pile up during the wait, which shows how many a loop holds.
+ * SIGINT (Ctrl-C) stops accepting and lets the requests in flight finish, as cl-async's does.
  * Usage: DelayedResponseServer [port (default 9009)] [delay ms (default 5000)] [seconds to run]
  */
 public class DelayedResponseServer {
@@ -46,12 +48,17 @@ public class DelayedResponseServer {
                 System.out.printf("incoming: %d%noutgoing: %d%nfinished: %d%nrate: %.1f req/s%n%n",
                         st.incomingTcpConnections(), st.outgoingTcpConnections(), finished[0], rate);
             });
-            if (seconds > 0) {
-                loop.delay(Duration.ofSeconds(seconds), () -> {
+            Runnable stop = () -> {
+                if (!stats.isFreed()) {
                     stats.free();
                     server.close();
-                    System.out.println("time is up; finishing the requests in flight");
-                });
+                    loop.freeSignalHandler(Signals.SIGINT);
+                    System.out.println("stopping; finishing the requests in flight");
+                }
+            };
+            loop.signalHandler(Signals.SIGINT, signo -> stop.run());
+            if (seconds > 0) {
+                loop.delay(Duration.ofSeconds(seconds), stop);
             }
         });
         System.out.println("delayed-response server exited after " + finished[0] + " responses");

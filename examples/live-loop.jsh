@@ -1,0 +1,20 @@
+// A live loop scripted from jshell: bin/evasync-jshell examples/live-loop.jsh
+// Every call below runs on the loop's own thread and returns its result here.
+var loop = EventLoop.start()
+var server = loop.tcpServer("127.0.0.1", 0, (s, data) -> s.write(data), ev -> { })
+System.out.println("echo server on port " + server.port())
+var reply = new java.util.concurrent.CompletableFuture<String>()
+var client = loop.tcpConnect("127.0.0.1", server.port(), (s, data) -> reply.complete(new String(data)), ev -> { })
+client.write("hello from jshell")
+System.out.println("reply: " + reply.get(5, java.util.concurrent.TimeUnit.SECONDS))
+var ticks = new java.util.concurrent.CountDownLatch(3)
+var timer = loop.interval(Duration.ofMillis(100), () -> { System.out.println("tick on " + Thread.currentThread().getName()); ticks.countDown(); })
+ticks.await(5, java.util.concurrent.TimeUnit.SECONDS)
+timer.free()
+client.close()
+server.close()
+Thread.sleep(100)
+System.out.println("stats: " + loop.stats())
+loop.close()
+System.out.println("closed: " + loop.isClosed())
+/exit
