@@ -5,7 +5,9 @@ package io.github.evasync;
  * or libevent's code and text. {@link #errcode()} is -1 where evasync itself found the error.
  */
 public class ConnectionError extends ConnectionInfo {
+    /** The code: errno, a libevent code, or -1. */
     private final int errcode;
+    /** The code's text. */
     private final String errmsg;
 
     /**
@@ -31,12 +33,12 @@ public class ConnectionError extends ConnectionInfo {
         this.errmsg = errmsg;
     }
 
-    /** The error's code: errno or a libevent code, or -1 when evasync made it. */
+    /** {@return the error's code: errno or a libevent code, or -1 when evasync made it} */
     public int errcode() {
         return errcode;
     }
 
-    /** The error's text, as {@code strerror} or libevent gives it. */
+    /** {@return the error's text, as {@code strerror} or libevent gives it} */
     public String errmsg() {
         return errmsg;
     }

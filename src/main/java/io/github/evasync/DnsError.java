@@ -6,6 +6,7 @@ package io.github.evasync;
  * {@code evutil_gai_strerror} text.
  */
 public class DnsError extends ConnectionError {
+    /** The name that was looked up. */
     private final String host;
 
     /**
@@ -20,7 +21,7 @@ public class DnsError extends ConnectionError {
         this.host = host;
     }
 
-    /** The name that was looked up. */
+    /** {@return the name that was looked up} */
     public String host() {
         return host;
     }

@@ -186,12 +186,12 @@ public final class Event {
         core.nativeObjects--;
     }
 
-    /** Whether the event was freed (cl-async's {@code event-freed-p}). Safe from any thread. */
+    /** {@return whether the event was freed (cl-async's {@code event-freed-p}). Safe from any thread} */
     public boolean isFreed() {
         return freed;
     }
 
-    /** Whether the event is added or active. */
+    /** {@return whether the event is added or active} */
     public boolean isPending() {
         if (!core.inLoop()) {
             return core.call(this::isPending);

@@ -116,7 +116,11 @@ public final class EventLoop implements AutoCloseable {
         return idle && !core.exitRequested();
     }
 
-    /** Starts a live loop with default options; see {@link #start(LoopOptions)}. */
+    /**
+     * Starts a live loop with default options; see {@link #start(LoopOptions)}.
+     *
+     * @return the running loop
+     */
     public static EventLoop start() {
         return start(LoopOptions.defaults());
     }
@@ -160,7 +164,7 @@ public final class EventLoop implements AutoCloseable {
         return loop;
     }
 
-    /** The loop the calling thread runs, or null when it runs none. */
+    /** {@return the loop the calling thread runs, or null when it runs none} */
     public static EventLoop current() {
         LoopCore c = LoopCore.current();
         return c == null ? null : c.api();
@@ -169,17 +173,18 @@ public final class EventLoop implements AutoCloseable {
     /**
      * Whether libevent could be loaded; when false, {@link #unavailabilityCause()} says why and
      * every loop fails to start with that error.
+     * @return whether libevent could be loaded; when false, {@link #unavailabilityCause()} says why and every loop fails to start with that error
      */
     public static boolean isAvailable() {
         return Native.isAvailable();
     }
 
-    /** Why libevent could not be loaded (it names the files tried), or null when it was. */
+    /** {@return why libevent could not be loaded (it names the files tried), or null when it was} */
     public static Throwable unavailabilityCause() {
         return Native.unavailabilityCause();
     }
 
-    /** The version of libevent in use, such as {@code 2.1.12-stable}. */
+    /** {@return the version of libevent in use, such as {@code 2.1.12-stable}} */
     public static String libeventVersion() {
         Native.ensureAvailable();
         return LibEvent.event_get_version().getString(0);
@@ -218,7 +223,7 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** Whether the loop has stopped or is stopping. Safe from any thread. */
+    /** {@return whether the loop has stopped or is stopping. Safe from any thread} */
     public boolean isClosed() {
         return !core.isOpen();
     }
@@ -234,7 +239,7 @@ public final class EventLoop implements AutoCloseable {
         core.run(() -> core.onExit(callback));
     }
 
-    /** Whether the calling thread is this loop's thread. Safe from any thread. */
+    /** {@return whether the calling thread is this loop's thread. Safe from any thread} */
     public boolean inLoop() {
         return core.inLoop();
     }
@@ -723,12 +728,12 @@ public final class EventLoop implements AutoCloseable {
 
     // ---- introspection -------------------------------------------------------------------------
 
-    /** The loop's counters (cl-async's {@code stats}). */
+    /** {@return the loop's counters (cl-async's {@code stats})} */
     public LoopStats stats() {
         return core.call(core::stats);
     }
 
-    /** libevent's listing of the loop's events (cl-async's {@code dump-event-loop-status}). */
+    /** {@return libevent's listing of the loop's events (cl-async's {@code dump-event-loop-status})} */
     public String dumpStatus() {
         return core.call(core::dumpStatus);
     }

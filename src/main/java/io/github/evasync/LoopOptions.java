@@ -49,7 +49,7 @@ public final class LoopOptions {
         this.dnsTimeout = dnsTimeout;
     }
 
-    /** The defaults: application errors not caught, the rethrowing handler, a logging uncaught handler. */
+    /** {@return the defaults: application errors not caught, the rethrowing handler, a logging uncaught handler} */
     public static LoopOptions defaults() {
         return DEFAULTS;
     }
@@ -131,12 +131,12 @@ public final class LoopOptions {
         return new LoopOptions(catchAppErrors, defaultEventHandler, uncaughtHandler, daemon, nameservers, timeout);
     }
 
-    /** The DNS servers to ask; empty for those of /etc/resolv.conf. */
+    /** {@return the DNS servers to ask; empty for those of /etc/resolv.conf} */
     public List<String> nameservers() {
         return nameservers;
     }
 
-    /** How long a DNS server has for one attempt of a query. */
+    /** {@return how long a DNS server has for one attempt of a query} */
     public Duration dnsTimeout() {
         return dnsTimeout;
     }
@@ -171,22 +171,22 @@ public final class LoopOptions {
         }
     }
 
-    /** Whether application errors are caught. */
+    /** {@return whether application errors are caught} */
     public boolean catchAppErrors() {
         return catchAppErrors;
     }
 
-    /** The handler for operations that have none. */
+    /** {@return the handler for operations that have none} */
     public EventHandler defaultEventHandler() {
         return defaultEventHandler;
     }
 
-    /** The live loop's uncaught handler. */
+    /** {@return the live loop's uncaught handler} */
     public Consumer<Throwable> uncaughtHandler() {
         return uncaughtHandler;
     }
 
-    /** Whether a live loop's thread is a daemon. */
+    /** {@return whether a live loop's thread is a daemon} */
     public boolean daemon() {
         return daemon;
     }

@@ -16,7 +16,7 @@ package io.github.evasync;
 public record LoopStats(int openDnsQueries, int incomingTcpConnections, int outgoingTcpConnections,
                         int incomingHttpConnections, int outgoingHttpConnections, int pendingEvents,
                         int callbackRegistryCount, int dataRegistryCount) {
-    /** Whether every counter is 0: nothing is open, pending or registered. */
+    /** {@return whether every counter is 0: nothing is open, pending or registered} */
     public boolean isIdle() {
         return openDnsQueries == 0 && incomingTcpConnections == 0 && outgoingTcpConnections == 0
                 && incomingHttpConnections == 0 && outgoingHttpConnections == 0 && pendingEvents == 0

@@ -21,12 +21,12 @@ public class TcpAcceptError extends TcpError {
         this.server = server;
     }
 
-    /** The listener that failed; in evasync the listener is the server itself. */
+    /** {@return the listener that failed; in evasync the listener is the server itself} */
     public TcpServer listener() {
         return server;
     }
 
-    /** The server whose accept failed. */
+    /** {@return the server whose accept failed} */
     public TcpServer tcpServer() {
         return server;
     }

@@ -4,6 +4,6 @@ import io.github.evasync.tcp.TcpSocket;
 
 /** Marks a condition that concerns a TCP socket (cl-async's {@code tcp-info}). */
 public interface TcpInfo {
-    /** The socket the condition is about, or null where none exists (a failed bind or accept). */
+    /** {@return the socket the condition is about, or null where none exists (a failed bind or accept)} */
     TcpSocket socket();
 }

@@ -5,7 +5,9 @@ package io.github.evasync;
  * {@code tcp-server-bind-error}), for example because it is already in use.
  */
 public class TcpServerBindError extends TcpError {
+    /** The address asked for, or null for all. */
     private final String bindAddress;
+    /** The port asked for. */
     private final int port;
 
     /**
@@ -23,12 +25,12 @@ public class TcpServerBindError extends TcpError {
         this.port = port;
     }
 
-    /** The address that could not be bound, or null for all addresses. */
+    /** {@return the address that could not be bound, or null for all addresses} */
     public String bindAddress() {
         return bindAddress;
     }
 
-    /** The port that could not be bound. */
+    /** {@return the port that could not be bound} */
     public int port() {
         return port;
     }

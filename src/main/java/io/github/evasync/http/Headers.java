@@ -21,7 +21,7 @@ public final class Headers {
         this.displayNames = displayNames;
     }
 
-    /** No headers. */
+    /** {@return empty headers} */
     public static Headers empty() {
         return new Builder().build();
     }
@@ -48,7 +48,7 @@ public final class Headers {
         return v == null ? List.of() : Collections.unmodifiableList(v);
     }
 
-    /** The header names, as first spelled, in the order they came. */
+    /** {@return the header names, as first spelled, in the order they came} */
     public Set<String> names() {
         return Collections.unmodifiableSet(new java.util.LinkedHashSet<>(displayNames.values()));
     }
@@ -63,7 +63,7 @@ public final class Headers {
         return byName.containsKey(name.toLowerCase(Locale.ROOT));
     }
 
-    /** How many fields there are, counting each value. */
+    /** {@return how many fields there are, counting each value} */
     public int size() {
         int n = 0;
         for (List<String> v : byName.values()) {
@@ -87,6 +87,10 @@ public final class Headers {
         private final Map<String, List<String>> byName = new LinkedHashMap<>();
         private final Map<String, String> displayNames = new LinkedHashMap<>();
 
+        /** An empty builder. */
+        public Builder() {
+        }
+
         /**
          * Adds a field.
          *
@@ -101,7 +105,7 @@ public final class Headers {
             return this;
         }
 
-        /** The headers collected. */
+        /** {@return the headers collected} */
         public Headers build() {
             return new Headers(byName, displayNames);
         }

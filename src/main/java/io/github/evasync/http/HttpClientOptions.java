@@ -30,7 +30,7 @@ public final class HttpClientOptions {
         this.timeout = timeout;
     }
 
-    /** GET, no extra headers, no body, a 30 s timeout. */
+    /** {@return the defaults: GET, no extra headers, no body, a 30 s timeout} */
     public static HttpClientOptions defaults() {
         return DEFAULTS;
     }
@@ -108,22 +108,22 @@ public final class HttpClientOptions {
         return new HttpClientOptions(method, headers, body, timeout);
     }
 
-    /** The method. */
+    /** {@return the method} */
     public String method() {
         return method;
     }
 
-    /** The extra header fields. */
+    /** {@return the extra header fields} */
     public Map<String, String> headers() {
         return headers;
     }
 
-    /** The body, or null. */
+    /** {@return the body, or null} */
     public byte[] body() {
         return body == null ? null : body.clone();
     }
 
-    /** The timeout. */
+    /** {@return the timeout} */
     public Duration timeout() {
         return timeout;
     }

@@ -9,28 +9,28 @@ import java.util.Map;
  * in the order the requests came on their connection, whatever order they are given in.
  */
 public interface HttpRequest {
-    /** The method, such as {@code GET}. */
+    /** {@return the method, such as {@code GET}} */
     String method();
 
-    /** The request target as sent, such as {@code /search?q=x}. */
+    /** {@return the request target as sent, such as {@code /search?q=x}} */
     String uri();
 
-    /** The path without the query, such as {@code /search}. */
+    /** {@return the path without the query, such as {@code /search}} */
     String resource();
 
-    /** The query without its {@code ?}, or null when there is none. */
+    /** {@return the query without its {@code ?}, or null when there is none} */
     String queryString();
 
-    /** The protocol version, {@code HTTP/1.1} or {@code HTTP/1.0}. */
+    /** {@return the protocol version, {@code HTTP/1.1} or {@code HTTP/1.0}} */
     String version();
 
-    /** The header fields. */
+    /** {@return the header fields} */
     Headers headers();
 
-    /** The body; empty when there is none. */
+    /** {@return the body; empty when there is none} */
     byte[] body();
 
-    /** The client's address. */
+    /** {@return the client's address} */
     InetSocketAddress remoteAddress();
 
     /**
@@ -72,6 +72,6 @@ public interface HttpRequest {
     /** Ends a streamed answer. */
     void end();
 
-    /** Whether the request has been answered completely. */
+    /** {@return whether the request has been answered completely} */
     boolean isAnswered();
 }

@@ -8,7 +8,7 @@ package io.github.evasync.http;
  * @param body the body; empty when there is none
  */
 public record HttpResponse(int status, Headers headers, byte[] body) {
-    /** The body decoded as UTF-8. */
+    /** {@return the body decoded as UTF-8} */
     public String bodyText() {
         return new String(body, java.nio.charset.StandardCharsets.UTF_8);
     }

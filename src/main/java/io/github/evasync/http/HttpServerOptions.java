@@ -26,6 +26,7 @@ public final class HttpServerOptions {
      * 8 KiB of request line and headers (431, or 414 for a long request line), 1 MiB of body
      * (413), 10 s to send the headers, 60 s idle between requests, 16 requests queued per
      * connection.
+     * @return the defaults: 8 KiB of request line and headers (431, or 414 for a long request line), 1 MiB of body (413), 10 s to send the headers, 60 s idle between requests, 16 requests queued per connection
      */
     public static HttpServerOptions defaults() {
         return DEFAULTS;
@@ -93,27 +94,27 @@ public final class HttpServerOptions {
         return new HttpServerOptions(maxHeaderBytes, maxBodyBytes, headerTimeout, keepAliveTimeout, count);
     }
 
-    /** The most bytes of request line and headers. */
+    /** {@return the most bytes of request line and headers} */
     public int maxHeaderBytes() {
         return maxHeaderBytes;
     }
 
-    /** The most bytes of request body. */
+    /** {@return the most bytes of request body} */
     public int maxBodyBytes() {
         return maxBodyBytes;
     }
 
-    /** How long a client has to send its headers. */
+    /** {@return how long a client has to send its headers} */
     public Duration headerTimeout() {
         return headerTimeout;
     }
 
-    /** How long a connection may wait idle. */
+    /** {@return how long a connection may wait idle} */
     public Duration keepAliveTimeout() {
         return keepAliveTimeout;
     }
 
-    /** How many requests of one connection may wait for answers. */
+    /** {@return how many requests of one connection may wait for answers} */
     public int maxPipelined() {
         return maxPipelined;
     }

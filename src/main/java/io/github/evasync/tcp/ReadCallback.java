@@ -20,6 +20,7 @@ public interface ReadCallback {
     /**
      * Whether this callback wants a {@link ByteBuffer} view of libevent's buffer instead of a
      * copy; true only for callbacks made by {@link #ofBuffer(BufferReadCallback)}.
+     * @return whether this callback wants a {@link ByteBuffer} view of libevent's buffer instead of a copy; true only for callbacks made by {@link #ofBuffer(BufferReadCallback)}
      */
     default boolean zeroCopy() {
         return false;

@@ -19,7 +19,7 @@ public final class ServerOptions {
         this.reusePort = reusePort;
     }
 
-    /** No connect callback, a backlog of {@value #DEFAULT_BACKLOG}, no SO_REUSEPORT. */
+    /** {@return the defaults: no connect callback, a backlog of {@value #DEFAULT_BACKLOG}, no SO_REUSEPORT} */
     public static ServerOptions defaults() {
         return DEFAULTS;
     }
@@ -57,17 +57,17 @@ public final class ServerOptions {
         return new ServerOptions(connectCallback, backlog, reusePort);
     }
 
-    /** The connect callback, or null. */
+    /** {@return the connect callback, or null} */
     public ConnectCallback connectCallback() {
         return connectCallback;
     }
 
-    /** The listen backlog. */
+    /** {@return the listen backlog} */
     public int backlog() {
         return backlog;
     }
 
-    /** Whether SO_REUSEPORT is set. */
+    /** {@return whether SO_REUSEPORT is set} */
     public boolean reusePort() {
         return reusePort;
     }

@@ -27,7 +27,7 @@ public final class TcpOptions {
         this.writeTimeout = writeTimeout;
     }
 
-    /** No data, no callbacks, no timeouts. */
+    /** {@return the defaults: no data, no callbacks, no timeouts} */
     public static TcpOptions defaults() {
         return DEFAULTS;
     }
@@ -95,27 +95,27 @@ public final class TcpOptions {
         return new TcpOptions(data, connectCallback, writeCallback, readTimeout, timeout);
     }
 
-    /** The bytes sent first, or null. */
+    /** {@return the bytes sent first, or null} */
     public byte[] data() {
         return data == null ? null : data.clone();
     }
 
-    /** The connect callback, or null. */
+    /** {@return the connect callback, or null} */
     public ConnectCallback connectCallback() {
         return connectCallback;
     }
 
-    /** The callback for {@link #data()}, or null. */
+    /** {@return the callback for {@link #data()}, or null} */
     public WriteCallback writeCallback() {
         return writeCallback;
     }
 
-    /** The read timeout, or null. */
+    /** {@return the read timeout, or null} */
     public Duration readTimeout() {
         return readTimeout;
     }
 
-    /** The write timeout, or null. */
+    /** {@return the write timeout, or null} */
     public Duration writeTimeout() {
         return writeTimeout;
     }

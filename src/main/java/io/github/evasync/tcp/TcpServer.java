@@ -6,7 +6,7 @@ package io.github.evasync.tcp;
  * server's read callback and event handler.
  */
 public interface TcpServer extends AutoCloseable {
-    /** The port the server listens on: the one asked for, or the one the system chose for 0. */
+    /** {@return the port the server listens on: the one asked for, or the one the system chose for 0} */
     int port();
 
     /**
@@ -16,6 +16,6 @@ public interface TcpServer extends AutoCloseable {
     @Override
     void close();
 
-    /** Whether {@link #close()} was called. */
+    /** {@return whether {@link #close()} was called} */
     boolean isClosed();
 }

@@ -108,7 +108,7 @@ public interface TcpSocket {
      */
     void disable(boolean read, boolean write);
 
-    /** Whether the socket is closed or closing (cl-async's {@code socket-closed-p}). */
+    /** {@return whether the socket is closed or closing (cl-async's {@code socket-closed-p})} */
     boolean isClosed();
 
     /**
@@ -121,7 +121,7 @@ public interface TcpSocket {
     /** Closes the socket at once, discarding unsent output. Idempotent. */
     void closeNow();
 
-    /** The object attached with {@link #setData(Object)} (cl-async's {@code socket-data}). */
+    /** {@return the object attached with {@link #setData(Object)} (cl-async's {@code socket-data})} */
     Object data();
 
     /**
@@ -131,7 +131,7 @@ public interface TcpSocket {
      */
     void setData(Object data);
 
-    /** How many bytes are queued for sending. */
+    /** {@return how many bytes are queued for sending} */
     long outputBufferLength();
 
     /**
@@ -155,15 +155,16 @@ public interface TcpSocket {
      * is asked for, arriving data stays in the socket for the stream to read, and the read
      * callback is called with an empty array to say that more has arrived. {@code read} returns
      * 0 when nothing is waiting and -1 after the peer closed. Use it on the loop thread.
+     * @return a non-blocking stream over what has arrived (cl-async's {@code async-io-stream})
      */
     InputStream inputStream();
 
-    /** A stream whose writes go to {@link #write(byte[])}; closing it closes the socket. */
+    /** {@return a stream whose writes go to {@link #write(byte[])}; closing it closes the socket} */
     OutputStream outputStream();
 
-    /** The peer's address, or null when not connected. */
+    /** {@return the peer's address, or null when not connected} */
     InetSocketAddress remoteAddress();
 
-    /** The local address, or null when not connected. */
+    /** {@return the local address, or null when not connected} */
     InetSocketAddress localAddress();
 }
