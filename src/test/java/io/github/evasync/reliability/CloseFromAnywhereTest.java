@@ -1,0 +1,170 @@
+package io.github.evasync.reliability;
+
+import io.github.evasync.EventLoop;
+import io.github.evasync.Idle;
+import io.github.evasync.LoopOptions;
+import io.github.evasync.http.HttpServer;
+import io.github.evasync.tcp.ServerOptions;
+import io.github.evasync.tcp.TcpOptions;
+import io.github.evasync.tcp.TcpServer;
+import io.github.evasync.tcp.TcpSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Sockets, servers and loops closed at awkward moments: nothing crashes, no callback runs late. */
+@Timeout(60)
+class CloseFromAnywhereTest {
+    @Test
+    void socketClosedDuringConnectAndTwice() {
+        AtomicInteger calls = new AtomicInteger();
+        EventLoop.run(loop -> {
+            TcpServer server = loop.tcpServer("127.0.0.1", 0, null, null);
+            TcpSocket s = loop.tcpConnect("127.0.0.1", server.port(), (x, d) -> calls.incrementAndGet(),
+                    e -> calls.incrementAndGet(), TcpOptions.defaults().connectCallback(x -> calls.incrementAndGet()));
+            s.close();
+            s.close();
+            s.closeNow();
+            assertTrue(s.isClosed());
+            loop.delay(Duration.ofMillis(50), server::close);
+            Idle.atExit(loop);
+        });
+        assertEquals(0, calls.get(), "no callback runs for a socket closed before it connected");
+    }
+
+    @Test
+    void socketClosedDuringItsDnsLookup() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            AtomicInteger calls = new AtomicInteger();
+            LoopOptions o = LoopOptions.defaults().nameservers(List.of("127.0.0.1:" + silent.getLocalPort()));
+            EventLoop.run(o, loop -> {
+                TcpSocket s = loop.tcpConnect("slow.example.test", 80, (x, d) -> calls.incrementAndGet(),
+                        e -> calls.incrementAndGet());
+                assertEquals(1, loop.stats().openDnsQueries());
+                loop.delay(Duration.ofMillis(30), () -> {
+                    s.closeNow();
+                    assertEquals(0, loop.stats().openDnsQueries());
+                });
+                Idle.atExit(loop);
+            });
+            assertEquals(0, calls.get());
+        }
+    }
+
+    @Test
+    void socketsClosedInsideTheirOwnCallbacks() {
+        List<String> seen = new ArrayList<>();
+        EventLoop.run(loop -> {
+            TcpServer server = loop.tcpServer("127.0.0.1", 0, (s, d) -> {
+                s.write(d, w -> {
+                    seen.add("write callback closes");
+                    w.close();
+                    w.close();
+                });
+            }, e -> seen.add("server side " + e.getClass().getSimpleName()),
+                    ServerOptions.defaults().connectCallback(s -> seen.add("accepted")));
+            loop.tcpConnect("127.0.0.1", server.port(), (s, d) -> {
+                seen.add("read callback closes");
+                s.closeNow();
+                s.closeNow();
+            }, e -> {
+                seen.add("handler closes " + e.getClass().getSimpleName());
+                ((io.github.evasync.TcpInfo) e).socket().close();
+            }, TcpOptions.defaults().data("x").connectCallback(s -> seen.add("connected")));
+            TcpSocket third = loop.tcpConnect("127.0.0.1", server.port(), null, null,
+                    TcpOptions.defaults().connectCallback(s -> {
+                        seen.add("connect callback closes");
+                        s.close();
+                    }));
+            loop.delay(Duration.ofMillis(200), server::close);
+            Idle.atExit(loop);
+        });
+        assertTrue(seen.contains("read callback closes"), seen.toString());
+        assertTrue(seen.contains("connect callback closes"), seen.toString());
+    }
+
+    @Test
+    void closedFromAnotherThreadWhileBusy() throws Exception {
+        try (EventLoop loop = EventLoop.start()) {
+            CountDownLatch connected = new CountDownLatch(1);
+            TcpServer server = loop.tcpServer("127.0.0.1", 0, (s, d) -> s.write(d), null);
+            TcpSocket client = loop.tcpConnect("127.0.0.1", server.port(), (s, d) -> s.write(d), null,
+                    TcpOptions.defaults().data("ping-pong").connectCallback(s -> connected.countDown()));
+            assertTrue(connected.await(5, TimeUnit.SECONDS));
+            Thread.sleep(50);
+            Thread closer = new Thread(() -> {
+                client.close();
+                client.close();
+                server.close();
+            });
+            closer.start();
+            closer.join();
+            for (int i = 0; i < 100 && !loop.stats().isIdle(); i++) {
+                Thread.sleep(20);
+            }
+            Idle.assertIdle(loop);
+        }
+    }
+
+    @Test
+    void serverClosedWithConnectionsOpenThenLoopClosedWithEverythingPending() throws Exception {
+        EventLoop loop = EventLoop.start();
+        HttpServer http = loop.httpServer("127.0.0.1", 0, req -> { /* never answered */ }, null);
+        TcpServer tcp = loop.tcpServer("127.0.0.1", 0, null, null);
+        for (int i = 0; i < 20; i++) {
+            loop.tcpConnect("127.0.0.1", tcp.port(), null, null);
+            loop.httpClient("http://127.0.0.1:" + http.port() + "/" + i, (s, h, b) -> { }, e -> { });
+        }
+        loop.delay(Duration.ofSeconds(30), () -> { });
+        loop.resolve("localhost");
+        Thread.sleep(200);
+        http.close();
+        tcp.close();
+        assertTrue(loop.stats().incomingTcpConnections() > 0);
+        loop.close();
+        assertTrue(loop.isClosed());
+    }
+
+    @Test
+    void loopClosedFromInsideACallback() {
+        AtomicInteger after = new AtomicInteger();
+        EventLoop.run(loop -> {
+            TcpServer server = loop.tcpServer("127.0.0.1", 0, (s, d) -> {
+                loop.close();
+                loop.delay(() -> after.incrementAndGet());
+            }, null);
+            loop.tcpConnect("127.0.0.1", server.port(), null, null, TcpOptions.defaults().data("bye"));
+            loop.interval(Duration.ofMillis(5), after::incrementAndGet);
+        });
+        assertTrue(after.get() < 1000);
+    }
+
+    @Test
+    void lateAnswersToGoneClientsAreDropped() {
+        List<String> seen = new ArrayList<>();
+        EventLoop.run(loop -> {
+            HttpServer http = loop.httpServer("127.0.0.1", 0, req -> loop.delay(Duration.ofMillis(100), () -> {
+                req.respond(200, Map.of(), "too late");
+                seen.add("answered=" + req.isAnswered());
+            }), null);
+            TcpSocket c = loop.tcpConnect("127.0.0.1", http.port(), null, null,
+                    TcpOptions.defaults().data("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+            loop.delay(Duration.ofMillis(30), c::closeNow);
+            loop.delay(Duration.ofMillis(200), http::close);
+            Idle.atExit(loop);
+        });
+        assertEquals(List.of("answered=true"), seen);
+    }
+}
