@@ -233,4 +233,26 @@ class HttpServerTest {
             assertTrue(ms >= 1500 && ms < 6000, ms + " ms");
         }
     }
+
+    @Test
+    void idleKeepAliveConnectionsAreClosed() throws Exception {
+        try (EventLoop own = EventLoop.start()) {
+            HttpServer quick = own.httpServer("127.0.0.1", 0, req -> req.respond(200, null, "ok"), null,
+                    HttpServerOptions.defaults().keepAliveTimeout(Duration.ofMillis(300)));
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), quick.port())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                long t0 = System.nanoTime();
+                String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(all.startsWith("HTTP/1.1 200 OK") && all.endsWith("ok"), all);
+                assertTrue(ms >= 250 && ms < 5000, "closed after " + ms + " ms idle");
+            }
+            quick.close();
+            for (int i = 0; i < 50 && !own.stats().isIdle(); i++) {
+                Thread.sleep(20);
+            }
+            Idle.assertIdle(own);
+        }
+    }
 }
