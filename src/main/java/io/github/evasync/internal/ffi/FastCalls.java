@@ -13,6 +13,10 @@ import java.lang.invoke.MethodHandle;
  * the user's {@code byte[]} and a write copies once from it into the evbuffer. These libevent
  * functions never call back into Java and never block, which is what a critical call requires.
  * Also the calls whose {@code errno} we need, captured by the linker the moment they return.
+ *
+ * <p>A critical call must never reach Java. libevent's evbuffer functions allocate and free,
+ * which is C's malloc and free unless {@link AllocationCounter} has routed them into Java for a
+ * leak test; then these calls go through ordinary downcalls and a native copy instead.
  */
 public final class FastCalls {
     private static final Linker LINKER = Linker.nativeLinker();
@@ -21,6 +25,8 @@ public final class FastCalls {
     private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
             .byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
 
+    /** Whether libevent's allocator is C's, so that critical calls into libevent cannot reach Java. */
+    private static final boolean CRITICAL = !AllocationCounter.installed();
     private static final MethodHandle BUFFEREVENT_WRITE = LINKER.downcallHandle(
             LibEvent.bufferevent_write$address(), LibEvent.bufferevent_write$descriptor(), HEAP);
     private static final MethodHandle EVBUFFER_REMOVE = LINKER.downcallHandle(
@@ -55,6 +61,13 @@ public final class FastCalls {
 
     /** {@code bufferevent_write} straight from a heap array (or any segment). */
     public static int bufferevent_write(MemorySegment bev, MemorySegment data, long len) {
+        if (!CRITICAL) {
+            try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+                MemorySegment copy = a.allocate(Math.max(1, len));
+                MemorySegment.copy(data, 0, copy, 0, len);
+                return LibEvent.bufferevent_write(bev, copy, len);
+            }
+        }
         try {
             return (int) BUFFEREVENT_WRITE.invokeExact(bev, data, len);
         } catch (Throwable t) {
@@ -77,6 +90,16 @@ public final class FastCalls {
 
     /** {@code evbuffer_remove} straight into a heap array (or any segment). */
     public static int evbuffer_remove(MemorySegment buf, MemorySegment data, long len) {
+        if (!CRITICAL) {
+            try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+                MemorySegment copy = a.allocate(Math.max(1, len));
+                int n = LibEvent.evbuffer_remove(buf, copy, len);
+                if (n > 0) {
+                    MemorySegment.copy(copy, 0, data, 0, n);
+                }
+                return n;
+            }
+        }
         try {
             return (int) EVBUFFER_REMOVE.invokeExact(buf, data, len);
         } catch (Throwable t) {

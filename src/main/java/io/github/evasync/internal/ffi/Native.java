@@ -27,7 +27,7 @@ public final class Native {
             {"libevent_core-2.1.7.dylib", "libevent_extra-2.1.7.dylib", "libevent_pthreads-2.1.7.dylib"},
     };
 
-    private static final Throwable CAUSE = load();
+    private static final Throwable CAUSE = loadAndConfigure();
 
     private Native() {
     }
@@ -49,6 +49,15 @@ public final class Native {
             e.initCause(CAUSE);
             throw e;
         }
+    }
+
+    private static Throwable loadAndConfigure() {
+        Throwable t = load();
+        if (t == null && Boolean.getBoolean(AllocationCounter.PROPERTY)) {
+            // Must come before any other libevent call.
+            AllocationCounter.install();
+        }
+        return t;
     }
 
     private static Throwable load() {

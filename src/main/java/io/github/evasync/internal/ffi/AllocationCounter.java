@@ -1,0 +1,108 @@
+package io.github.evasync.internal.ffi;
+
+import io.github.evasync.internal.libevent.LibEvent;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Counts libevent's live heap allocations, for leak tests: with the system property
+ * {@value #PROPERTY} set, {@link Native} routes libevent's allocator through these functions
+ * ({@code event_set_mem_functions}) before any other libevent call. They call the C library's
+ * own malloc, realloc and free, so only the count is added. Slow (an upcall per allocation):
+ * for tests in a JVM of their own, never for production.
+ */
+public final class AllocationCounter {
+    /** The system property that turns counting on. */
+    public static final String PROPERTY = "evasync.libevent.countAllocations";
+
+    private static final AtomicLong LIVE = new AtomicLong();
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final MethodHandle MALLOC = LINKER.downcallHandle(LINKER.defaultLookup().find("malloc").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+    private static final MethodHandle REALLOC = LINKER.downcallHandle(LINKER.defaultLookup().find("realloc").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+    private static final MethodHandle FREE = LINKER.downcallHandle(LINKER.defaultLookup().find("free").orElseThrow(),
+            FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+    private static volatile boolean installed;
+
+    private AllocationCounter() {
+    }
+
+    /** Whether counting is on. */
+    public static boolean installed() {
+        Native.isAvailable(); // loading libevent is what installs the counter
+        return installed;
+    }
+
+    /** How many blocks libevent holds now. */
+    public static long live() {
+        return LIVE.get();
+    }
+
+    /** Installs the counting allocator; called once by {@link Native}, before libevent is used. */
+    static void install() {
+        try {
+            var lookup = MethodHandles.lookup();
+            MemorySegment malloc = LINKER.upcallStub(lookup.findStatic(AllocationCounter.class, "malloc",
+                    MethodType.methodType(MemorySegment.class, long.class)),
+                    FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), Arena.global());
+            MemorySegment realloc = LINKER.upcallStub(lookup.findStatic(AllocationCounter.class, "realloc",
+                    MethodType.methodType(MemorySegment.class, MemorySegment.class, long.class)),
+                    FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), Arena.global());
+            MemorySegment free = LINKER.upcallStub(lookup.findStatic(AllocationCounter.class, "free",
+                    MethodType.methodType(void.class, MemorySegment.class)),
+                    FunctionDescriptor.ofVoid(ValueLayout.ADDRESS), Arena.global());
+            LibEvent.event_set_mem_functions(malloc, realloc, free);
+            installed = true;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MemorySegment malloc(long size) {
+        try {
+            MemorySegment p = (MemorySegment) MALLOC.invokeExact(size);
+            if (!p.equals(MemorySegment.NULL)) {
+                LIVE.incrementAndGet();
+            }
+            return p;
+        } catch (Throwable t) {
+            return MemorySegment.NULL;
+        }
+    }
+
+    private static MemorySegment realloc(MemorySegment old, long size) {
+        try {
+            MemorySegment p = (MemorySegment) REALLOC.invokeExact(old, size);
+            boolean hadOld = !old.equals(MemorySegment.NULL);
+            boolean hasNew = !p.equals(MemorySegment.NULL);
+            if (!hadOld && hasNew) {
+                LIVE.incrementAndGet();
+            } else if (hadOld && !hasNew && size == 0) {
+                LIVE.decrementAndGet();
+            }
+            return p;
+        } catch (Throwable t) {
+            return MemorySegment.NULL;
+        }
+    }
+
+    private static void free(MemorySegment p) {
+        try {
+            if (!p.equals(MemorySegment.NULL)) {
+                LIVE.decrementAndGet();
+                FREE.invokeExact(p);
+            }
+        } catch (Throwable t) {
+            // Nothing safe to do inside libevent's free.
+        }
+    }
+}
