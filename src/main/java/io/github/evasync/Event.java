@@ -239,7 +239,8 @@ public final class Event {
 
     private void checkLive(String what) {
         if (freed) {
-            throw new EventFreed("cannot " + what + " an event that was freed");
+            throw new EventFreed("cannot " + what + " an event that was freed"
+                    + (core.isOpen() ? "" : ": its event loop is closed"));
         }
     }
 

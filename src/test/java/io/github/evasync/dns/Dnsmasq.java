@@ -25,14 +25,37 @@ final class Dnsmasq implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** Starts dnsmasq serving {@code hostsLines} ("ADDRESS NAME" lines) under your.test. */
+    /**
+     * Starts dnsmasq serving {@code hostsLines} ("ADDRESS NAME" lines) under your.test. dnsmasq
+     * listens on UDP and TCP; a port free for UDP may be taken for TCP (by a connection of another
+     * test), so a start that finds its port in use tries another.
+     */
     static Dnsmasq start(List<String> hostsLines) throws Exception {
+        IllegalStateException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                return startOnce(hostsLines);
+            } catch (IllegalStateException e) {
+                last = e;
+                if (!String.valueOf(e.getMessage()).contains("in use")) {
+                    throw e;
+                }
+            }
+        }
+        throw last;
+    }
+
+    private static Dnsmasq startOnce(List<String> hostsLines) throws Exception {
         Path dir = Files.createTempDirectory("evasync-dnsmasq");
         Path hosts = dir.resolve("hosts");
         Files.write(hosts, hostsLines, StandardCharsets.US_ASCII);
         int port;
-        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             java.net.ServerSocket tcp = new java.net.ServerSocket(probe.getLocalPort(), 1,
+                     InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
+        } catch (java.net.BindException tcpTaken) {
+            throw new IllegalStateException("port in use for TCP", tcpTaken);
         }
         List<String> cmd = new ArrayList<>(List.of(dnsmasq(), "--keep-in-foreground", "--conf-file=/dev/null",
                 "--port=" + port, "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
@@ -44,7 +67,9 @@ final class Dnsmasq implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
-                throw new IllegalStateException("dnsmasq exited: " + d.log());
+                String log = d.log();
+                d.close();
+                throw new IllegalStateException("dnsmasq exited: " + log);
             }
             if (d.log().contains("read " + hosts)) {
                 return d;

@@ -26,7 +26,23 @@ final class Nginx implements AutoCloseable {
         this.process = process;
     }
 
+    /** Starts nginx; a port taken between choosing and binding it (by another connection) is retried. */
     static Nginx start(int upstreamPort) throws Exception {
+        IllegalStateException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                return startOnce(upstreamPort);
+            } catch (IllegalStateException e) {
+                last = e;
+                if (!String.valueOf(e.getMessage()).contains("in use")) {
+                    throw e;
+                }
+            }
+        }
+        throw last;
+    }
+
+    private static Nginx startOnce(int upstreamPort) throws Exception {
         Path dir = Files.createTempDirectory("evasync-nginx");
         Files.createDirectories(dir.resolve("files"));
         Files.createDirectories(dir.resolve("tmp"));
@@ -68,8 +84,9 @@ final class Nginx implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
-                throw new IllegalStateException("nginx exited: " + Files.readString(dir.resolve("stdout.log"))
-                        + readIfExists(dir.resolve("error.log")));
+                String log = Files.readString(dir.resolve("stdout.log")) + readIfExists(dir.resolve("error.log"));
+                n.close();
+                throw new IllegalStateException("nginx exited: " + log);
             }
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 return n;
