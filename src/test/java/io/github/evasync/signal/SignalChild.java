@@ -74,6 +74,29 @@ public final class SignalChild {
                     System.out.println("first loop idle=" + st.isIdle());
                 }
             }
+            case "throws" -> {
+                java.util.List<Exception> caught = new java.util.ArrayList<>();
+                io.github.evasync.LoopOptions on = io.github.evasync.LoopOptions.defaults().catchAppErrors(true);
+                EventLoop.run(on, loop -> {
+                    loop.signalHandler(Signals.SIGUSR1, signo -> {
+                        loop.clearSignalHandlers();
+                        throw new IllegalStateException("boom in a signal handler");
+                    }, caught::add);
+                    System.out.println("ready caught");
+                });
+                System.out.println("caught: " + caught);
+                try {
+                    EventLoop.run(loop -> {
+                        loop.signalHandler(Signals.SIGUSR1, signo -> {
+                            throw new IllegalStateException("boom uncaught");
+                        });
+                        System.out.println("ready uncaught");
+                    });
+                    System.out.println("run returned normally");
+                } catch (IllegalStateException e) {
+                    System.out.println("rethrown: " + e.getMessage());
+                }
+            }
             default -> throw new IllegalArgumentException(args[0]);
         }
     }

@@ -126,4 +126,17 @@ class SignalTest {
             assertEquals(0, c.exit(), c.all.toString());
         }
     }
+
+    @Test
+    void anExceptionInASignalHandlerFollowsTheErrorRules() throws Exception {
+        try (Child c = new Child("throws")) {
+            c.await("ready caught");
+            c.kill("USR1");
+            assertTrue(c.await("caught: ").contains("boom in a signal handler"), c.all.toString());
+            c.await("ready uncaught");
+            c.kill("USR1");
+            c.await("rethrown: boom uncaught");
+            assertEquals(0, c.exit(), c.all.toString());
+        }
+    }
 }
