@@ -522,13 +522,7 @@ public final class EventLoop implements AutoCloseable {
      */
     public TcpServer tcpServer(String bindAddress, int port, ReadCallback read, EventHandler handler,
                                ServerOptions options) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port must be 0-65535: " + port);
-        }
-        Objects.requireNonNull(options, "options");
-        if (bindAddress != null) {
-            Tcp.checkHost(bindAddress);
-        }
+        checkServerArgs(bindAddress, port, options);
         if (!core.inLoop()) {
             return core.call(() -> tcpServer(bindAddress, port, read, handler, options));
         }
@@ -587,14 +581,8 @@ public final class EventLoop implements AutoCloseable {
      */
     public HttpServer httpServer(String bind, int port, HttpHandler handler, EventHandler eventHandler,
                                  HttpServerOptions options) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port must be 0-65535: " + port);
-        }
         Objects.requireNonNull(handler, "handler");
-        Objects.requireNonNull(options, "options");
-        if (bind != null) {
-            Tcp.checkHost(bind);
-        }
+        checkServerArgs(bind, port, options);
         if (!core.inLoop()) {
             return core.call(() -> httpServer(bind, port, handler, eventHandler, options));
         }
@@ -743,6 +731,16 @@ public final class EventLoop implements AutoCloseable {
         Thread t = core.thread();
         return "EventLoop[" + (core.live() ? "live" : "run") + (isClosed() ? ", closed" : "")
                 + (t != null ? ", thread=" + t.getName() : "") + "]";
+    }
+
+    private static void checkServerArgs(String bind, int port, Object options) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0-65535: " + port);
+        }
+        Objects.requireNonNull(options, "options");
+        if (bind != null) {
+            DnsQuery.checkHost(bind);
+        }
     }
 
     private static void checkTime(Duration d, String name) {

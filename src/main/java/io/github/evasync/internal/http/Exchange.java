@@ -98,10 +98,7 @@ final class Exchange implements HttpRequest {
     public void respond(int status, Map<String, String> headers, byte[] body) {
         Objects.requireNonNull(body, "body");
         if (!connection.inLoop()) {
-            connection.call(() -> {
-                respond(status, headers, body);
-                return null;
-            });
+            connection.run(() -> respond(status, headers, body));
             return;
         }
         if (!begin()) {
@@ -129,10 +126,7 @@ final class Exchange implements HttpRequest {
     @Override
     public void startChunked(int status, Map<String, String> headers) {
         if (!connection.inLoop()) {
-            connection.call(() -> {
-                startChunked(status, headers);
-                return null;
-            });
+            connection.run(() -> startChunked(status, headers));
             return;
         }
         if (!begin()) {
@@ -151,10 +145,7 @@ final class Exchange implements HttpRequest {
     public void chunk(byte[] data) {
         Objects.requireNonNull(data, "data");
         if (!connection.inLoop()) {
-            connection.call(() -> {
-                chunk(data);
-                return null;
-            });
+            connection.run(() -> chunk(data));
             return;
         }
         if (connection.isClosed()) {
@@ -182,10 +173,7 @@ final class Exchange implements HttpRequest {
     @Override
     public void end() {
         if (!connection.inLoop()) {
-            connection.call(() -> {
-                end();
-                return null;
-            });
+            connection.run(this::end);
             return;
         }
         if (connection.isClosed() && answer == Answer.DONE) {

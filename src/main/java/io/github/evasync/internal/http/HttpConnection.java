@@ -1,7 +1,6 @@
 package io.github.evasync.internal.http;
 
 import io.github.evasync.Event;
-import io.github.evasync.http.HttpHandler;
 import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.tcp.TcpSocket;
 
@@ -10,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * One client connection of an HTTP server: feeds arriving bytes to its {@link RequestParser},
@@ -46,16 +44,12 @@ final class HttpConnection {
         return core.inLoop();
     }
 
-    <T> T call(Callable<T> c) {
-        return core.call(c);
+    void run(Runnable r) {
+        core.run(r);
     }
 
     boolean isClosed() {
         return closed;
-    }
-
-    boolean closing() {
-        return closing;
     }
 
     byte[] dateLine() {
@@ -104,7 +98,7 @@ final class HttpConnection {
         }
     }
 
-    private void headComplete(String version, boolean expectContinue) {
+    private void headComplete(boolean expectContinue) {
         timer.remove();
         if (expectContinue) {
             socket.write(CONTINUE);

@@ -22,7 +22,7 @@ final class RequestParser {
 
     /** Told when a head is complete, before its body arrives (for 100-continue). */
     interface HeadListener {
-        void onHead(String version, boolean expectContinue);
+        void onHead(boolean expectContinue);
     }
 
     private enum State { HEAD, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_CRLF, TRAILERS }
@@ -110,7 +110,7 @@ final class RequestParser {
                         append(data, start, i - start);
                         if (done) {
                             parseHead();
-                            onHead.onHead(version, expectContinue);
+                            onHead.onHead(expectContinue);
                             Parsed p = afterHead();
                             if (p != null) {
                                 consumed = i - off;

@@ -438,9 +438,6 @@ public final class LoopCore implements LoopSink {
                 throw sneaky(e);
             }
         }
-        if (state != OPEN && thread == null) {
-            throw closed();
-        }
         try {
             return submit(c).join();
         } catch (CompletionException e) {

@@ -95,7 +95,7 @@ final class SocketStreams {
 
         @Override
         public String toString() {
-            return "InputStream[" + socket + ", remaining=" + Arrays.toString(new int[]{available()}) + "]";
+            return "InputStream[" + socket + "]";
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.evasync.internal.tcp;
 
 import io.github.evasync.EventHandler;
+import io.github.evasync.internal.dns.DnsQuery;
 import io.github.evasync.internal.ffi.FastCalls;
 import io.github.evasync.internal.ffi.LibC;
 import io.github.evasync.internal.ffi.Scratch;
@@ -93,27 +94,11 @@ public final class Tcp {
 
     /** Checks {@code tcpConnect}'s arguments, naming the one that is wrong. */
     public static void checkConnectArgs(String host, int port, TcpOptions options) {
-        checkHost(host);
+        DnsQuery.checkHost(host);
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be 1-65535: " + port);
         }
         Objects.requireNonNull(options, "options");
-    }
-
-    /** Checks a host name or literal, naming what is wrong with it. */
-    public static void checkHost(String host) {
-        if (host == null) {
-            throw new IllegalArgumentException("host must not be null");
-        }
-        if (host.isEmpty()) {
-            throw new IllegalArgumentException("host must not be empty");
-        }
-        if (host.length() > 255) {
-            throw new IllegalArgumentException("host must be at most 255 characters: " + host.length());
-        }
-        if (host.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("host must not contain NUL");
-        }
     }
 
     static void setNoDelay(LoopCore core, int fd) {
