@@ -41,6 +41,12 @@ public final class FastCalls {
             java.lang.foreign.FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
                     ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT), HEAP);
     private static final int MSG_NOSIGNAL = LibEvent.MSG_NOSIGNAL();
+    // recv never calls back into Java or libevent's allocator, so it may stay critical even
+    // while AllocationCounter is installed.
+    private static final MethodHandle RECV = LINKER.downcallHandle(
+            Linker.nativeLinker().defaultLookup().find("recv").orElseThrow(),
+            java.lang.foreign.FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT), HEAP, ERRNO);
     private static final MethodHandle LISTENER_NEW_BIND = LINKER.downcallHandle(
             LibEvent.evconnlistener_new_bind$address(), LibEvent.evconnlistener_new_bind$descriptor(), ERRNO);
     private static final MethodHandle SOCKET_CONNECT = LINKER.downcallHandle(
@@ -83,6 +89,19 @@ public final class FastCalls {
     public static long send(int fd, MemorySegment data, long len) {
         try {
             return (long) SEND.invokeExact(fd, data, len, MSG_NOSIGNAL);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * {@code recv(fd, data, len, 0)} straight into a heap array (or any segment), storing errno
+     * in {@code state}: on a non-blocking socket, the count read, 0 at end of stream, or -1
+     * (EAGAIN when nothing is waiting).
+     */
+    public static long recv(MemorySegment state, int fd, MemorySegment data, long len) {
+        try {
+            return (long) RECV.invokeExact(state, fd, data, len, 0);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

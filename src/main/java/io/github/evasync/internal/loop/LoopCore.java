@@ -76,6 +76,7 @@ public final class LoopCore implements LoopSink {
     private Arena arena;
     private MemorySegment base;
     private Scratch scratch;
+    private byte[] readAhead;
     private HandleTable handles;
     private Wakeup wakeup;
     private MemorySegment wakeEvent;
@@ -367,6 +368,19 @@ public final class LoopCore implements LoopSink {
     }
 
     /** The scratch allocator; loop thread only. */
+    /**
+     * The loop's buffer for reading on from a socket past what libevent read (loop thread only;
+     * its contents are copied out before any callback runs).
+     */
+    public byte[] readAheadBuffer() {
+        byte[] b = readAhead;
+        if (b == null) {
+            b = new byte[64 * 1024];
+            readAhead = b;
+        }
+        return b;
+    }
+
     public Scratch scratch() {
         return scratch;
     }

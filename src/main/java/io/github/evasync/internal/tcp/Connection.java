@@ -67,6 +67,10 @@ public final class Connection implements TcpSocket {
     private static final int TIMEOUT = LibEvent.BEV_EVENT_TIMEOUT();
     private static final int READING = LibEvent.BEV_EVENT_READING();
     private static final int ECONNREFUSED = LibEvent.ECONNREFUSED();
+    private static final int EAGAIN = LibEvent.EAGAIN();
+    private static final int EINTR = LibEvent.EINTR();
+    /** libevent 2.1 reads at most this much from a socket per wakeup (EVBUFFER_MAX_READ). */
+    private static final long LIBEVENT_MAX_READ = 4096;
     private static final int EINPROGRESS = LibEvent.EINPROGRESS();
     private static final byte[] EMPTY = new byte[0];
     static final long DEFAULT_LOW_WATERMARK = 32 * 1024;
@@ -181,13 +185,51 @@ public final class Connection implements TcpSocket {
                     LibEvent.evbuffer_drain(in, n);
                 }
             } else {
-                int len = (int) Math.min(n, Integer.MAX_VALUE - 8);
-                byte[] bytes = new byte[len];
-                FastCalls.evbuffer_remove(in, MemorySegment.ofArray(bytes), len);
-                read.onRead(this, bytes);
+                deliverBytes(in, n);
             }
         } catch (Throwable t) {
             core.callbackFailed(t, handler);
+        }
+    }
+
+    /**
+     * Hands what libevent read to the read callback as one array. libevent 2.1 reads at most
+     * 4 KiB per wakeup; when it read that much, more is usually waiting (a 16 KiB message would
+     * otherwise cost four trips round the loop), so this reads on from the socket, straight into
+     * a heap buffer, before the callback runs. A socket error met there is reported after the
+     * data, as libevent would have; end of stream is left for libevent to see on its next read.
+     */
+    private void deliverBytes(MemorySegment in, long n) {
+        int first = (int) Math.min(n, Integer.MAX_VALUE - 8 - 64 * 1024);
+        long more = 0;
+        int readErrno = 0;
+        if (n >= LIBEVENT_MAX_READ && fd >= 0) {
+            byte[] ahead = core.readAheadBuffer();
+            Scratch s = core.scratch();
+            long mark = s.mark();
+            try {
+                MemorySegment state = s.allocate(FastCalls.captureStateSize(), 8);
+                more = FastCalls.recv(state, fd, MemorySegment.ofArray(ahead), ahead.length);
+                if (more < 0) {
+                    int e = FastCalls.errno(state);
+                    readErrno = e == EAGAIN || e == EINTR ? 0 : e;
+                    more = 0;
+                }
+            } finally {
+                s.reset(mark);
+            }
+        }
+        byte[] bytes = new byte[first + (int) more];
+        FastCalls.evbuffer_remove(in, MemorySegment.ofArray(bytes), first);
+        if (more > 0) {
+            System.arraycopy(core.readAheadBuffer(), 0, bytes, first, (int) more);
+        }
+        try {
+            read.onRead(this, bytes);
+        } finally {
+            if (readErrno != 0) {
+                onEvent((short) (READING | ERROR), readErrno);
+            }
         }
     }
 

@@ -1,0 +1,121 @@
+package io.github.evasync.tcp;
+
+import io.github.evasync.EventLoop;
+import io.github.evasync.Idle;
+import io.github.evasync.TcpEof;
+import io.github.evasync.TcpError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * libevent 2.1 reads at most 4 KiB per wakeup; evasync reads on from the socket when it did.
+ * These check that the bytes, their order and the socket's conditions are what they would be
+ * without that.
+ */
+@Timeout(60)
+class ReadAheadTest {
+    private static final int ECONNRESET = 104;
+
+    @Test
+    void sixteenKibibyteMessagesComeInAboutOneCallbackEach() throws Exception {
+        int messages = 50;
+        int size = 16 * 1024;
+        byte[] payload = new byte[size];
+        new Random(7).nextBytes(payload);
+        int[] callbacks = {0};
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        CompletableFuture<Void> client = CompletableFuture.runAsync(() -> {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port.join())) {
+                OutputStream out = s.getOutputStream();
+                InputStream in = s.getInputStream();
+                for (int i = 0; i < messages; i++) {
+                    out.write(payload);
+                    assertEquals('k', in.read(), "acknowledgement " + i);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        EventLoop.run(loop -> {
+            TcpServer server = loop.tcpServer("127.0.0.1", 0, (s, data) -> {
+                callbacks[0]++;
+                got.writeBytes(data);
+                if (got.size() % size == 0) {
+                    s.write(new byte[] {'k'});
+                }
+            }, ev -> { });
+            port.complete(server.port());
+            loop.delay(java.time.Duration.ofMillis(20), new Runnable() {
+                @Override
+                public void run() {
+                    if (client.isDone()) {
+                        server.close();
+                    } else {
+                        loop.delay(java.time.Duration.ofMillis(20), this);
+                    }
+                }
+            });
+            Idle.atExit(loop);
+        });
+        client.join();
+        byte[] all = got.toByteArray();
+        assertEquals(messages * size, all.length);
+        for (int i = 0; i < messages; i++) {
+            assertArrayEquals(payload, Arrays.copyOfRange(all, i * size, (i + 1) * size), "message " + i);
+        }
+        // Four 4 KiB reads per message without reading ahead; at most two with it (a message
+        // the kernel split in flight), about one in practice.
+        assertTrue(callbacks[0] <= 2 * messages, callbacks[0] + " read callbacks for " + messages + " messages");
+    }
+
+    @Test
+    void aResetRightAfterFourKibibytesIsAnErrorAfterTheData() throws Exception {
+        byte[] payload = new byte[4096];
+        new Random(3).nextBytes(payload);
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        List<Exception> events = new ArrayList<>();
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        CompletableFuture<Void> client = CompletableFuture.runAsync(() -> {
+            try {
+                Socket s = new Socket(InetAddress.getLoopbackAddress(), port.join());
+                s.getOutputStream().write(payload);
+                s.setSoLinger(true, 0);
+                s.close(); // linger 0: a reset, right behind the data
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        EventLoop.run(loop -> {
+            TcpServer[] server = new TcpServer[1];
+            server[0] = loop.tcpServer("127.0.0.1", 0, (s, data) -> got.writeBytes(data), ev -> {
+                events.add(ev);
+                server[0].close();
+            });
+            port.complete(server[0].port());
+            Idle.atExit(loop);
+        });
+        client.join();
+        assertArrayEquals(payload, got.toByteArray());
+        assertEquals(1, events.size(), events.toString());
+        assertTrue(!(events.get(0) instanceof TcpEof), "a reset is not an end of stream: " + events);
+        TcpError e = assertInstanceOf(TcpError.class, events.get(0));
+        assertEquals(ECONNRESET, e.errcode(), e.toString());
+    }
+}
