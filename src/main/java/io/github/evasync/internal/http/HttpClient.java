@@ -34,6 +34,8 @@ public final class HttpClient {
 
     private final LoopCore core;
     private final Map<String, ArrayDeque<Conn>> idle = new HashMap<>();
+    /** Connections given back this turn, to stop reading once the turn is over. */
+    private final ArrayDeque<Conn> toPark = new ArrayDeque<>();
 
     private HttpClient(LoopCore core) {
         this.core = core;
@@ -115,11 +117,25 @@ public final class HttpClient {
             c.close();
             return;
         }
-        // Not reading: an idle connection must not keep the loop running.
-        c.socket.disable(true, false);
         c.idleSince = System.nanoTime();
         c.call = null;
         q.addLast(c);
+        // Not reading: an idle connection must not keep the loop running. But not at once: a
+        // callback often sends its next request straight away, and stopping and restarting the
+        // read would cost two epoll_ctl calls for nothing.
+        if (toPark.isEmpty()) {
+            core.api().delay(this::park);
+        }
+        toPark.addLast(c);
+    }
+
+    /** Stops reading on the connections that are still idle a turn after they were given back. */
+    private void park() {
+        for (Conn c; (c = toPark.pollFirst()) != null; ) {
+            if (c.call == null && !c.socket.isClosed()) {
+                c.socket.disable(true, false);
+            }
+        }
     }
 
     /** One TCP connection to a server. */
