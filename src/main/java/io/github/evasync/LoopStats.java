@@ -22,4 +22,19 @@ public record LoopStats(int openDnsQueries, int incomingTcpConnections, int outg
                 && incomingHttpConnections == 0 && outgoingHttpConnections == 0 && pendingEvents == 0
                 && callbackRegistryCount == 0 && dataRegistryCount == 0;
     }
+
+    /**
+     * Adds another loop's statistics to these, field by field (see {@link LoopGroup#stats()}).
+     *
+     * @param other the other loop's statistics
+     * @return the sums
+     */
+    public LoopStats plus(LoopStats other) {
+        return new LoopStats(openDnsQueries + other.openDnsQueries,
+                incomingTcpConnections + other.incomingTcpConnections,
+                outgoingTcpConnections + other.outgoingTcpConnections,
+                incomingHttpConnections + other.incomingHttpConnections,
+                outgoingHttpConnections + other.outgoingHttpConnections, pendingEvents + other.pendingEvents,
+                callbackRegistryCount + other.callbackRegistryCount, dataRegistryCount + other.dataRegistryCount);
+    }
 }

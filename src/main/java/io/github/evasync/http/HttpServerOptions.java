@@ -5,21 +5,23 @@ import java.time.Duration;
 /** Limits and timeouts of an {@link HttpServer}: immutable, built from {@link #defaults()}. */
 public final class HttpServerOptions {
     private static final HttpServerOptions DEFAULTS = new HttpServerOptions(8 * 1024, 1024 * 1024,
-            Duration.ofSeconds(10), Duration.ofSeconds(60), 16);
+            Duration.ofSeconds(10), Duration.ofSeconds(60), 16, false);
 
     private final int maxHeaderBytes;
     private final int maxBodyBytes;
     private final Duration headerTimeout;
     private final Duration keepAliveTimeout;
     private final int maxPipelined;
+    private final boolean reusePort;
 
     private HttpServerOptions(int maxHeaderBytes, int maxBodyBytes, Duration headerTimeout,
-                              Duration keepAliveTimeout, int maxPipelined) {
+                              Duration keepAliveTimeout, int maxPipelined, boolean reusePort) {
         this.maxHeaderBytes = maxHeaderBytes;
         this.maxBodyBytes = maxBodyBytes;
         this.headerTimeout = headerTimeout;
         this.keepAliveTimeout = keepAliveTimeout;
         this.maxPipelined = maxPipelined;
+        this.reusePort = reusePort;
     }
 
     /**
@@ -42,7 +44,7 @@ public final class HttpServerOptions {
         if (bytes < 256) {
             throw new IllegalArgumentException("maxHeaderBytes must be at least 256: " + bytes);
         }
-        return new HttpServerOptions(bytes, maxBodyBytes, headerTimeout, keepAliveTimeout, maxPipelined);
+        return new HttpServerOptions(bytes, maxBodyBytes, headerTimeout, keepAliveTimeout, maxPipelined, reusePort);
     }
 
     /**
@@ -55,7 +57,7 @@ public final class HttpServerOptions {
         if (bytes < 0) {
             throw new IllegalArgumentException("maxBodyBytes must not be negative: " + bytes);
         }
-        return new HttpServerOptions(maxHeaderBytes, bytes, headerTimeout, keepAliveTimeout, maxPipelined);
+        return new HttpServerOptions(maxHeaderBytes, bytes, headerTimeout, keepAliveTimeout, maxPipelined, reusePort);
     }
 
     /**
@@ -66,7 +68,7 @@ public final class HttpServerOptions {
      */
     public HttpServerOptions headerTimeout(Duration timeout) {
         checkPositive(timeout, "headerTimeout");
-        return new HttpServerOptions(maxHeaderBytes, maxBodyBytes, timeout, keepAliveTimeout, maxPipelined);
+        return new HttpServerOptions(maxHeaderBytes, maxBodyBytes, timeout, keepAliveTimeout, maxPipelined, reusePort);
     }
 
     /**
@@ -77,7 +79,7 @@ public final class HttpServerOptions {
      */
     public HttpServerOptions keepAliveTimeout(Duration timeout) {
         checkPositive(timeout, "keepAliveTimeout");
-        return new HttpServerOptions(maxHeaderBytes, maxBodyBytes, headerTimeout, timeout, maxPipelined);
+        return new HttpServerOptions(maxHeaderBytes, maxBodyBytes, headerTimeout, timeout, maxPipelined, reusePort);
     }
 
     /**
@@ -91,7 +93,25 @@ public final class HttpServerOptions {
         if (count < 1) {
             throw new IllegalArgumentException("maxPipelined must be at least 1: " + count);
         }
-        return new HttpServerOptions(maxHeaderBytes, maxBodyBytes, headerTimeout, keepAliveTimeout, count);
+        return new HttpServerOptions(maxHeaderBytes, maxBodyBytes, headerTimeout, keepAliveTimeout, count, reusePort);
+    }
+
+    /**
+     * Sets SO_REUSEPORT on the listening socket, so that several loops can each bind a server to
+     * the same address and port and the kernel spreads new connections among them (see
+     * {@link io.github.evasync.LoopGroup}).
+     *
+     * @param reusePort true to set it
+     * @return options with this setting
+     */
+    public HttpServerOptions reusePort(boolean reusePort) {
+        return new HttpServerOptions(maxHeaderBytes, maxBodyBytes, headerTimeout, keepAliveTimeout, maxPipelined,
+                reusePort);
+    }
+
+    /** {@return whether the listening socket gets SO_REUSEPORT} */
+    public boolean reusePort() {
+        return reusePort;
     }
 
     /** {@return the most bytes of request line and headers} */

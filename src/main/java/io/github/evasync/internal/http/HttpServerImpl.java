@@ -37,7 +37,8 @@ public final class HttpServerImpl implements HttpServer {
                         core.deliver(condition, eventHandler);
                     }
                 },
-                ServerOptions.defaults().connectCallback(s -> s.setData(new HttpConnection(this, core, s))));
+                ServerOptions.defaults().reusePort(options.reusePort())
+                        .connectCallback(s -> s.setData(new HttpConnection(this, core, s))));
     }
 
     /** {@code loop.httpServer}: binds, listens, and serves. */
