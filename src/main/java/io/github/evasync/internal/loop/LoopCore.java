@@ -369,8 +369,8 @@ public final class LoopCore implements LoopSink {
 
     /** The scratch allocator; loop thread only. */
     /**
-     * The loop's buffer for reading on from a socket past what libevent read (loop thread only;
-     * its contents are copied out before any callback runs).
+     * The loop's buffer that sockets {@code recv} into (loop thread only; what a read puts in it
+     * is copied out before any callback runs).
      */
     public byte[] readAheadBuffer() {
         byte[] b = readAhead;

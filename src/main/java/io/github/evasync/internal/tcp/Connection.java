@@ -44,6 +44,11 @@ public final class Connection implements TcpSocket {
         }
 
         @Override
+        public void onEvent(Object target, int fd, short what) {
+            ((Connection) target).onReadEvent(what);
+        }
+
+        @Override
         public void onBufferWrite(Object target) {
             ((Connection) target).onFlushed();
         }
@@ -67,10 +72,7 @@ public final class Connection implements TcpSocket {
     private static final int TIMEOUT = LibEvent.BEV_EVENT_TIMEOUT();
     private static final int READING = LibEvent.BEV_EVENT_READING();
     private static final int ECONNREFUSED = LibEvent.ECONNREFUSED();
-    private static final int EAGAIN = LibEvent.EAGAIN();
-    private static final int EINTR = LibEvent.EINTR();
-    /** libevent 2.1 reads at most this much from a socket per wakeup (EVBUFFER_MAX_READ). */
-    private static final long LIBEVENT_MAX_READ = 4096;
+    private static final short EV_TIMEOUT = (short) LibEvent.EV_TIMEOUT();
     private static final int EINPROGRESS = LibEvent.EINPROGRESS();
     private static final byte[] EMPTY = new byte[0];
     static final long DEFAULT_LOW_WATERMARK = 32 * 1024;
@@ -109,6 +111,9 @@ public final class Connection implements TcpSocket {
     private boolean drainWanted;
     private boolean writeCallbackArmed;
     private SocketStreams.In stream;
+    /** Our own read event, once connected, for byte-array reads; null while libevent reads. */
+    private DirectRead direct;
+    private Duration readTimeout;
 
     Connection(LoopCore core, MemorySegment bev, boolean incoming, ReadCallback read, EventHandler handler,
                ConnectCallback connectCallback) {
@@ -185,7 +190,10 @@ public final class Connection implements TcpSocket {
                     LibEvent.evbuffer_drain(in, n);
                 }
             } else {
-                deliverBytes(in, n);
+                int len = (int) Math.min(n, Integer.MAX_VALUE - 8);
+                byte[] bytes = new byte[len];
+                FastCalls.evbuffer_remove(in, MemorySegment.ofArray(bytes), len);
+                read.onRead(this, bytes);
             }
         } catch (Throwable t) {
             core.callbackFailed(t, handler);
@@ -193,42 +201,48 @@ public final class Connection implements TcpSocket {
     }
 
     /**
-     * Hands what libevent read to the read callback as one array. libevent 2.1 reads at most
-     * 4 KiB per wakeup; when it read that much, more is usually waiting (a 16 KiB message would
-     * otherwise cost four trips round the loop), so this reads on from the socket, straight into
-     * a heap buffer, before the callback runs. A socket error met there is reported after the
-     * data, as libevent would have; end of stream is left for libevent to see on its next read.
+     * Starts reading once the socket is connected: with our own read event (see
+     * {@link DirectRead}) when the data goes to a byte array, else through the bufferevent.
+     *
+     * @param wanted whether the socket is to be read now (not disabled by the application)
      */
-    private void deliverBytes(MemorySegment in, long n) {
-        int first = (int) Math.min(n, Integer.MAX_VALUE - 8 - 64 * 1024);
-        long more = 0;
-        int readErrno = 0;
-        if (n >= LIBEVENT_MAX_READ && fd >= 0) {
-            byte[] ahead = core.readAheadBuffer();
-            Scratch s = core.scratch();
-            long mark = s.mark();
-            try {
-                MemorySegment state = s.allocate(FastCalls.captureStateSize(), 8);
-                more = FastCalls.recv(state, fd, MemorySegment.ofArray(ahead), ahead.length);
-                if (more < 0) {
-                    int e = FastCalls.errno(state);
-                    readErrno = e == EAGAIN || e == EINTR ? 0 : e;
-                    more = 0;
-                }
-            } finally {
-                s.reset(mark);
+    void startReading(boolean wanted) {
+        if (bev == null || closed || direct != null) {
+            return;
+        }
+        if (fd < 0 || stream != null || (read != null && read.zeroCopy())) {
+            if (wanted) {
+                LibEvent.bufferevent_enable(bev, EV_READ);
             }
+            return;
         }
-        byte[] bytes = new byte[first + (int) more];
-        FastCalls.evbuffer_remove(in, MemorySegment.ofArray(bytes), first);
-        if (more > 0) {
-            System.arraycopy(core.readAheadBuffer(), 0, bytes, first, (int) more);
+        direct = new DirectRead(core, fd, arg, wanted, readTimeout);
+    }
+
+    /** Our read event fired: one recv, then the data, the end of stream or the error. */
+    private void onReadEvent(short what) {
+        DirectRead d = direct;
+        if (bev == null || d == null) {
+            return;
         }
-        try {
-            read.onRead(this, bytes);
-        } finally {
-            if (readErrno != 0) {
-                onEvent((short) (READING | ERROR), readErrno);
+        if ((what & EV_READ) == 0 && (what & EV_TIMEOUT) != 0) {
+            onEvent((short) (READING | TIMEOUT), 0);
+            return;
+        }
+        long n = d.recv();
+        if (n == DirectRead.NOTHING) {
+            return;
+        }
+        if (n == 0) {
+            onEvent((short) (READING | EOF), 0);
+        } else if (n < 0) {
+            onEvent((short) (READING | ERROR), (int) -n);
+        } else if (!closed && read != null) {
+            byte[] bytes = java.util.Arrays.copyOf(core.readAheadBuffer(), (int) n);
+            try {
+                read.onRead(this, bytes);
+            } catch (Throwable t) {
+                core.callbackFailed(t, handler);
             }
         }
     }
@@ -283,6 +297,12 @@ public final class Connection implements TcpSocket {
             connecting = false;
             fd = LibEvent.bufferevent_getfd(bev);
             Tcp.setNoDelay(core, fd);
+            // libevent read while connecting (there was nothing to read); from now on, we do.
+            boolean wanted = (LibEvent.bufferevent_get_enabled(bev) & EV_READ) != 0;
+            if (stream == null && (read == null || !read.zeroCopy())) {
+                LibEvent.bufferevent_disable(bev, EV_READ);
+                startReading(wanted);
+            }
             if (connectCallback != null && !closed) {
                 try {
                     connectCallback.onConnect(this);
@@ -486,6 +506,10 @@ public final class Connection implements TcpSocket {
 
     void applyTimeouts(Duration read, Duration write) {
         writeTimeout = write;
+        readTimeout = read;
+        if (direct != null) {
+            direct.timeout(read);
+        }
         Scratch s = core.scratch();
         long mark = s.mark();
         try {
@@ -518,7 +542,11 @@ public final class Connection implements TcpSocket {
             return;
         }
         checkOpen();
-        short flags = (short) ((read ? EV_READ : 0) | (write ? EV_WRITE : 0));
+        boolean libeventReads = read && direct == null;
+        if (read && direct != null) {
+            direct.enable();
+        }
+        short flags = (short) ((libeventReads ? EV_READ : 0) | (write ? EV_WRITE : 0));
         if (flags != 0) {
             LibEvent.bufferevent_enable(bev, flags);
         }
@@ -534,7 +562,11 @@ public final class Connection implements TcpSocket {
             return;
         }
         checkOpen();
-        short flags = (short) ((read ? EV_READ : 0) | (write ? EV_WRITE : 0));
+        boolean libeventReads = read && direct == null;
+        if (read && direct != null) {
+            direct.disable();
+        }
+        short flags = (short) ((libeventReads ? EV_READ : 0) | (write ? EV_WRITE : 0));
         if (flags != 0) {
             LibEvent.bufferevent_disable(bev, flags);
         }
@@ -561,6 +593,9 @@ public final class Connection implements TcpSocket {
         }
         closed = true;
         LibEvent.bufferevent_disable(bev, EV_READ);
+        if (direct != null) {
+            direct.disable();
+        }
         if (FastCalls.evbuffer_get_length(output) == 0) {
             free();
             return;
@@ -597,6 +632,10 @@ public final class Connection implements TcpSocket {
         input = null;
         output = null;
         pendingWrites.clear();
+        if (direct != null) {
+            direct.free();
+            direct = null;
+        }
         resolved();
         // Safe inside this bufferevent's own callback: libevent holds a reference until it returns.
         LibEvent.bufferevent_free(b);
@@ -635,6 +674,15 @@ public final class Connection implements TcpSocket {
         checkOpen();
         if (stream == null) {
             stream = new SocketStreams.In(this);
+            if (direct != null) {
+                // The stream reads the bufferevent's input buffer: libevent reads from now on.
+                boolean wanted = direct.wanted();
+                direct.free();
+                direct = null;
+                if (wanted) {
+                    LibEvent.bufferevent_enable(bev, EV_READ);
+                }
+            }
         }
         return stream;
     }

@@ -125,7 +125,7 @@ public final class Listener implements TcpServer {
         }
         Tcp.setNoDelay(core, fd);
         Connection c = new Connection(core, bev, true, read, handler, null);
-        LibEvent.bufferevent_enable(bev, Connection.EV_READ);
+        c.startReading(true);
         if (options.connectCallback() != null) {
             try {
                 options.connectCallback().onConnect(c);

@@ -88,7 +88,8 @@ public final class Tcp {
             throw new IllegalStateException("bufferevent_socket_new failed for fd " + fd);
         }
         Connection c = new Connection(core, bev, false, read, handler, null);
-        LibEvent.bufferevent_enable(bev, (short) (Connection.EV_READ | Connection.EV_WRITE));
+        LibEvent.bufferevent_enable(bev, Connection.EV_WRITE);
+        c.startReading(true);
         return c;
     }
 

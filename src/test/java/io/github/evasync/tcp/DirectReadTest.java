@@ -24,12 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * libevent 2.1 reads at most 4 KiB per wakeup; evasync reads on from the socket when it did.
+ * libevent 2.1 reads at most 4 KiB per wakeup, after a FIONREAD ioctl; evasync reads byte-array
+ * sockets itself, up to 64 KiB per recv.
  * These check that the bytes, their order and the socket's conditions are what they would be
  * without that.
  */
 @Timeout(60)
-class ReadAheadTest {
+class DirectReadTest {
     private static final int ECONNRESET = 104;
 
     @Test
@@ -117,5 +118,44 @@ class ReadAheadTest {
         assertTrue(!(events.get(0) instanceof TcpEof), "a reset is not an end of stream: " + events);
         TcpError e = assertInstanceOf(TcpError.class, events.get(0));
         assertEquals(ECONNRESET, e.errcode(), e.toString());
+    }
+
+    @Test
+    void theReadTimeoutRestartsWithEveryReadAndFiresOnceDataStops() throws Exception {
+        List<Exception> events = new ArrayList<>();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        long[] lastData = {0};
+        long[] timedOutAt = {0};
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        CompletableFuture<Void> client = CompletableFuture.runAsync(() -> {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port.join())) {
+                for (int i = 0; i < 10; i++) {
+                    s.getOutputStream().write('x');
+                    Thread.sleep(100);
+                }
+                s.getInputStream().read(); // until the server gives up on us and closes
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        EventLoop.run(loop -> {
+            TcpServer[] server = new TcpServer[1];
+            server[0] = loop.tcpServer("127.0.0.1", 0, (s, data) -> {
+                got.writeBytes(data);
+                lastData[0] = System.nanoTime();
+            }, ev -> {
+                timedOutAt[0] = System.nanoTime();
+                events.add(ev);
+                server[0].close();
+            }, ServerOptions.defaults().connectCallback(s -> s.setTimeouts(java.time.Duration.ofMillis(300), null)));
+            port.complete(server[0].port());
+            Idle.atExit(loop);
+        });
+        client.join();
+        assertEquals(10, got.size(), "every byte arrived before the timeout");
+        assertEquals(1, events.size(), events.toString());
+        assertInstanceOf(io.github.evasync.TcpTimeout.class, events.get(0));
+        long quiet = (timedOutAt[0] - lastData[0]) / 1_000_000;
+        assertTrue(quiet >= 250 && quiet < 2000, "timed out " + quiet + " ms after the last data");
     }
 }

@@ -1,0 +1,108 @@
+package io.github.evasync.internal.tcp;
+
+import io.github.evasync.internal.ffi.FastCalls;
+import io.github.evasync.internal.ffi.Scratch;
+import io.github.evasync.internal.ffi.Upcalls;
+import io.github.evasync.internal.libevent.LibEvent;
+import io.github.evasync.internal.libevent.timeval;
+import io.github.evasync.internal.loop.LoopCore;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+
+/**
+ * Reading a connected socket with an event of our own instead of through its bufferevent.
+ * libevent 2.1's bufferevent asks the kernel how much is waiting (a FIONREAD ioctl) before every
+ * read and then reads at most 4 KiB per wakeup; this reads up to 64 KiB with one {@code recv},
+ * straight into the loop's heap buffer. Only for sockets whose data goes to a {@code byte[]}
+ * callback: the zero-copy view and the input stream read the bufferevent's input buffer, so
+ * those keep libevent's reading. The event is persistent; its timeout, restarted by each read,
+ * is the socket's read timeout.
+ */
+final class DirectRead {
+    private static final short EV_READ = (short) LibEvent.EV_READ();
+    private static final short EV_PERSIST = (short) LibEvent.EV_PERSIST();
+    /** {@link #recv} found nothing waiting. */
+    static final long NOTHING = Long.MIN_VALUE;
+
+    private final LoopCore core;
+    private final int fd;
+    private final MemorySegment event;
+    private boolean wanted;
+    private Duration timeout;
+
+    /** An event on {@code fd} whose callback reaches the connection through {@code arg}. */
+    DirectRead(LoopCore core, int fd, MemorySegment arg, boolean wanted, Duration timeout) {
+        this.core = core;
+        this.fd = fd;
+        this.event = LibEvent.event_new(core.base(), fd, (short) (EV_READ | EV_PERSIST), Upcalls.EVENT_CALLBACK, arg);
+        if (event.equals(MemorySegment.NULL)) {
+            throw new IllegalStateException("event_new failed for a socket's read event");
+        }
+        this.timeout = timeout;
+        if (wanted) {
+            enable();
+        }
+    }
+
+    /** {@return whether the application wants the socket read} */
+    boolean wanted() {
+        return wanted;
+    }
+
+    void enable() {
+        wanted = true;
+        Scratch s = core.scratch();
+        long mark = s.mark();
+        try {
+            MemorySegment tv = MemorySegment.NULL;
+            if (timeout != null) {
+                tv = s.allocate(timeval.layout());
+                timeval.tv_sec(tv, timeout.getSeconds());
+                timeval.tv_usec(tv, timeout.getNano() / 1000);
+            }
+            LibEvent.event_add(event, tv);
+        } finally {
+            s.reset(mark);
+        }
+    }
+
+    void disable() {
+        wanted = false;
+        LibEvent.event_del(event);
+    }
+
+    /** Sets the read timeout (null for none), from now if reading. */
+    void timeout(Duration t) {
+        timeout = t;
+        if (wanted) {
+            enable();
+        }
+    }
+
+    /** Frees the event; safe inside its own callback (libevent no longer touches it then). */
+    void free() {
+        LibEvent.event_free(event);
+    }
+
+    /**
+     * One {@code recv} into the loop's read buffer ({@link LoopCore#readAheadBuffer()}): the
+     * count read, 0 at end of stream, {@link #NOTHING} when nothing is waiting, or minus errno.
+     */
+    long recv() {
+        byte[] buf = core.readAheadBuffer();
+        Scratch s = core.scratch();
+        long mark = s.mark();
+        try {
+            MemorySegment state = s.allocate(FastCalls.captureStateSize(), 8);
+            long n = FastCalls.recv(state, fd, MemorySegment.ofArray(buf), buf.length);
+            if (n >= 0) {
+                return n;
+            }
+            int errno = FastCalls.errno(state);
+            return errno == LibEvent.EAGAIN() || errno == LibEvent.EINTR() ? NOTHING : -errno;
+        } finally {
+            s.reset(mark);
+        }
+    }
+}
