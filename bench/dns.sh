@@ -11,11 +11,7 @@ mkdir -p "$out"
 count=${COUNT:-10000}
 threads=${THREADS:-64}
 rounds=${ROUNDS:-5}
-for j in ${JAVA_HOME:-} /usr/lib/jvm/*; do
-  [ -x "$j/bin/java" ] || continue
-  v=$("$j/bin/java" -XshowSettings:properties -version 2>&1 | awk '/java.specification.version/ {print $3}')
-  if [ "${v%%.*}" -ge 22 ] 2>/dev/null; then java=$j/bin/java; break; fi
-done
+java=$(bench/find-java.sh)
 command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ] || { echo "install dnsmasq-base" >&2; exit 1; }
 mvn -q -B -DskipTests install
 mvn -q -B -f bench/pom.xml package

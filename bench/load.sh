@@ -1,30 +1,30 @@
 #!/usr/bin/env bash
 # Load suite: evasync against C libevent, Netty (epoll) and Vert.x, one event loop each, the
 # server pinned to core 0 and the load generator to core 1, loopback only.
-#   bench/load.sh [http] [echo] [hold] [hello]   (default: all four, two interleaved rounds each)
+#   bench/load.sh [http] [echo] [hold] [hello] [idle] [scale]   (default: all, two interleaved rounds)
 # http: raw HTTP answers over tcpServer vs a C bufferevent server and Netty; echo: TCP echo;
-# hold: RSS per held connection (cl-async's delayed response); hello: HTTP hello world over
-# httpServer vs C evhttp, Netty's HttpServerCodec and Vert.x.
-# Environment: SECONDS_PER_RUN (10), ROUNDS (2), HOLD_CONNS (19500), IMPLS ("c evasync netty").
-# Needs: gcc, libevent-dev, wrk (apt-get install wrk). Results: bench/target/load/results.txt
-# and a summary table on stdout.
+# hold: RSS per held connection (cl-async's delayed response), as many as the fd limit allows;
+# hello: HTTP hello world over httpServer vs C evhttp, Netty's HttpServerCodec and Vert.x;
+# idle: RSS of each hello server with nothing to do, and of a bare JVM; scale: evasync and Netty
+# on 1 and 2 loops (reusePort for evasync), server and wrk -t2 sharing both cores.
+# Environment: SECONDS_PER_RUN (10), ROUNDS (2), HOLD_CONNS (fd limit - 500), IMPLS
+# ("c evasync netty"), WRITE_RESULTS (1: rewrite bench/RESULTS.md's load section and
+# bench/chart.svg when every scenario ran). Needs: gcc, libevent-dev, wrk, python3.
+# Raw lines: bench/target/load/results.txt; a summary table on stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 out=$root/bench/target/load
 mkdir -p "$out"
-scenarios=${*:-http echo hold hello}
+scenarios=${*:-http echo hold hello idle scale}
 secs=${SECONDS_PER_RUN:-10}
 rounds=${ROUNDS:-2}
-hold_conns=${HOLD_CONNS:-19500}
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+# Up to the fd limit: the server needs one descriptor per held connection, plus its own few.
+hold_conns=${HOLD_CONNS:-$(( $(ulimit -n) - 500 ))}
 impls=${IMPLS:-c evasync netty}
 
-for j in ${JAVA_HOME:-} /usr/lib/jvm/*; do
-  [ -x "$j/bin/java" ] || continue
-  v=$("$j/bin/java" -XshowSettings:properties -version 2>&1 | awk '/java.specification.version/ {print $3}')
-  if [ "${v%%.*}" -ge 22 ] 2>/dev/null; then java=$j/bin/java; break; fi
-done
-[ -n "${java:-}" ] || { echo "no JDK 22+ found" >&2; exit 1; }
+java=$(bench/find-java.sh)
 
 echo "== building"
 mvn -q -B -DskipTests install
@@ -37,22 +37,24 @@ jar=$root/bench/target/benchmarks.jar
 results=$out/results.txt
 : > "$results"
 port=19700
-ulimit -n 20000 || true
 clk=$(getconf CLK_TCK)
 
-start_server() { # impl mode port [extra]
+start_server() { # impl mode port [extra]   (environment: CORES, LOOPS)
   local impl=$1 mode=$2 p=$3 extra=${4:-}
   local jflags="--enable-native-access=ALL-UNNAMED -Xmx1g"
-  if [ "$mode" = hold ]; then jflags="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms32m -Xmn8m -Xmx512m"; fi
+  if [ "$mode" = hold ] || [ "$mode" = idle ]; then jflags="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms32m -Xmn8m -Xmx512m"; fi
+  if [ "$mode" = idle ]; then mode=hello; fi
+  local cores=${CORES:-0}
   case $impl in
+    jvm) taskset -c "$cores" "$java" $jflags -cp "$jar" io.github.evasync.bench.servers.IdleJvm > "$out/server.log" 2>&1 & ;;
     c) if [ "$mode" = hello ]; then
-         taskset -c 0 "$out/c_evhttp" "$p" > "$out/server.log" 2>&1 &
+         taskset -c "$cores" "$out/c_evhttp" "$p" > "$out/server.log" 2>&1 &
        else
-         taskset -c 0 "$out/c_server" "$mode" "$p" $extra > "$out/server.log" 2>&1 &
+         taskset -c "$cores" "$out/c_server" "$mode" "$p" $extra > "$out/server.log" 2>&1 &
        fi ;;
-    vertx) taskset -c 0 "$java" $jflags -cp "$jar" io.github.evasync.bench.servers.VertxServer "$mode" "$p" > "$out/server.log" 2>&1 & ;;
-    evasync) taskset -c 0 "$java" $jflags -cp "$jar" io.github.evasync.bench.servers.EvasyncServer "$mode" "$p" $extra > "$out/server.log" 2>&1 & ;;
-    netty) taskset -c 0 "$java" $jflags -cp "$jar" io.github.evasync.bench.servers.NettyServer "$mode" "$p" $extra > "$out/server.log" 2>&1 & ;;
+    vertx) taskset -c "$cores" "$java" $jflags -cp "$jar" io.github.evasync.bench.servers.VertxServer "$mode" "$p" > "$out/server.log" 2>&1 & ;;
+    evasync) LOOPS=${LOOPS:-1} taskset -c "$cores" "$java" $jflags -cp "$jar" io.github.evasync.bench.servers.EvasyncServer "$mode" "$p" $extra > "$out/server.log" 2>&1 & ;;
+    netty) LOOPS=${LOOPS:-1} taskset -c "$cores" "$java" $jflags -cp "$jar" io.github.evasync.bench.servers.NettyServer "$mode" "$p" $extra > "$out/server.log" 2>&1 & ;;
   esac
   server_pid=$!
   for _ in $(seq 1 100); do
@@ -115,11 +117,46 @@ run_hold() { # impl
   echo "hold $impl conns=$hold_conns rss_idle_kb=$r0 rss_held_kb=$r1 bytes_per_conn=$per" | tee -a "$results"
 }
 
+run_idle() { # impl: RSS of a hello server (or a bare JVM) that has served nothing
+  local impl=$1
+  port=$((port + 1)); start_server "$impl" idle "$port"
+  sleep 2
+  case $impl in c) ;; *) jcmd "$server_pid" GC.run > /dev/null 2>&1 || true; sleep 1 ;; esac
+  local r; r=$(rss_kb)
+  stop_server
+  echo "idle $impl rss_kb=$r" | tee -a "$results"
+}
+
+run_scale() { # impl mode loops: both cores for the server and for wrk -t2
+  local impl=$1 mode=$2 loops=$3
+  port=$((port + 1)); CORES=0,1 LOOPS=$loops start_server "$impl" "$mode" "$port"
+  wrk -t2 -c1000 -d5s "http://127.0.0.1:$port/" > /dev/null 2>&1 || true
+  local c0; c0=$(cpu)
+  wrk -t2 -c1000 -d"${secs}s" "http://127.0.0.1:$port/" > "$out/wrk.txt" 2>&1
+  local c1; c1=$(cpu)
+  stop_server
+  local reqs rps
+  reqs=$(awk '/requests in/ {print $1}' "$out/wrk.txt")
+  rps=$(awk '/Requests\/sec/ {print $2}' "$out/wrk.txt")
+  local per_cpu; per_cpu=$(awk -v r="$reqs" -v a="$c0" -v b="$c1" 'BEGIN {printf "%.0f", r / (b - a)}')
+  echo "scale_${mode}_l$loops $impl req_per_s=$rps req_per_cpu_s=$per_cpu" | tee -a "$results"
+}
+
 for round in $(seq 1 "$rounds"); do
   for s in $scenarios; do
     if [ "$s" = hello ]; then
       for impl in ${HELLO_IMPLS:-c evasync netty vertx}; do
         run_http "$impl" 100 hello; run_http "$impl" 1000 hello
+      done
+      continue
+    fi
+    if [ "$s" = idle ]; then
+      for impl in jvm c evasync netty vertx; do run_idle "$impl"; done
+      continue
+    fi
+    if [ "$s" = scale ]; then
+      for impl in evasync netty; do
+        for loops in 1 2; do run_scale "$impl" http "$loops"; run_scale "$impl" hello "$loops"; done
       done
       continue
     fi
@@ -134,28 +171,15 @@ for round in $(seq 1 "$rounds"); do
 done
 
 echo
-echo "== summary (median of $rounds rounds; ratio = evasync / peer)"
-python3 - "$results" <<'PY'
-import sys, statistics, collections
-rows = collections.defaultdict(list)
-for line in open(sys.argv[1]):
-    parts = line.split()
-    scen, impl = parts[0], parts[1]
-    for kv in parts[2:]:
-        k, v = kv.split('=')
-        if k == 'p99':
-            # wrk prints 950.00us, 2.05ms or 1.20s: keep milliseconds
-            scale = {'us': 0.001, 'ms': 1.0}.get(v[-2:], 1000.0)
-            v = v[:-2] if v[-2:] in ('us', 'ms') else v[:-1]
-            rows[(scen, 'p99_ms', impl)].append(float(v) * scale)
-            continue
-        rows[(scen, k, impl)].append(float(v))
-keys = sorted({(s, k) for (s, k, i) in rows})
-print("| scenario | metric | C (bufferevent; evhttp for hello) | evasync | Netty | Vert.x | evasync/C | evasync/Netty | evasync/Vert.x |")
-print("|---|---|---|---|---|---|---|---|---|")
-for s, k in keys:
-    med = {i: statistics.median(rows[(s, k, i)]) for i in ('c', 'evasync', 'netty', 'vertx') if rows.get((s, k, i))}
-    def f(i): return (f"{med[i]:,.2f}" if k == 'p99_ms' else f"{med[i]:,.0f}") if i in med else "-"
-    def r(a, b): return f"{med[a] / med[b]:.2f}" if a in med and b in med and med[b] else "-"
-    print(f"| {s} | {k} | {f('c')} | {f('evasync')} | {f('netty')} | {f('vertx')} | {r('evasync','c')} | {r('evasync','netty')} | {r('evasync','vertx')} |")
-PY
+{
+  bench/meta.sh "$java"
+  echo "rounds=$rounds"
+  echo "seconds=$secs"
+  echo "hold_conns=$hold_conns"
+  echo "scenarios=$scenarios"
+} > "$out/meta.txt"
+if [ "${WRITE_RESULTS:-1}" = 1 ] && [ "$scenarios" = "http echo hold hello idle scale" ]; then
+  python3 bench/report.py load "$results" "$out/meta.txt" bench/RESULTS.md bench/chart.svg
+else
+  python3 bench/report.py load "$results" "$out/meta.txt" - -
+fi

@@ -8,11 +8,7 @@ cd "$(dirname "$0")/.."
 out=$(pwd)/bench/target/soak
 mkdir -p "$out"
 secs=${SOAK_SECONDS:-600}
-for j in ${JAVA_HOME:-} /usr/lib/jvm/*; do
-  [ -x "$j/bin/java" ] || continue
-  v=$("$j/bin/java" -XshowSettings:properties -version 2>&1 | awk '/java.specification.version/ {print $3}')
-  if [ "${v%%.*}" -ge 22 ] 2>/dev/null; then java=$j/bin/java; break; fi
-done
+java=$(bench/find-java.sh)
 mvn -q -B -DskipTests install
 mvn -q -B -f bench/pom.xml package
 port=19890

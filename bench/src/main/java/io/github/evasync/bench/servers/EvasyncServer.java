@@ -1,14 +1,17 @@
 package io.github.evasync.bench.servers;
 
 import io.github.evasync.EventLoop;
+import io.github.evasync.LoopGroup;
+import io.github.evasync.LoopOptions;
+import io.github.evasync.http.HttpServerOptions;
 import io.github.evasync.tcp.ServerOptions;
-import io.github.evasync.tcp.TcpServer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * evasync's side of bench/load.sh, on one loop:
+ * evasync's side of bench/load.sh, on one loop, or on {@code LOOPS} loops (environment) each
+ * binding the same port with reusePort ({@link LoopGroup}):
  * {@code http PORT} fixed keep-alive response per request, {@code echo PORT},
  * {@code hold PORT DELAY_MS} (cl-async's delayed response), {@code hello PORT} (HTTP hello world
  * on {@code httpServer}).
@@ -25,38 +28,43 @@ public final class EvasyncServer {
     private EvasyncServer() {
     }
 
+    /** {@return the LOOPS environment variable, 1 when unset} */
+    static int loops() {
+        String n = System.getenv("LOOPS");
+        return n == null || n.isEmpty() ? 1 : Integer.parseInt(n);
+    }
+
     public static void main(String[] args) {
         String mode = args[0];
         int port = Integer.parseInt(args[1]);
         Duration delay = Duration.ofMillis(args.length > 2 ? Long.parseLong(args[2]) : 5000);
-        EventLoop.run(loop -> {
-            TcpServer server = switch (mode) {
-                case "http" -> loop.tcpServer("127.0.0.1", port, (s, data) -> {
-                    RequestCounter counter = (RequestCounter) s.data();
-                    for (int n = counter.feed(data, 0, data.length); n > 0; n--) {
-                        s.write(RESPONSE);
-                    }
-                }, ev -> { }, ServerOptions.defaults().connectCallback(s -> s.setData(new RequestCounter())));
-                case "echo" -> loop.tcpServer("127.0.0.1", port, (s, data) -> s.write(data), ev -> { });
-                case "hold" -> loop.tcpServer("127.0.0.1", port, (s, data) -> {
-                    s.disable(true, false);
-                    loop.delay(delay, () -> {
-                        if (!s.isClosed()) {
-                            s.write(HOLD_RESPONSE, w -> w.close());
-                        }
-                    });
-                }, ev -> { });
-                case "hello" -> {
-                    var http = loop.httpServer("127.0.0.1", port,
-                            req -> req.respond(200, HELLO_HEADERS, HELLO), null);
-                    System.out.println("evasync hello listening on 127.0.0.1:" + http.port());
-                    yield null;
+        int loops = loops();
+        // The loops' threads are not daemons: the process serves until it is killed.
+        LoopGroup.start(loops, LoopOptions.defaults(), loop -> serve(loop, mode, port, delay));
+        System.out.println("evasync " + mode + " on " + loops + " loop(s) listening on 127.0.0.1:" + port);
+    }
+
+    private static void serve(EventLoop loop, String mode, int port, Duration delay) {
+        ServerOptions reuse = ServerOptions.defaults().reusePort(true);
+        switch (mode) {
+            case "http" -> loop.tcpServer("127.0.0.1", port, (s, data) -> {
+                RequestCounter counter = (RequestCounter) s.data();
+                for (int n = counter.feed(data, 0, data.length); n > 0; n--) {
+                    s.write(RESPONSE);
                 }
-                default -> throw new IllegalArgumentException("mode must be http, echo, hold or hello: " + mode);
-            };
-            if (server != null) {
-                System.out.println("evasync " + mode + " listening on 127.0.0.1:" + server.port());
-            }
-        });
+            }, ev -> { }, reuse.connectCallback(s -> s.setData(new RequestCounter())));
+            case "echo" -> loop.tcpServer("127.0.0.1", port, (s, data) -> s.write(data), ev -> { }, reuse);
+            case "hold" -> loop.tcpServer("127.0.0.1", port, (s, data) -> {
+                s.disable(true, false);
+                loop.delay(delay, () -> {
+                    if (!s.isClosed()) {
+                        s.write(HOLD_RESPONSE, w -> w.close());
+                    }
+                });
+            }, ev -> { }, reuse);
+            case "hello" -> loop.httpServer("127.0.0.1", port, req -> req.respond(200, HELLO_HEADERS, HELLO), null,
+                    HttpServerOptions.defaults().reusePort(true));
+            default -> throw new IllegalArgumentException("mode must be http, echo, hold or hello: " + mode);
+        }
     }
 }

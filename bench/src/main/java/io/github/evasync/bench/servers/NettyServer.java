@@ -17,8 +17,9 @@ import io.netty.channel.socket.SocketChannel;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Netty's side of bench/load.sh: the same three modes as {@link EvasyncServer}, on one epoll
- * event loop, with Netty's pooled buffers and one flush per read burst.
+ * Netty's side of bench/load.sh: the same modes as {@link EvasyncServer}, on one epoll event
+ * loop (or {@code LOOPS} of them, sharing one listening socket, Netty's usual way), with Netty's
+ * pooled buffers and one flush per read burst.
  */
 public final class NettyServer {
     private NettyServer() {
@@ -30,7 +31,7 @@ public final class NettyServer {
         long delayMs = args.length > 2 ? Long.parseLong(args[2]) : 5000;
         ByteBuf response = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(EvasyncServer.RESPONSE));
         ByteBuf hold = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(EvasyncServer.HOLD_RESPONSE));
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(EvasyncServer.loops(), EpollIoHandler.newFactory());
         try {
             ServerBootstrap b = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 4096)
@@ -116,7 +117,9 @@ public final class NettyServer {
         }
     }
 
-    static final class Echo extends ChannelInboundHandlerAdapter {
+    /** Writes back what it reads, flushing once per read burst; also the JMH round trip's server. */
+    @io.netty.channel.ChannelHandler.Sharable
+    public static final class Echo extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ctx.write(msg, ctx.voidPromise());
