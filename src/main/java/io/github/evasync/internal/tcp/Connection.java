@@ -88,9 +88,7 @@ public final class Connection implements TcpSocket {
     private final EventHandler handler;
     private final ConnectCallback connectCallback;
     private final long handle;
-    private final MemorySegment arg;
     private MemorySegment bev;
-    private MemorySegment input;
     private MemorySegment output;
     private volatile boolean closed;
     private volatile Object data;
@@ -104,7 +102,8 @@ public final class Connection implements TcpSocket {
     private int connectErrno;
     private Duration writeTimeout;
     private long queued;
-    private final ArrayDeque<PendingWrite> pendingWrites = new ArrayDeque<>();
+    /** Write callbacks waiting for their bytes to leave; made on first need (memory per socket). */
+    private ArrayDeque<PendingWrite> pendingWrites;
     private long lowWatermark = DEFAULT_LOW_WATERMARK;
     private long highWatermark = DEFAULT_HIGH_WATERMARK;
     private Runnable onDrain;
@@ -124,10 +123,9 @@ public final class Connection implements TcpSocket {
         this.handler = handler;
         this.connectCallback = connectCallback;
         this.handle = core.handles().register(this, KIND);
-        this.arg = Upcalls.arg(handle);
-        this.input = LibEvent.bufferevent_get_input(bev);
         this.output = LibEvent.bufferevent_get_output(bev);
-        LibEvent.bufferevent_setcb(bev, Upcalls.BUFFER_READ, MemorySegment.NULL, Upcalls.BUFFER_EVENT, arg);
+        LibEvent.bufferevent_setcb(bev, Upcalls.BUFFER_READ, MemorySegment.NULL, Upcalls.BUFFER_EVENT,
+                Upcalls.arg(handle));
         LibEvent.bufferevent_setwatermark(bev, EV_WRITE, lowWatermark, 0);
         this.fd = LibEvent.bufferevent_getfd(bev);
         core.nativeObjects++;
@@ -166,10 +164,10 @@ public final class Connection implements TcpSocket {
     // ---- libevent callbacks ----------------------------------------------------------------
 
     private void onReadable() {
-        MemorySegment in = input;
         if (bev == null) {
             return;
         }
+        MemorySegment in = LibEvent.bufferevent_get_input(bev);
         long n = FastCalls.evbuffer_get_length(in);
         if (n == 0) {
             return;
@@ -216,7 +214,7 @@ public final class Connection implements TcpSocket {
             }
             return;
         }
-        direct = new DirectRead(core, fd, arg, wanted, readTimeout);
+        direct = new DirectRead(core, fd, handle, wanted, readTimeout);
     }
 
     /** Our read event fired: one recv, then the data, the end of stream or the error. */
@@ -253,7 +251,7 @@ public final class Connection implements TcpSocket {
         }
         long out = FastCalls.evbuffer_get_length(output);
         long flushed = queued - out;
-        while (!pendingWrites.isEmpty() && pendingWrites.peekFirst().end() <= flushed) {
+        while (pendingWrites != null && !pendingWrites.isEmpty() && pendingWrites.peekFirst().end() <= flushed) {
             runWriteCallback(pendingWrites.pollFirst().callback());
             if (bev == null) {
                 return;
@@ -435,6 +433,9 @@ public final class Connection implements TcpSocket {
                     }
                 });
             } else {
+                if (pendingWrites == null) {
+                    pendingWrites = new ArrayDeque<>(4);
+                }
                 pendingWrites.addLast(new PendingWrite(queued, callback));
             }
         }
@@ -448,11 +449,11 @@ public final class Connection implements TcpSocket {
 
     /** Asks libevent for write callbacks only while someone waits for one: they cost an upcall. */
     private void updateWriteCallback() {
-        boolean want = !pendingWrites.isEmpty() || drainWanted || closed;
+        boolean want = (pendingWrites != null && !pendingWrites.isEmpty()) || drainWanted || closed;
         if (want != writeCallbackArmed && bev != null) {
             writeCallbackArmed = want;
             LibEvent.bufferevent_setcb(bev, Upcalls.BUFFER_READ, want ? Upcalls.BUFFER_WRITE : MemorySegment.NULL,
-                    Upcalls.BUFFER_EVENT, arg);
+                    Upcalls.BUFFER_EVENT, Upcalls.arg(handle));
         }
     }
 
@@ -626,14 +627,13 @@ public final class Connection implements TcpSocket {
         }
         closed = true;
         if (stream != null) {
-            stream.keepRemaining(input);
+            stream.keepRemaining(LibEvent.bufferevent_get_input(b));
         }
         bev = null;
-        input = null;
         output = null;
-        pendingWrites.clear();
+        pendingWrites = null;
         if (direct != null) {
-            direct.free();
+            direct.disable();
             direct = null;
         }
         resolved();
@@ -677,7 +677,7 @@ public final class Connection implements TcpSocket {
             if (direct != null) {
                 // The stream reads the bufferevent's input buffer: libevent reads from now on.
                 boolean wanted = direct.wanted();
-                direct.free();
+                direct.disable();
                 direct = null;
                 if (wanted) {
                     LibEvent.bufferevent_enable(bev, EV_READ);
@@ -695,7 +695,8 @@ public final class Connection implements TcpSocket {
 
     /** The input evbuffer while open, for the input stream; null once freed. */
     MemorySegment input() {
-        return input;
+        MemorySegment b = bev;
+        return b == null ? null : LibEvent.bufferevent_get_input(b);
     }
 
     LoopCore core() {

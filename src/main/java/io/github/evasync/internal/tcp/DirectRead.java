@@ -17,7 +17,8 @@ import java.time.Duration;
  * straight into the loop's heap buffer. Only for sockets whose data goes to a {@code byte[]}
  * callback: the zero-copy view and the input stream read the bufferevent's input buffer, so
  * those keep libevent's reading. The event is persistent; its timeout, restarted by each read,
- * is the socket's read timeout.
+ * is the socket's read timeout. It exists only while the socket is read: a server holding many
+ * sockets it has stopped reading (cl-async's delayed response) keeps no event for them.
  */
 final class DirectRead {
     private static final short EV_READ = (short) LibEvent.EV_READ();
@@ -27,31 +28,37 @@ final class DirectRead {
 
     private final LoopCore core;
     private final int fd;
-    private final MemorySegment event;
-    private boolean wanted;
+    private final long handle;
+    /** The event while reading; null while not, so a socket nobody reads holds no event. */
+    private MemorySegment event;
     private Duration timeout;
 
-    /** An event on {@code fd} whose callback reaches the connection through {@code arg}. */
-    DirectRead(LoopCore core, int fd, MemorySegment arg, boolean wanted, Duration timeout) {
+    /** Reading of {@code fd} whose callbacks reach the connection registered as {@code handle}. */
+    DirectRead(LoopCore core, int fd, long handle, boolean wanted, Duration timeout) {
         this.core = core;
         this.fd = fd;
-        this.event = LibEvent.event_new(core.base(), fd, (short) (EV_READ | EV_PERSIST), Upcalls.EVENT_CALLBACK, arg);
-        if (event.equals(MemorySegment.NULL)) {
-            throw new IllegalStateException("event_new failed for a socket's read event");
-        }
+        this.handle = handle;
         this.timeout = timeout;
         if (wanted) {
             enable();
         }
     }
 
-    /** {@return whether the application wants the socket read} */
+    /** {@return whether the socket is being read} */
     boolean wanted() {
-        return wanted;
+        return event != null;
     }
 
+    /** Starts reading, or restarts the timeout if reading already. */
     void enable() {
-        wanted = true;
+        if (event == null) {
+            MemorySegment e = LibEvent.event_new(core.base(), fd, (short) (EV_READ | EV_PERSIST),
+                    Upcalls.EVENT_CALLBACK, Upcalls.arg(handle));
+            if (e.equals(MemorySegment.NULL)) {
+                throw new IllegalStateException("event_new failed for a socket's read event");
+            }
+            event = e;
+        }
         Scratch s = core.scratch();
         long mark = s.mark();
         try {
@@ -67,22 +74,24 @@ final class DirectRead {
         }
     }
 
+    /**
+     * Stops reading and frees the event; safe inside the event's own callback (libevent no
+     * longer touches a persistent event once its callback runs).
+     */
     void disable() {
-        wanted = false;
-        LibEvent.event_del(event);
+        MemorySegment e = event;
+        if (e != null) {
+            event = null;
+            LibEvent.event_free(e);
+        }
     }
 
     /** Sets the read timeout (null for none), from now if reading. */
     void timeout(Duration t) {
         timeout = t;
-        if (wanted) {
+        if (event != null) {
             enable();
         }
-    }
-
-    /** Frees the event; safe inside its own callback (libevent no longer touches it then). */
-    void free() {
-        LibEvent.event_free(event);
     }
 
     /**
