@@ -615,14 +615,14 @@ public final class EventLoop implements AutoCloseable {
      * @throws IllegalArgumentException if {@code uri} is not an {@code http://} URI with a host
      */
     public void httpClient(String uri, HttpResponseCallback callback, EventHandler handler, HttpClientOptions options) {
-        HttpClient.check(uri);
         Objects.requireNonNull(callback, "callback");
         Objects.requireNonNull(options, "options");
         if (!core.inLoop()) {
+            HttpClient.check(uri); // a bad uri throws here, on the caller's thread
             core.run(() -> httpClient(uri, callback, handler, options));
             return;
         }
-        HttpClient.of(core).request(uri, options, callback, handler);
+        HttpClient.of(core).request(uri, options, callback, handler); // checks uri (parsed once, cached)
     }
 
     /**

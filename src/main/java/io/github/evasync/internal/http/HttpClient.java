@@ -31,9 +31,12 @@ import java.util.Map;
 public final class HttpClient {
     private static final int MAX_IDLE_PER_HOST = 8;
     private static final long MAX_IDLE_NANOS = 30_000_000_000L;
+    private static final int MAX_CACHED_TARGETS = 256;
 
     private final LoopCore core;
     private final Map<String, ArrayDeque<Conn>> idle = new HashMap<>();
+    /** Parsed URIs: a client usually asks the same few again and again. */
+    private final Map<String, Target> targets = new HashMap<>();
     /** Connections given back this turn, to stop reading once the turn is over. */
     private final ArrayDeque<Conn> toPark = new ArrayDeque<>();
 
@@ -84,7 +87,14 @@ public final class HttpClient {
 
     /** Sends a request; exactly one of {@code callback} and {@code handler} hears back. */
     public void request(String uri, HttpClientOptions options, HttpResponseCallback callback, EventHandler handler) {
-        Target t = target(uri);
+        Target t = targets.get(uri);
+        if (t == null) {
+            t = target(uri);
+            if (targets.size() >= MAX_CACHED_TARGETS) {
+                targets.clear();
+            }
+            targets.put(uri, t);
+        }
         new Call(t, options, callback, handler).start(true);
     }
 
@@ -122,14 +132,14 @@ public final class HttpClient {
         q.addLast(c);
         // Not reading: an idle connection must not keep the loop running. But not at once: a
         // callback often sends its next request straight away, and stopping and restarting the
-        // read would cost two epoll_ctl calls for nothing.
+        // read would cost two epoll_ctl calls for nothing. So at the end of this turn.
         if (toPark.isEmpty()) {
-            core.api().delay(this::park);
+            core.afterTurn(this::park);
         }
         toPark.addLast(c);
     }
 
-    /** Stops reading on the connections that are still idle a turn after they were given back. */
+    /** Stops reading on the connections that are still idle at the end of the turn that gave them back. */
     private void park() {
         for (Conn c; (c = toPark.pollFirst()) != null; ) {
             if (c.call == null && !c.socket.isClosed()) {

@@ -69,6 +69,7 @@ public final class LoopCore implements LoopSink {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final List<Runnable> exitCallbacks = new ArrayList<>();
+    private final java.util.ArrayDeque<Runnable> afterTurn = new java.util.ArrayDeque<>();
     private final java.util.Map<Class<?>, Object> attachments = new java.util.HashMap<>();
     private volatile int state = OPEN;
     private volatile Thread thread;
@@ -168,8 +169,23 @@ public final class LoopCore implements LoopSink {
             if (LibEvent.event_base_loop(base, EVLOOP_ONCE) < 0) {
                 throw new IllegalStateException("event_base_loop failed");
             }
+            for (Runnable r; (r = afterTurn.pollFirst()) != null; ) {
+                try {
+                    r.run();
+                } catch (Throwable t) {
+                    callbackFailed(t, null);
+                }
+            }
         }
         return false;
+    }
+
+    /**
+     * Runs {@code r} once this turn's callbacks have all run, before the loop waits again or
+     * checks whether it is idle: cheaper than an event for internal tidying. Loop thread only.
+     */
+    public void afterTurn(Runnable r) {
+        afterTurn.addLast(r);
     }
 
     private boolean idle() {
