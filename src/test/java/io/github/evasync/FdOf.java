@@ -17,7 +17,8 @@ final class FdOf {
         lines.addAll(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/tcp6")));
         for (String line : lines) {
             String[] f = line.trim().split("\\s+");
-            if (f.length > 9 && f[1].endsWith(":" + hexPort) && !f[2].endsWith(":0000")) {
+            // Inode 0: a TIME_WAIT leftover of an earlier socket on the same port, owned by nobody.
+            if (f.length > 9 && f[1].endsWith(":" + hexPort) && !f[2].endsWith(":0000") && !f[9].equals("0")) {
                 inode = f[9];
                 break;
             }
