@@ -30,6 +30,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -208,13 +209,18 @@ public final class Connection implements TcpSocket {
         if (bev == null || closed || direct != null) {
             return;
         }
-        if (fd < 0 || stream != null || (read != null && read.zeroCopy())) {
+        if (!readsDirectly()) {
             if (wanted) {
                 LibEvent.bufferevent_enable(bev, EV_READ);
             }
             return;
         }
         direct = new DirectRead(core, fd, handle, wanted, readTimeout);
+    }
+
+    /** Whether this socket's data goes to a byte array, so that we read it rather than libevent. */
+    private boolean readsDirectly() {
+        return fd >= 0 && stream == null && (read == null || !read.zeroCopy());
     }
 
     /** Our read event fired: one recv, then the data, the end of stream or the error. */
@@ -236,7 +242,7 @@ public final class Connection implements TcpSocket {
         } else if (n < 0) {
             onEvent((short) (READING | ERROR), (int) -n);
         } else if (!closed && read != null) {
-            byte[] bytes = java.util.Arrays.copyOf(core.readAheadBuffer(), (int) n);
+            byte[] bytes = Arrays.copyOf(core.readAheadBuffer(), (int) n);
             try {
                 read.onRead(this, bytes);
             } catch (Throwable t) {
@@ -297,7 +303,7 @@ public final class Connection implements TcpSocket {
             Tcp.setNoDelay(core, fd);
             // libevent read while connecting (there was nothing to read); from now on, we do.
             boolean wanted = (LibEvent.bufferevent_get_enabled(bev) & EV_READ) != 0;
-            if (stream == null && (read == null || !read.zeroCopy())) {
+            if (readsDirectly()) {
                 LibEvent.bufferevent_disable(bev, EV_READ);
                 startReading(wanted);
             }
