@@ -3,7 +3,6 @@ package io.github.evasync;
 import io.github.evasync.internal.ffi.NativeCallbacks;
 import io.github.evasync.internal.ffi.Upcalls;
 import io.github.evasync.internal.libevent.LibEvent;
-import io.github.evasync.internal.libevent.timeval;
 import io.github.evasync.internal.loop.LoopCore;
 
 import java.lang.foreign.MemorySegment;
@@ -94,19 +93,12 @@ public final class Event {
     }
 
     void addNow(Duration timeout) {
-        if (timeout == null) {
-            LibEvent.event_add(ev, MemorySegment.NULL);
-        } else {
-            var scratch = core.scratch();
-            long mark = scratch.mark();
-            try {
-                MemorySegment tv = scratch.allocate(timeval.layout());
-                timeval.tv_sec(tv, timeout.getSeconds());
-                timeval.tv_usec(tv, timeout.getNano() / 1000);
-                LibEvent.event_add(ev, tv);
-            } finally {
-                scratch.reset(mark);
-            }
+        var scratch = core.scratch();
+        long mark = scratch.mark();
+        try {
+            LibEvent.event_add(ev, scratch.timeval(timeout));
+        } finally {
+            scratch.reset(mark);
         }
         setState(true, active);
     }

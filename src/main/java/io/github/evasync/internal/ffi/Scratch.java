@@ -1,8 +1,11 @@
 package io.github.evasync.internal.ffi;
 
+import io.github.evasync.internal.libevent.timeval;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
+import java.time.Duration;
 
 /**
  * The loop's bump allocator for short-lived native memory: a timeval for one {@code event_add},
@@ -40,5 +43,21 @@ public final class Scratch implements SegmentAllocator {
         }
         top = start + byteSize;
         return block.asSlice(start, byteSize).fill((byte) 0);
+    }
+
+    /**
+     * A {@code struct timeval} holding {@code d} (microseconds), for one libevent call.
+     *
+     * @param d the time, or null
+     * @return the timeval, or NULL when {@code d} is null (libevent's "no timeout")
+     */
+    public MemorySegment timeval(Duration d) {
+        if (d == null) {
+            return MemorySegment.NULL;
+        }
+        MemorySegment tv = allocate(timeval.layout());
+        timeval.tv_sec(tv, d.getSeconds());
+        timeval.tv_usec(tv, d.getNano() / 1000);
+        return tv;
     }
 }

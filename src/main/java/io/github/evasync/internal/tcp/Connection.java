@@ -14,7 +14,6 @@ import io.github.evasync.internal.ffi.Scratch;
 import io.github.evasync.internal.ffi.SockAddr;
 import io.github.evasync.internal.ffi.Upcalls;
 import io.github.evasync.internal.libevent.LibEvent;
-import io.github.evasync.internal.libevent.timeval;
 import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.tcp.ConnectCallback;
 import io.github.evasync.tcp.ReadCallback;
@@ -520,21 +519,12 @@ public final class Connection implements TcpSocket {
         Scratch s = core.scratch();
         long mark = s.mark();
         try {
-            LibEvent.bufferevent_set_timeouts(bev, timeval(s, read), timeval(s, write));
+            LibEvent.bufferevent_set_timeouts(bev, s.timeval(read), s.timeval(write));
         } finally {
             s.reset(mark);
         }
     }
 
-    private static MemorySegment timeval(Scratch s, Duration d) {
-        if (d == null) {
-            return MemorySegment.NULL;
-        }
-        MemorySegment tv = s.allocate(timeval.layout());
-        timeval.tv_sec(tv, d.getSeconds());
-        timeval.tv_usec(tv, d.getNano() / 1000);
-        return tv;
-    }
 
     private static void checkTimeout(Duration d, String name) {
         if (d != null && (d.isNegative() || d.isZero())) {

@@ -4,7 +4,6 @@ import io.github.evasync.internal.ffi.FastCalls;
 import io.github.evasync.internal.ffi.Scratch;
 import io.github.evasync.internal.ffi.Upcalls;
 import io.github.evasync.internal.libevent.LibEvent;
-import io.github.evasync.internal.libevent.timeval;
 import io.github.evasync.internal.loop.LoopCore;
 
 import java.lang.foreign.MemorySegment;
@@ -62,13 +61,7 @@ final class DirectRead {
         Scratch s = core.scratch();
         long mark = s.mark();
         try {
-            MemorySegment tv = MemorySegment.NULL;
-            if (timeout != null) {
-                tv = s.allocate(timeval.layout());
-                timeval.tv_sec(tv, timeout.getSeconds());
-                timeval.tv_usec(tv, timeout.getNano() / 1000);
-            }
-            LibEvent.event_add(event, tv);
+            LibEvent.event_add(event, s.timeval(timeout));
         } finally {
             s.reset(mark);
         }
