@@ -3,6 +3,7 @@ package io.github.evasync;
 import io.github.evasync.internal.ffi.NativeCallbacks;
 import io.github.evasync.internal.ffi.Upcalls;
 import io.github.evasync.internal.libevent.LibEvent;
+import io.github.evasync.internal.loop.LoopClosedException;
 import io.github.evasync.internal.loop.LoopCore;
 
 import java.lang.foreign.MemorySegment;
@@ -61,13 +62,13 @@ public final class Event {
         this.handler = handler;
         this.oneShot = oneShot;
         this.persist = (flags & LibEvent.EV_PERSIST()) != 0;
-        this.handle = core.handles().register(this, KIND);
-        MemorySegment e = LibEvent.event_new(core.base(), fd, flags, Upcalls.EVENT_CALLBACK, Upcalls.arg(handle));
-        if (e.equals(MemorySegment.NULL)) {
-            core.handles().release(handle);
-            throw new IllegalStateException("event_new failed" + (fd >= 0 ? " for fd " + fd : ""));
-        }
-        this.ev = e;
+        this.handle = core.handles().register(this, KIND, h -> {
+            MemorySegment e = LibEvent.event_new(core.base(), fd, flags, Upcalls.EVENT_CALLBACK, Upcalls.arg(h));
+            if (e.equals(MemorySegment.NULL)) {
+                throw new IllegalStateException("event_new failed" + (fd >= 0 ? " for fd " + fd : ""));
+            }
+            ev = e;
+        });
         core.nativeObjects++;
     }
 
@@ -84,7 +85,8 @@ public final class Event {
             throw new IllegalArgumentException("timeout must not be negative: " + timeout);
         }
         if (!core.inLoop()) {
-            core.run(() -> add(timeout));
+            checkLive("add");
+            onLoop(() -> add(timeout));
             return;
         }
         checkLive("add");
@@ -92,15 +94,19 @@ public final class Event {
         addNow(timeout);
     }
 
-    void addNow(Duration timeout) {
+    /** Adds the event; false when libevent refused (a descriptor epoll cannot watch). */
+    boolean addNow(Duration timeout) {
         var scratch = core.scratch();
         long mark = scratch.mark();
         try {
-            LibEvent.event_add(ev, scratch.timeval(timeout));
+            if (LibEvent.event_add(ev, scratch.timeval(timeout)) != 0) {
+                return false;
+            }
         } finally {
             scratch.reset(mark);
         }
         setState(true, active);
+        return true;
     }
 
     /**
@@ -113,11 +119,15 @@ public final class Event {
     public void activate() {
         checkLive("activate");
         if (!core.inLoop()) {
-            core.execute(() -> {
-                if (!freed) {
-                    activateNow();
-                }
-            });
+            try {
+                core.execute(() -> {
+                    if (!freed) {
+                        activateNow();
+                    }
+                });
+            } catch (LoopClosedException e) {
+                throw freedError("activate");
+            }
             return;
         }
         activateNow();
@@ -138,7 +148,12 @@ public final class Event {
      */
     public boolean remove() {
         if (!core.inLoop()) {
-            return core.call(this::remove);
+            checkLive("remove");
+            try {
+                return core.call(this::remove);
+            } catch (LoopClosedException e) {
+                throw freedError("remove");
+            }
         }
         checkLive("remove");
         boolean was = added || active;
@@ -156,9 +171,7 @@ public final class Event {
             return;
         }
         if (!core.inLoop()) {
-            if (core.isOpen()) {
-                core.run(this::free);
-            }
+            core.runUnlessClosed(this::free);
             return;
         }
         freeNative();
@@ -170,12 +183,15 @@ public final class Event {
         }
         freed = true;
         setState(false, false);
-        // event_free deletes a pending event first; freeing inside the event's own callback is
-        // safe because libevent does not touch the event after the callback returns.
-        LibEvent.event_free(ev);
+        MemorySegment e = ev;
         ev = null;
         core.handles().release(handle);
-        core.nativeObjects--;
+        if (e != null) {
+            // event_free deletes a pending event first; freeing inside the event's own callback is
+            // safe because libevent does not touch the event after the callback returns.
+            core.nativeObjects--;
+            LibEvent.event_free(e);
+        }
     }
 
     /** {@return whether the event was freed (cl-async's {@code event-freed-p}). Safe from any thread} */
@@ -186,7 +202,14 @@ public final class Event {
     /** {@return whether the event is added or active} */
     public boolean isPending() {
         if (!core.inLoop()) {
-            return core.call(this::isPending);
+            if (freed) {
+                return false;
+            }
+            try {
+                return core.call(this::isPending);
+            } catch (LoopClosedException e) {
+                return false; // the loop freed it
+            }
         }
         return !freed && (added || active);
     }
@@ -231,8 +254,21 @@ public final class Event {
 
     private void checkLive(String what) {
         if (freed) {
-            throw new EventFreed("cannot " + what + " an event that was freed"
-                    + (core.isOpen() ? "" : ": its event loop is closed"));
+            throw freedError(what);
+        }
+    }
+
+    private EventFreed freedError(String what) {
+        return new EventFreed("cannot " + what + " an event that was freed"
+                + (core.isOpen() ? "" : ": its event loop is closed"));
+    }
+
+    /** Carries a void call onto the loop; on a closed loop the event is freed, and says so. */
+    private void onLoop(Runnable r) {
+        try {
+            core.run(r);
+        } catch (LoopClosedException e) {
+            throw freedError("use");
         }
     }
 

@@ -201,14 +201,16 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Stops the loop like {@link #exit()} and, for a live loop called from another thread, waits
-     * for its thread to finish freeing it. Idempotent.
+     * Stops the loop like {@link #exit()} and, for a live loop called from a thread that runs no
+     * loop, waits for its thread to finish freeing it (from another loop's thread it returns at
+     * once, since loops never wait for each other). Idempotent.
      */
     @Override
     public void close() {
         core.exit();
         Thread t = liveThread;
-        if (t != null && t != Thread.currentThread()) {
+        // From another loop's thread it does not wait: loops never wait for each other.
+        if (t != null && t != Thread.currentThread() && LoopCore.current() == null) {
             boolean interrupted = false;
             while (t.isAlive()) {
                 try {
@@ -382,7 +384,11 @@ public final class EventLoop implements AutoCloseable {
         short flags = (short) (LibEvent.EV_PERSIST() | (onRead != null ? LibEvent.EV_READ() : 0)
                 | (onWrite != null ? LibEvent.EV_WRITE() : 0));
         Event e = new Event(core, fd, flags, onTimeout, onRead, onWrite, null, false);
-        e.addNow(timeout);
+        if (!e.addNow(timeout)) {
+            e.free();
+            throw new IllegalArgumentException("fd " + fd + " cannot be watched: it is closed, or of a kind epoll"
+                    + " cannot wait on (a regular file or a directory)");
+        }
         return e;
     }
 
@@ -444,16 +450,38 @@ public final class EventLoop implements AutoCloseable {
      * @return a future completed with the addresses, or with a {@link DnsError}
      */
     public CompletableFuture<List<InetAddress>> resolve(String host, Family family) {
-        DnsQuery.checkHost(host);
         Objects.requireNonNull(family, "family");
         CompletableFuture<List<InetAddress>> result = new CompletableFuture<>();
-        Runnable start = () -> DnsQuery.lookup(core, host, family, result::complete, result::completeExceptionally);
-        if (core.inLoop()) {
-            start.run();
-        } else {
-            core.execute(start);
+        try {
+            DnsQuery.checkHost(host);
+        } catch (IllegalArgumentException e) {
+            result.completeExceptionally(e);
+            return result;
         }
+        startOnLoop(result, () -> DnsQuery.lookup(core, host, family, result::complete, result::completeExceptionally));
         return result;
+    }
+
+    /**
+     * Starts the work behind a future on the loop: at once on the loop thread, else on its next
+     * turn. Whatever the start throws completes the future, so that every future completes.
+     */
+    private void startOnLoop(CompletableFuture<?> future, Runnable start) {
+        Runnable guarded = () -> {
+            try {
+                start.run();
+            } catch (RuntimeException e) {
+                future.completeExceptionally(e);
+            } catch (Error e) {
+                future.completeExceptionally(e);
+                throw e;
+            }
+        };
+        if (core.inLoop()) {
+            guarded.run();
+        } else {
+            core.execute(guarded);
+        }
     }
 
     // ---- TCP -----------------------------------------------------------------------------------
@@ -630,20 +658,21 @@ public final class EventLoop implements AutoCloseable {
      * any thread.
      *
      * @param spec the URI and options
-     * @return the future response
+     * @return the future response; it completes exceptionally with an
+     *         {@link IllegalArgumentException} when the URI is not a usable {@code http://} URI
      */
     public CompletableFuture<HttpResponse> http(HttpRequestSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        HttpClient.check(spec.uri());
         CompletableFuture<HttpResponse> f = new CompletableFuture<>();
-        Runnable send = () -> HttpClient.of(core).request(spec.uri(), spec.options(),
-                (status, headers, body) -> f.complete(new HttpResponse(status, headers, body)),
-                f::completeExceptionally);
-        if (core.inLoop()) {
-            send.run();
-        } else {
-            core.execute(send);
+        try {
+            HttpClient.check(spec.uri());
+        } catch (IllegalArgumentException e) {
+            f.completeExceptionally(e);
+            return f;
         }
+        startOnLoop(f, () -> HttpClient.of(core).request(spec.uri(), spec.options(),
+                (status, headers, body) -> f.complete(new HttpResponse(status, headers, body)),
+                f::completeExceptionally));
         return f;
     }
 

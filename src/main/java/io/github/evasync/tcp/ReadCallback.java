@@ -41,8 +41,12 @@ public interface ReadCallback {
 
     /**
      * A read callback that is handed a read-only view of libevent's own buffer, valid only for
-     * the call: no copy is made. Touching the view after the call returns throws
-     * {@link IllegalStateException}; copy what you need to keep.
+     * the call: no copy is made. The view ends when the call returns, and earlier when the
+     * callback does anything that drains, frees or re-routes the memory under it: reads or
+     * skips the socket's {@code inputStream()}, or calls {@code disable(true, ...)},
+     * {@code close()} or {@code closeNow()}. Touching an ended view throws
+     * {@link IllegalStateException}, never stale bytes; copy what you need to keep first. The
+     * view is confined to the loop thread.
      *
      * @param callback the zero-copy callback
      * @return a read callback to pass to {@code tcpConnect} or {@code tcpServer}

@@ -153,8 +153,13 @@ public interface TcpSocket {
     /**
      * A non-blocking stream over what has arrived (cl-async's {@code async-io-stream}). Once it
      * is asked for, arriving data stays in the socket for the stream to read, and the read
-     * callback is called with an empty array to say that more has arrived. {@code read} returns
-     * 0 when nothing is waiting and -1 after the peer closed. Use it on the loop thread.
+     * callback is called with an empty array to say that more has arrived.
+     *
+     * <p>The stream never waits: a {@code read} gives at least one byte of what has arrived,
+     * or -1 once the peer has closed and everything was read; when nothing has arrived yet it
+     * throws an {@link java.io.IOException} instead of blocking the loop (or inventing a byte).
+     * Read no more than {@link InputStream#available()} says, and come back in the next read
+     * callback. Use it on the loop thread; from another thread each call is carried over.
      * @return a non-blocking stream over what has arrived (cl-async's {@code async-io-stream})
      */
     InputStream inputStream();

@@ -86,6 +86,24 @@ public final class HandleTable {
         return ((long) id << (SLOT_BITS + GEN_BITS)) | ((long) generations[slot] << SLOT_BITS) | slot;
     }
 
+    /**
+     * Registers a target and runs {@code allocate} with its handle, which makes the native
+     * object that will call back with it. The two succeed or fail together: when
+     * {@code allocate} throws (libevent refused, or an {@code Error} such as a stack overflow
+     * hit the downcall), the handle is released before the throwable goes on, so no entry is
+     * left with nothing behind it.
+     */
+    public long register(Object target, NativeCallbacks kind, java.util.function.LongConsumer allocate) {
+        long handle = register(target, kind);
+        try {
+            allocate.accept(handle);
+        } catch (Throwable t) {
+            release(handle);
+            throw t;
+        }
+        return handle;
+    }
+
     /** The slot of a live handle, or -1 when the handle is stale or released. */
     public int slot(long handle) {
         int slot = (int) (handle & SLOT_MASK);
@@ -126,13 +144,32 @@ public final class HandleTable {
 
     /**
      * Calls {@link NativeCallbacks#release} for every registered target, in registration slot
-     * order, so that the loop can free every native object it still owns when it closes.
+     * order, so that the loop can free every native object it still owns when it closes. One
+     * release that throws (a bug, or an {@code Error} such as a stack overflow) does not stop
+     * the others: each slot is released by the table afterwards, and the first throwable goes
+     * to the loop's sink once all are done.
      */
     public void releaseAll() {
+        Throwable first = null;
         for (int slot = 0; slot < next; slot++) {
             Object t = targets[slot];
             if (t != null) {
-                ((NativeCallbacks) kinds[slot]).release(t);
+                long handle = ((long) id << (SLOT_BITS + GEN_BITS)) | ((long) generations[slot] << SLOT_BITS) | slot;
+                try {
+                    ((NativeCallbacks) kinds[slot]).release(t);
+                } catch (Throwable e) {
+                    if (first == null) {
+                        first = e;
+                    }
+                }
+                release(handle);
+            }
+        }
+        if (first != null) {
+            try {
+                sink.escaped(first);
+            } catch (Throwable ignored) {
+                // The sink must not throw; if it does, closing goes on regardless.
             }
         }
     }

@@ -55,9 +55,22 @@ public final class Scratch implements SegmentAllocator {
         if (d == null) {
             return MemorySegment.NULL;
         }
+        d = clamp(d);
         MemorySegment tv = allocate(timeval.layout());
         timeval.tv_sec(tv, d.getSeconds());
         timeval.tv_usec(tv, d.getNano() / 1000);
         return tv;
+    }
+
+    /**
+     * The longest wait evasync hands to libevent or keeps as a deadline: 100 years, which is
+     * "never" in practice. libevent adds a timeout to the current time in a {@code time_t} and a
+     * deadline in nanoseconds holds 292 years, so a longer one would overflow and fire at once.
+     */
+    public static final Duration MAX_WAIT = Duration.ofDays(36_500);
+
+    /** {@code d}, or {@link #MAX_WAIT} when it is longer. */
+    public static Duration clamp(Duration d) {
+        return d.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : d;
     }
 }

@@ -12,6 +12,7 @@ import io.github.evasync.TcpRefused;
 import io.github.evasync.TcpTimeout;
 import io.github.evasync.http.HttpClientOptions;
 import io.github.evasync.http.HttpResponseCallback;
+import io.github.evasync.internal.dns.DnsQuery;
 import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.tcp.TcpSocket;
 
@@ -78,10 +79,14 @@ public final class HttpClient {
         if (host == null || host.isEmpty()) {
             throw new IllegalArgumentException("uri has no host: " + uri);
         }
+        if (u.getPort() == 0 || u.getPort() > 65535) {
+            throw new IllegalArgumentException("uri port must be 1-65535: " + uri);
+        }
         int port = u.getPort() < 0 ? 80 : u.getPort();
         String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
         String pq = u.getRawQuery() == null ? path : path + "?" + u.getRawQuery();
         String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        DnsQuery.checkHost(bare);
         return new Target(bare, port, pq, u.getPort() < 0 ? host : host + ":" + port);
     }
 

@@ -1,6 +1,7 @@
 package io.github.evasync.internal.http;
 
 import io.github.evasync.Event;
+import io.github.evasync.internal.ffi.Scratch;
 import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.tcp.TcpSocket;
 
@@ -171,7 +172,7 @@ final class HttpConnection {
      * libevent call at all, where removing and re-adding it cost three.
      */
     private void arm(Duration d) {
-        long due = System.nanoTime() + d.toNanos();
+        long due = System.nanoTime() + Scratch.clamp(d).toNanos();
         deadline = due;
         if (firesAt == 0 || firesAt - due > 0) {
             timer.add(d);

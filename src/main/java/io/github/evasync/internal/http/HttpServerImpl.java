@@ -34,7 +34,8 @@ public final class HttpServerImpl implements HttpServer {
                             && info.socket().data() instanceof HttpConnection c) {
                         c.socketEnded();
                     } else {
-                        core.deliver(condition, eventHandler);
+                        // What reaches the server itself is an accept error: passing, never fatal.
+                        core.reportTransient(condition, eventHandler);
                     }
                 },
                 ServerOptions.defaults().reusePort(options.reusePort())

@@ -1,9 +1,11 @@
 package io.github.evasync.internal.loop;
 
+import io.github.evasync.EventFreed;
 import io.github.evasync.EventHandler;
 import io.github.evasync.EventLoop;
 import io.github.evasync.LoopOptions;
 import io.github.evasync.LoopStats;
+import io.github.evasync.SocketClosed;
 import io.github.evasync.internal.ffi.HandleTable;
 import io.github.evasync.internal.ffi.LibC;
 import io.github.evasync.internal.ffi.LoopSink;
@@ -204,26 +206,37 @@ public final class LoopCore implements LoopSink {
         }
         stopping = true;
         state = CLOSING;
-        for (Runnable r : List.copyOf(exitCallbacks)) {
-            guarded(r);
+        try {
+            for (Runnable r : List.copyOf(exitCallbacks)) {
+                guarded(r);
+            }
+            Runnable r;
+            while ((r = tasks.poll()) != null) {
+                guarded(r);
+            }
+        } finally {
+            // Whatever failed above, every native object and the base are freed all the same.
+            try {
+                handles.releaseAll();
+            } finally {
+                try {
+                    freeDns();
+                } finally {
+                    freeNative();
+                    CURRENT.remove();
+                    thread = null;
+                    state = CLOSED;
+                }
+            }
         }
-        Runnable r;
-        while ((r = tasks.poll()) != null) {
-            guarded(r);
-        }
-        handles.releaseAll();
-        freeDns();
-        freeNative();
-        CURRENT.remove();
-        thread = null;
-        state = CLOSED;
     }
 
+    /** Exit callbacks and last tasks are application code: their exceptions follow the error rules. */
     private void guarded(Runnable r) {
         try {
             r.run();
         } catch (Throwable t) {
-            fatal(t);
+            callbackFailed(t, null);
         }
     }
 
@@ -260,7 +273,7 @@ public final class LoopCore implements LoopSink {
                     }
                     LibEvent.evdns_base_load_hosts(d, MemorySegment.NULL);
                 }
-                java.time.Duration t = options.dnsTimeout();
+                java.time.Duration t = Scratch.clamp(options.dnsTimeout());
                 String seconds = java.math.BigDecimal.valueOf(t.toMillis()).movePointLeft(3).toPlainString();
                 LibEvent.evdns_base_set_option(d, scratch.allocateFrom("timeout:"), scratch.allocateFrom(seconds));
                 // libevent's default of 64 queries in flight queues the rest behind them; a server
@@ -457,8 +470,14 @@ public final class LoopCore implements LoopSink {
     }
 
     /**
-     * Runs {@code c} on the loop thread and returns its result: directly when called there,
-     * otherwise by carrying it over and waiting. Exceptions reach the caller unchanged.
+     * The thread rule in one place (DESIGN.md, mechanism 4): runs {@code c} on the loop thread
+     * and returns its result. On the loop thread it runs at once; from a thread that runs no
+     * loop it is carried over and waited for. From another loop's thread it throws instead of
+     * waiting: two loops waiting for each other would never wake (API.md, "Loops calling loops").
+     * Exceptions reach the caller unchanged.
+     *
+     * @throws LoopClosedException once the loop is closed
+     * @throws IllegalStateException when called from another loop's thread
      */
     public <T> T call(Callable<T> c) {
         if (inLoop()) {
@@ -468,6 +487,11 @@ public final class LoopCore implements LoopSink {
                 throw sneaky(e);
             }
         }
+        if (CURRENT.get() != null) {
+            throw new IllegalStateException("this call must wait for another event loop's answer, and waiting on a"
+                    + " loop thread can deadlock the two loops; use that loop's submit(...) and go on in the"
+                    + " future's callback");
+        }
         try {
             return submit(c).join();
         } catch (CompletionException e) {
@@ -475,12 +499,46 @@ public final class LoopCore implements LoopSink {
         }
     }
 
-    /** Like {@link #call} for work without a result. */
+    /**
+     * Like {@link #call} for work without a result, except from another loop's thread: there
+     * it is queued and the caller goes on at once. Queued work that finds its object closed
+     * by the time it runs ({@link SocketClosed}, {@link EventFreed}) is dropped, as if the
+     * object had closed just after it.
+     *
+     * @throws LoopClosedException once the loop is closed
+     */
     public void run(Runnable r) {
-        call(() -> {
+        if (inLoop()) {
             r.run();
-            return null;
-        });
+        } else if (CURRENT.get() != null) {
+            execute(() -> {
+                try {
+                    r.run();
+                } catch (SocketClosed | EventFreed closedMeanwhile) {
+                    // Nothing left to act on.
+                }
+            });
+        } else {
+            call(() -> {
+                r.run();
+                return null;
+            });
+        }
+    }
+
+    /** Like {@link #run} for closing work: on a closed loop there is nothing left to close. */
+    public void runUnlessClosed(Runnable r) {
+        try {
+            run(r);
+        } catch (LoopClosedException alreadyClosed) {
+            // Closing an object of a closed loop is a no-op: the loop freed it.
+        }
+    }
+
+    /** Whether the calling thread runs some other loop than this one. */
+    public boolean onOtherLoop() {
+        LoopCore c = CURRENT.get();
+        return c != null && c != this;
     }
 
     private void onWake(short what) {
@@ -506,8 +564,8 @@ public final class LoopCore implements LoopSink {
     }
 
     /** The exception foreign callers get once the loop is closed. */
-    public static IllegalStateException closed() {
-        return new IllegalStateException("the event loop is closed; start a new one with EventLoop.run or EventLoop.start");
+    public static LoopClosedException closed() {
+        return new LoopClosedException();
     }
 
     // ---- error routing (API.md, "Error handling") --------------------------------------------
@@ -555,6 +613,23 @@ public final class LoopCore implements LoopSink {
             }
         }
     }
+
+    /**
+     * Reports a condition that a remote peer or the system can cause and that passes by itself
+     * (an accept that failed for want of descriptors, say): to {@code handler} when there is
+     * one, to a default handler the application set, and otherwise to the log. Unlike
+     * {@link #deliver}, it never reaches the built-in default handler, which rethrows and
+     * would end the loop: nothing a peer does may stop a loop.
+     */
+    public void reportTransient(Exception condition, EventHandler handler) {
+        if (handler == null && options.defaultEventHandler() == LoopOptions.RETHROWING_HANDLER) {
+            TRANSIENT_LOG.log(System.Logger.Level.WARNING, condition.toString());
+            return;
+        }
+        deliver(condition, handler);
+    }
+
+    private static final System.Logger TRANSIENT_LOG = System.getLogger("io.github.evasync");
 
     /**
      * What nothing caught: a {@code run} loop stops and rethrows it; a live loop hands it to

@@ -14,6 +14,7 @@ import io.github.evasync.internal.ffi.Scratch;
 import io.github.evasync.internal.ffi.SockAddr;
 import io.github.evasync.internal.ffi.Upcalls;
 import io.github.evasync.internal.libevent.LibEvent;
+import io.github.evasync.internal.loop.LoopClosedException;
 import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.tcp.ConnectCallback;
 import io.github.evasync.tcp.ReadCallback;
@@ -107,12 +108,15 @@ public final class Connection implements TcpSocket {
     private long lowWatermark = DEFAULT_LOW_WATERMARK;
     private long highWatermark = DEFAULT_HIGH_WATERMARK;
     private Runnable onDrain;
-    private boolean drainWanted;
+    /** Output above the high watermark, not yet drained to the low one; read by other loops' writes. */
+    private volatile boolean drainWanted;
     private boolean writeCallbackArmed;
     private SocketStreams.In stream;
     /** Our own read event, once connected, for byte-array reads; null while libevent reads. */
     private DirectRead direct;
     private Duration readTimeout;
+    /** The arena of the zero-copy view a read callback holds, while it runs; null otherwise. */
+    private Arena view;
 
     Connection(LoopCore core, MemorySegment bev, boolean incoming, ReadCallback read, EventHandler handler,
                ConnectCallback connectCallback) {
@@ -122,17 +126,30 @@ public final class Connection implements TcpSocket {
         this.read = read;
         this.handler = handler;
         this.connectCallback = connectCallback;
-        this.handle = core.handles().register(this, KIND);
-        this.output = LibEvent.bufferevent_get_output(bev);
-        LibEvent.bufferevent_setcb(bev, Upcalls.BUFFER_READ, MemorySegment.NULL, Upcalls.BUFFER_EVENT,
-                Upcalls.arg(handle));
-        LibEvent.bufferevent_setwatermark(bev, EV_WRITE, lowWatermark, 0);
-        this.fd = LibEvent.bufferevent_getfd(bev);
+        long h;
+        try {
+            h = core.handles().register(this, KIND);
+        } catch (Throwable t) {
+            LibEvent.bufferevent_free(bev); // ours from the call on, even when it fails
+            throw t;
+        }
+        this.handle = h;
+        // Counted together with the handle: free() undoes both, whatever fails below.
         core.nativeObjects++;
         if (incoming) {
             core.incomingTcp++;
         } else {
             core.outgoingTcp++;
+        }
+        try {
+            this.output = LibEvent.bufferevent_get_output(bev);
+            LibEvent.bufferevent_setcb(bev, Upcalls.BUFFER_READ, MemorySegment.NULL, Upcalls.BUFFER_EVENT,
+                    Upcalls.arg(handle));
+            LibEvent.bufferevent_setwatermark(bev, EV_WRITE, lowWatermark, 0);
+            this.fd = LibEvent.bufferevent_getfd(bev);
+        } catch (Throwable t) {
+            free();
+            throw t;
         }
     }
 
@@ -181,10 +198,15 @@ public final class Connection implements TcpSocket {
             if (stream != null) {
                 read.onRead(this, EMPTY);
             } else if (read.zeroCopy()) {
-                try (Arena view = Arena.ofConfined()) {
-                    MemorySegment p = LibEvent.evbuffer_pullup(in, n).reinterpret(n, view, null);
+                Arena v = Arena.ofConfined();
+                view = v;
+                try {
+                    MemorySegment p = LibEvent.evbuffer_pullup(in, n).reinterpret(n, v, null);
                     read.onRead(this, p.asByteBuffer().asReadOnlyBuffer());
                 } finally {
+                    endView();
+                    // libevent holds the bufferevent (and so this buffer) until the callback
+                    // returns, even when the application freed the socket inside it.
                     LibEvent.evbuffer_drain(in, n);
                 }
             } else {
@@ -195,6 +217,20 @@ public final class Connection implements TcpSocket {
             }
         } catch (Throwable t) {
             core.callbackFailed(t, handler);
+        }
+    }
+
+    /**
+     * Ends the zero-copy view handed to a read callback, if one is out: from now on touching it
+     * throws {@link IllegalStateException} rather than read memory that is about to be drained
+     * or freed. Called when the callback returns and by every path that drains the input
+     * buffer, frees it or changes how the socket reads (the input stream, disable, close).
+     */
+    void endView() {
+        Arena v = view;
+        if (v != null) {
+            view = null;
+            v.close();
         }
     }
 
@@ -389,7 +425,10 @@ public final class Connection implements TcpSocket {
     public boolean write(byte[] data, WriteCallback callback) {
         Objects.requireNonNull(data, "data");
         if (!core.inLoop()) {
-            return core.call(() -> write(data, callback));
+            if (core.onOtherLoop()) {
+                return writeLater(data.clone(), callback);
+            }
+            return onLoop(() -> write(data, callback));
         }
         checkOpen();
         return writeSegment(MemorySegment.ofArray(data), data.length, callback);
@@ -399,7 +438,12 @@ public final class Connection implements TcpSocket {
     public boolean write(ByteBuffer data, WriteCallback callback) {
         Objects.requireNonNull(data, "data");
         if (!core.inLoop()) {
-            return core.call(() -> write(data, callback));
+            if (core.onOtherLoop()) {
+                byte[] copy = new byte[data.remaining()];
+                data.get(copy);
+                return writeLater(copy, callback);
+            }
+            return onLoop(() -> write(data, callback));
         }
         checkOpen();
         int len = data.remaining();
@@ -414,6 +458,17 @@ public final class Connection implements TcpSocket {
         boolean ok = writeSegment(seg, len, callback);
         data.position(data.limit());
         return ok;
+    }
+
+    /**
+     * A write from another loop's thread: queued on this loop so that neither waits for the
+     * other (API.md, "Loops calling loops"). The bytes were copied by the caller. The answer is
+     * the flow-control state as last seen: false while the output is above the high watermark
+     * and has not drained yet.
+     */
+    private boolean writeLater(byte[] copy, WriteCallback callback) {
+        onLoopRun(() -> write(copy, callback));
+        return !drainWanted;
     }
 
     private boolean writeSegment(MemorySegment seg, long len, WriteCallback callback) {
@@ -465,7 +520,7 @@ public final class Connection implements TcpSocket {
     @Override
     public long outputBufferLength() {
         if (!core.inLoop()) {
-            return core.call(this::outputBufferLength);
+            return onLoop(this::outputBufferLength);
         }
         checkOpen();
         return FastCalls.evbuffer_get_length(output);
@@ -477,7 +532,7 @@ public final class Connection implements TcpSocket {
             throw new IllegalArgumentException("watermarks must satisfy 0 <= low <= high: low=" + low + ", high=" + high);
         }
         if (!core.inLoop()) {
-            core.run(() -> setWriteWatermarks(low, high));
+            onLoopRun(() -> setWriteWatermarks(low, high));
             return;
         }
         checkOpen();
@@ -489,7 +544,7 @@ public final class Connection implements TcpSocket {
     @Override
     public void onDrain(Runnable onDrain) {
         if (!core.inLoop()) {
-            core.run(() -> onDrain(onDrain));
+            onLoopRun(() -> onDrain(onDrain));
             return;
         }
         checkOpen();
@@ -503,7 +558,7 @@ public final class Connection implements TcpSocket {
         checkTimeout(read, "read");
         checkTimeout(write, "write");
         if (!core.inLoop()) {
-            core.run(() -> setTimeouts(read, write));
+            onLoopRun(() -> setTimeouts(read, write));
             return;
         }
         checkOpen();
@@ -535,7 +590,7 @@ public final class Connection implements TcpSocket {
     @Override
     public void enable(boolean read, boolean write) {
         if (!core.inLoop()) {
-            core.run(() -> enable(read, write));
+            onLoopRun(() -> enable(read, write));
             return;
         }
         checkOpen();
@@ -555,10 +610,13 @@ public final class Connection implements TcpSocket {
     @Override
     public void disable(boolean read, boolean write) {
         if (!core.inLoop()) {
-            core.run(() -> disable(read, write));
+            onLoopRun(() -> disable(read, write));
             return;
         }
         checkOpen();
+        if (read) {
+            endView();
+        }
         boolean libeventReads = read && direct == null;
         if (read && direct != null) {
             direct.disable();
@@ -580,8 +638,8 @@ public final class Connection implements TcpSocket {
     @Override
     public void close() {
         if (!core.inLoop()) {
-            if (!closed && core.isOpen()) {
-                core.run(this::close);
+            if (!closed) {
+                core.runUnlessClosed(this::close);
             }
             return;
         }
@@ -589,6 +647,7 @@ public final class Connection implements TcpSocket {
             return;
         }
         closed = true;
+        endView();
         LibEvent.bufferevent_disable(bev, EV_READ);
         if (direct != null) {
             direct.disable();
@@ -607,8 +666,8 @@ public final class Connection implements TcpSocket {
     @Override
     public void closeNow() {
         if (!core.inLoop()) {
-            if (bev != null && core.isOpen()) {
-                core.run(this::closeNow);
+            if (bev != null) {
+                core.runUnlessClosed(this::closeNow);
             }
             return;
         }
@@ -622,6 +681,7 @@ public final class Connection implements TcpSocket {
             return;
         }
         closed = true;
+        endView();
         if (stream != null) {
             stream.keepRemaining(LibEvent.bufferevent_get_input(b));
         }
@@ -650,6 +710,29 @@ public final class Connection implements TcpSocket {
         }
     }
 
+    /**
+     * Carries a call onto the loop (see {@link LoopCore#call}); a socket of a closed loop is
+     * closed, and says so with {@link SocketClosed} like any other closed socket.
+     */
+    private <T> T onLoop(java.util.concurrent.Callable<T> c) {
+        checkOpen();
+        try {
+            return core.call(c);
+        } catch (LoopClosedException e) {
+            throw new SocketClosed(this);
+        }
+    }
+
+    /** {@link #onLoop} for calls without a result; from another loop's thread they are queued. */
+    private void onLoopRun(Runnable r) {
+        checkOpen();
+        try {
+            core.run(r);
+        } catch (LoopClosedException e) {
+            throw new SocketClosed(this);
+        }
+    }
+
     // ---- data, streams, addresses ----------------------------------------------------------
 
     @Override
@@ -665,10 +748,11 @@ public final class Connection implements TcpSocket {
     @Override
     public InputStream inputStream() {
         if (!core.inLoop()) {
-            return core.call(this::inputStream);
+            return onLoop(this::inputStream);
         }
         checkOpen();
         if (stream == null) {
+            endView();
             stream = new SocketStreams.In(this);
             if (direct != null) {
                 // The stream reads the bufferevent's input buffer: libevent reads from now on.
@@ -711,7 +795,7 @@ public final class Connection implements TcpSocket {
 
     private InetSocketAddress address(boolean peer) {
         if (!core.inLoop()) {
-            return core.call(() -> address(peer));
+            return onLoop(() -> address(peer));
         }
         checkOpen();
         int fd = LibEvent.bufferevent_getfd(bev);

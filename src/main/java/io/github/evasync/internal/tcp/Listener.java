@@ -42,8 +42,6 @@ public final class Listener implements TcpServer {
         }
     };
 
-    private static final int EMFILE = LibEvent.EMFILE();
-    private static final int ENFILE = LibEvent.ENFILE();
     /** How long accepting pauses when the process is out of descriptors, so it does not spin. */
     private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
 
@@ -55,6 +53,8 @@ public final class Listener implements TcpServer {
     private final int port;
     private MemorySegment listener;
     private volatile boolean closed;
+    /** Whether accepting is paused after an accept error. */
+    private boolean backingOff;
 
     private Listener(LoopCore core, ReadCallback read, EventHandler handler, ServerOptions options, String bind,
                      int port) {
@@ -120,7 +120,8 @@ public final class Listener implements TcpServer {
         MemorySegment bev = LibEvent.bufferevent_socket_new(core.base(), fd, LibEvent.BEV_OPT_CLOSE_ON_FREE());
         if (bev.equals(MemorySegment.NULL)) {
             LibC.close(fd);
-            core.deliver(new TcpAcceptError(this, -1, "bufferevent_socket_new failed for an accepted socket"), handler);
+            core.reportTransient(new TcpAcceptError(this, -1, "bufferevent_socket_new failed for an accepted socket"),
+                    handler);
             return;
         }
         Tcp.setNoDelay(core, fd);
@@ -135,20 +136,29 @@ public final class Listener implements TcpServer {
         }
     }
 
+    /**
+     * An accept failed: out of descriptors or memory, mostly, which passes as connections
+     * close. libevent would retry at once and spin on the waiting connection, so accepting
+     * pauses for a moment and then resumes. The condition goes to the server's handler, or to
+     * the log when there is none: it must never end the loop (see
+     * {@link LoopCore#reportTransient}).
+     */
     private void acceptFailed(int errno) {
         if (closed) {
             return;
         }
-        if (errno == EMFILE || errno == ENFILE) {
-            // libevent retries at once and would spin; pause accepting for a moment instead.
+        if (!backingOff) {
+            backingOff = true;
             LibEvent.evconnlistener_disable(listener);
             core.api().delay(ACCEPT_BACKOFF, () -> {
+                backingOff = false;
                 if (!closed) {
                     LibEvent.evconnlistener_enable(listener);
                 }
             });
         }
-        core.deliver(new TcpAcceptError(this, errno, errno > 0 ? LibC.strerror(errno) : "accept failed"), handler);
+        core.reportTransient(new TcpAcceptError(this, errno, errno > 0 ? LibC.strerror(errno) : "accept failed"),
+                handler);
     }
 
     @Override
@@ -164,8 +174,8 @@ public final class Listener implements TcpServer {
     @Override
     public void close() {
         if (!core.inLoop()) {
-            if (!closed && core.isOpen()) {
-                core.run(this::close);
+            if (!closed) {
+                core.runUnlessClosed(this::close);
             }
             return;
         }

@@ -15,7 +15,13 @@ final class SocketStreams {
     private SocketStreams() {
     }
 
-    /** Reads straight from the socket's input evbuffer; never blocks. */
+    /**
+     * Reads straight from the socket's input evbuffer; never blocks and never spins. A read
+     * gives at least one byte of what has arrived, or -1 once the peer has closed and all was
+     * read; when nothing has arrived yet it throws {@link NothingArrived} (an
+     * {@link IOException}) rather than wait, because waiting on the loop thread would stop the
+     * very loop that brings the data. {@link #available()} says how much can be read.
+     */
     static final class In extends InputStream {
         private final Connection socket;
         private byte[] remaining;
@@ -37,7 +43,7 @@ final class SocketStreams {
         public int read() throws IOException {
             byte[] one = new byte[1];
             int n = read(one, 0, 1);
-            return n <= 0 ? (n == 0 ? 0 : -1) : one[0] & 0xff;
+            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -59,6 +65,10 @@ final class SocketStreams {
                 remainingPos += n;
                 return n;
             }
+            if (FastCalls.evbuffer_get_length(in) == 0) {
+                throw new NothingArrived();
+            }
+            socket.endView();
             return FastCalls.evbuffer_remove(in, MemorySegment.ofArray(b).asSlice(off, len), len);
         }
 
@@ -84,6 +94,7 @@ final class SocketStreams {
                 return in == null ? Math.max(0, Math.min(n, available())) : 0;
             }
             long k = Math.min(n, FastCalls.evbuffer_get_length(in));
+            socket.endView();
             LibEvent.evbuffer_drain(in, k);
             return k;
         }
@@ -96,6 +107,16 @@ final class SocketStreams {
         @Override
         public String toString() {
             return "InputStream[" + socket + "]";
+        }
+    }
+
+    /** What a read of the input stream throws when it would have to wait for data. */
+    static final class NothingArrived extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NothingArrived() {
+            super("nothing has arrived on the socket yet: read no more than available() says; the read callback"
+                    + " is called again when more arrives");
         }
     }
 
