@@ -299,13 +299,16 @@ public final class EventLoop implements AutoCloseable {
         if (!core.inLoop()) {
             return core.call(() -> delay(time, callback, handler));
         }
+        core.dropNewborn();
         Event e = Event.timer(core, callback, handler, false, true);
+        core.newborn = e;
         if (time.isZero()) {
             // An active event runs in FIFO order on the next turn, which the timer heap does not promise.
             e.activateNow();
         } else {
             e.addNow(time);
         }
+        core.newborn = null;
         return e;
     }
 
@@ -336,8 +339,11 @@ public final class EventLoop implements AutoCloseable {
         if (!core.inLoop()) {
             return core.call(() -> interval(time, callback));
         }
+        core.dropNewborn();
         Event e = Event.timer(core, callback, null, true, false);
+        core.newborn = e;
         e.addNow(time);
+        core.newborn = null;
         return e;
     }
 
@@ -383,8 +389,12 @@ public final class EventLoop implements AutoCloseable {
         }
         short flags = (short) (LibEvent.EV_PERSIST() | (onRead != null ? LibEvent.EV_READ() : 0)
                 | (onWrite != null ? LibEvent.EV_WRITE() : 0));
+        core.dropNewborn();
         Event e = new Event(core, fd, flags, onTimeout, onRead, onWrite, null, false);
-        if (!e.addNow(timeout)) {
+        core.newborn = e;
+        boolean added = e.addNow(timeout);
+        core.newborn = null;
+        if (!added) {
             e.free();
             throw new IllegalArgumentException("fd " + fd + " cannot be watched: it is closed, or of a kind epoll"
                     + " cannot wait on (a regular file or a directory)");

@@ -88,6 +88,14 @@ public final class LoopCore implements LoopSink {
     private boolean exitRequested;
     private Throwable failure;
 
+    /**
+     * An event made by an API call that has not returned it yet. An {@code Error} such as a
+     * stack overflow can cut the call short between making the event and arming it; then
+     * nobody holds the event, and {@link #dropNewborn()} frees it. Set and cleared with plain
+     * field writes, which cannot overflow the stack as a call can.
+     */
+    public io.github.evasync.Event newborn;
+
     /** Native objects owned by Java objects of this loop (stats' dataRegistryCount). */
     public int nativeObjects;
     /** User events added or active (stats' pendingEvents). */
@@ -165,6 +173,7 @@ public final class LoopCore implements LoopSink {
      */
     public boolean loop() {
         while (!stopping) {
+            dropNewborn();
             if (!live && idle()) {
                 return true;
             }
@@ -207,6 +216,7 @@ public final class LoopCore implements LoopSink {
         stopping = true;
         state = CLOSING;
         try {
+            dropNewborn();
             for (Runnable r : List.copyOf(exitCallbacks)) {
                 guarded(r);
             }
@@ -334,6 +344,15 @@ public final class LoopCore implements LoopSink {
             handles.close();
         }
         arena.close();
+    }
+
+    /** Frees the event an API call made but was cut short before returning, if any. */
+    public void dropNewborn() {
+        io.github.evasync.Event e = newborn;
+        if (e != null) {
+            newborn = null;
+            e.free();
+        }
     }
 
     /** The failure that ended a {@code run} loop, or null. */
@@ -615,15 +634,20 @@ public final class LoopCore implements LoopSink {
     }
 
     /**
-     * Reports a condition that a remote peer or the system can cause and that passes by itself
-     * (an accept that failed for want of descriptors, say): to {@code handler} when there is
-     * one, to a default handler the application set, and otherwise to the log. Unlike
-     * {@link #deliver}, it never reaches the built-in default handler, which rethrows and
-     * would end the loop: nothing a peer does may stop a loop.
+     * Reports a condition that a remote peer or the system can cause and that harms nothing
+     * else: an accept that failed for want of descriptors, a reset on an accepted connection.
+     * It goes to {@code handler} when there is one, to a default handler the application set,
+     * and otherwise to the log (an accept error as a warning, a connection's error at debug
+     * level, an end of stream nowhere). Unlike {@link #deliver}, it never reaches the built-in
+     * default handler, which rethrows errors and so would end a {@code run} loop: nothing a
+     * peer does may stop a loop.
      */
     public void reportTransient(Exception condition, EventHandler handler) {
         if (handler == null && options.defaultEventHandler() == LoopOptions.RETHROWING_HANDLER) {
-            TRANSIENT_LOG.log(System.Logger.Level.WARNING, condition.toString());
+            if (condition instanceof io.github.evasync.ConnectionError) {
+                TRANSIENT_LOG.log(condition instanceof io.github.evasync.TcpAcceptError
+                        ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, condition.toString());
+            }
             return;
         }
         deliver(condition, handler);

@@ -367,7 +367,12 @@ public final class Connection implements TcpSocket {
             condition = errorCondition(errno);
             closeNow();
         }
-        core.deliver(condition, handler);
+        if (incoming) {
+            // Any peer can connect and reset: with no handler, that must not end the loop.
+            core.reportTransient(condition, handler);
+        } else {
+            core.deliver(condition, handler);
+        }
     }
 
     private Exception errorCondition(int errno) {
