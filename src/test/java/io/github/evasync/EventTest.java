@@ -2,6 +2,7 @@ package io.github.evasync;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,6 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(60)
 class EventTest {
+    @RegisterExtension
+    final TestLoops loops = new TestLoops();
+
     @Test
     void secondFreeIsNoOpAndAddAfterFreeThrows() {
         EventLoop.run(loop -> {
@@ -67,7 +71,7 @@ class EventTest {
     void makeEventActivatedFromAnotherThreadFiresOnce() throws Exception {
         AtomicInteger fired = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(1);
-        try (EventLoop loop = EventLoop.start()) {
+        try (EventLoop loop = loops.start()) {
             Event e = loop.makeEvent(() -> {
                 fired.incrementAndGet();
                 done.countDown();

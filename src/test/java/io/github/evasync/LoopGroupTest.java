@@ -6,6 +6,7 @@ import io.github.evasync.tcp.ServerOptions;
 import io.github.evasync.tcp.TcpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,13 +26,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Several loops each binding the same port with reusePort, and the group's own rules. */
 @Timeout(60)
 class LoopGroupTest {
+    @RegisterExtension
+    final TestLoops loops = new TestLoops();
+
     private static final int CONNECTIONS = 64;
 
     @Test
     void tcpServersOnEveryLoopShareOnePortAndEachServesSome() throws Exception {
         List<AutoCloseable> servers = Collections.synchronizedList(new ArrayList<>());
         int[] port = {0};
-        try (LoopGroup group = LoopGroup.start(2, LoopOptions.defaults().daemon(true), loop -> {
+        try (LoopGroup group = loops.startGroup(2, LoopOptions.defaults().daemon(true), loop -> {
             byte[] name = Thread.currentThread().getName().getBytes(StandardCharsets.US_ASCII);
             TcpServer s = loop.tcpServer("127.0.0.1", port[0], (sock, data) -> sock.write(name), ev -> { },
                     ServerOptions.defaults().reusePort(true));
@@ -57,7 +61,7 @@ class LoopGroupTest {
     void httpServersOnEveryLoopShareOnePort() throws Exception {
         List<AutoCloseable> servers = Collections.synchronizedList(new ArrayList<>());
         int[] port = {0};
-        try (LoopGroup group = LoopGroup.start(2, LoopOptions.defaults().daemon(true), loop -> {
+        try (LoopGroup group = loops.startGroup(2, LoopOptions.defaults().daemon(true), loop -> {
             String name = Thread.currentThread().getName();
             HttpServer s = loop.httpServer("127.0.0.1", port[0], req -> req.respond(200, Map.of(), name), null,
                     HttpServerOptions.defaults().reusePort(true));
@@ -83,7 +87,7 @@ class LoopGroupTest {
     void aFailingSetupClosesEveryLoopAndThrowsItsException() {
         List<EventLoop> seen = Collections.synchronizedList(new ArrayList<>());
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> LoopGroup.start(3, LoopOptions.defaults().daemon(true), loop -> {
+                () -> loops.startGroup(3, LoopOptions.defaults().daemon(true), loop -> {
                     seen.add(loop);
                     if (seen.size() == 2) {
                         throw new IllegalStateException("setup failed on purpose");

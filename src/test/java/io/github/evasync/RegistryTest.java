@@ -2,6 +2,7 @@ package io.github.evasync;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @Timeout(60)
 class RegistryTest {
+    @RegisterExtension
+    final TestLoops loops = new TestLoops();
+
     @Test
     void countsReturnToIdleAfterTenThousandDelaysFire() {
         AtomicInteger fired = new AtomicInteger();
@@ -45,7 +49,7 @@ class RegistryTest {
 
     @Test
     void closingALoopFreesWhatIsStillPending() throws Exception {
-        EventLoop loop = EventLoop.start();
+        EventLoop loop = loops.start();
         List<Event> events = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             events.add(loop.delay(Duration.ofSeconds(10), () -> { }));

@@ -2,6 +2,7 @@ package io.github.evasync;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(60)
 class ThreadingTest {
+    @RegisterExtension
+    final TestLoops loops = new TestLoops();
+
     @Test
     void executeFromEightThreadsRunsEverythingOnTheLoopInPerThreadOrder() throws Exception {
         int threads = 8;
@@ -30,7 +34,7 @@ class ThreadingTest {
         AtomicInteger offLoop = new AtomicInteger();
         AtomicInteger ran = new AtomicInteger();
         CountDownLatch all = new CountDownLatch(threads * perThread);
-        try (EventLoop loop = EventLoop.start()) {
+        try (EventLoop loop = loops.start()) {
             Thread loopThread = loop.submit(Thread::currentThread).get();
             List<Thread> producers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -65,7 +69,7 @@ class ThreadingTest {
 
     @Test
     void submitReturnsItsValueOrException() throws Exception {
-        try (EventLoop loop = EventLoop.start()) {
+        try (EventLoop loop = loops.start()) {
             assertEquals(42, loop.submit(() -> 6 * 7).get());
             assertTrue(loop.submit(loop::inLoop).get());
             assertFalse(loop.inLoop());
@@ -80,7 +84,7 @@ class ThreadingTest {
     void foreignCallsAreCarriedOntoTheLoop() throws Exception {
         CountDownLatch fired = new CountDownLatch(1);
         AtomicBoolean onLoop = new AtomicBoolean();
-        try (EventLoop loop = EventLoop.start()) {
+        try (EventLoop loop = loops.start()) {
             assertTrue(loop.toString().contains("evasync-loop-"));
             Event e = loop.delay(Duration.ofMillis(10), () -> {
                 onLoop.set(loop.inLoop());
@@ -100,7 +104,7 @@ class ThreadingTest {
 
     @Test
     void liveLoopRunsUntilClosedThenRefusesWork() throws Exception {
-        EventLoop loop = EventLoop.start();
+        EventLoop loop = loops.start();
         Thread.sleep(50);
         assertFalse(loop.isClosed(), "a live loop with nothing to do keeps running");
         AtomicBoolean exitRan = new AtomicBoolean();
@@ -143,7 +147,7 @@ class ThreadingTest {
 
     @Test
     void loopsOnDifferentThreadsAreIndependent() throws Exception {
-        try (EventLoop a = EventLoop.start(); EventLoop b = EventLoop.start()) {
+        try (EventLoop a = loops.start(); EventLoop b = loops.start()) {
             assertNotEquals(a.submit(Thread::currentThread).get(), b.submit(Thread::currentThread).get());
             assertEquals(a, a.submit(EventLoop::current).get());
             assertEquals(b, b.submit(EventLoop::current).get());

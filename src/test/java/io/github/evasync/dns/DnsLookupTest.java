@@ -4,11 +4,13 @@ import io.github.evasync.DnsError;
 import io.github.evasync.EventLoop;
 import io.github.evasync.Idle;
 import io.github.evasync.LoopOptions;
+import io.github.evasync.TestLoops;
 import io.github.evasync.tcp.TcpSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -29,6 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(60)
 class DnsLookupTest {
+    @RegisterExtension
+    final TestLoops loops = new TestLoops();
+
     static Dnsmasq dns;
 
     @BeforeAll
@@ -207,7 +212,7 @@ class DnsLookupTest {
 
     @Test
     void liveLoopResolveFromAnotherThread() throws Exception {
-        try (EventLoop loop = EventLoop.start(options())) {
+        try (EventLoop loop = loops.start(options())) {
             assertEquals(List.of(InetAddress.getByName("10.1.2.3")), loop.resolve("a.your.test").get(10, TimeUnit.SECONDS));
             var e = assertThrows(ExecutionException.class, () -> loop.resolve("nope.your.test").get(10, TimeUnit.SECONDS));
             assertInstanceOf(DnsError.class, e.getCause());

@@ -7,9 +7,11 @@ import io.github.evasync.HttpRefused;
 import io.github.evasync.HttpTimeout;
 import io.github.evasync.Idle;
 import io.github.evasync.LoopOptions;
+import io.github.evasync.TestLoops;
 import io.github.evasync.tcp.TcpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -30,6 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The client against our server, raw servers that misbehave, and refused/timed-out peers. */
 @Timeout(60)
 class HttpClientTest {
+    @RegisterExtension
+    final TestLoops loops = new TestLoops();
+
     @Test
     void getPostHeadAndKeepAliveReuse() {
         List<String> got = new ArrayList<>();
@@ -119,7 +124,7 @@ class HttpClientTest {
 
     @Test
     void futureFormFromAnotherThread() throws Exception {
-        try (EventLoop loop = EventLoop.start()) {
+        try (EventLoop loop = loops.start()) {
             HttpServer server = loop.httpServer("127.0.0.1", 0, req -> req.respond(201, null, "made"), null);
             HttpResponse r = loop.http(HttpRequestSpec.get("http://127.0.0.1:" + server.port() + "/x"))
                     .get(10, TimeUnit.SECONDS);

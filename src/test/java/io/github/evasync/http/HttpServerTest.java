@@ -2,10 +2,12 @@ package io.github.evasync.http;
 
 import io.github.evasync.EventLoop;
 import io.github.evasync.Idle;
+import io.github.evasync.TestLoops;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,13 +28,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The server against real clients: curl, python3's http.client, and raw sockets. */
 @Timeout(120)
 class HttpServerTest {
+    @RegisterExtension
+    static final TestLoops loops = new TestLoops();
+
     static EventLoop loop;
     static HttpServer server;
     static String base;
 
     @BeforeAll
     static void start() {
-        loop = EventLoop.start();
+        loop = loops.start();
         server = loop.httpServer("127.0.0.1", 0, HttpServerTest::handle, null,
                 HttpServerOptions.defaults().maxBodyBytes(512 * 1024).headerTimeout(Duration.ofSeconds(2)));
         base = "http://127.0.0.1:" + server.port();
@@ -236,7 +241,7 @@ class HttpServerTest {
 
     @Test
     void idleKeepAliveConnectionsAreClosed() throws Exception {
-        try (EventLoop own = EventLoop.start()) {
+        try (EventLoop own = loops.start()) {
             HttpServer quick = own.httpServer("127.0.0.1", 0, req -> req.respond(200, null, "ok"), null,
                     HttpServerOptions.defaults().keepAliveTimeout(Duration.ofMillis(300)));
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), quick.port())) {

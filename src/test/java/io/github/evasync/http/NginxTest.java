@@ -2,8 +2,10 @@ package io.github.evasync.http;
 
 import io.github.evasync.EventLoop;
 import io.github.evasync.Idle;
+import io.github.evasync.TestLoops;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.security.MessageDigest;
@@ -19,9 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** nginx in front of our server (as the seed advises for public traffic), and as an origin for our client. */
 @Timeout(120)
 class NginxTest {
+    @RegisterExtension
+    final TestLoops loops = new TestLoops();
+
     @Test
     void throughNginxAndFromNginx() throws Exception {
-        try (EventLoop loop = EventLoop.start()) {
+        try (EventLoop loop = loops.start()) {
             HttpServer server = loop.httpServer("127.0.0.1", 0, req -> {
                 if (req.resource().equals("/stream")) {
                     req.startChunked(200, Map.of("Content-Type", "text/plain"));

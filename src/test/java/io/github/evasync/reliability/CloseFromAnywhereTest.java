@@ -3,6 +3,7 @@ package io.github.evasync.reliability;
 import io.github.evasync.EventLoop;
 import io.github.evasync.Idle;
 import io.github.evasync.LoopOptions;
+import io.github.evasync.TestLoops;
 import io.github.evasync.http.HttpServer;
 import io.github.evasync.tcp.ServerOptions;
 import io.github.evasync.tcp.TcpOptions;
@@ -10,6 +11,7 @@ import io.github.evasync.tcp.TcpServer;
 import io.github.evasync.tcp.TcpSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -27,6 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Sockets, servers and loops closed at awkward moments: nothing crashes, no callback runs late. */
 @Timeout(60)
 class CloseFromAnywhereTest {
+    @RegisterExtension
+    final TestLoops loops = new TestLoops();
+
     @Test
     void socketClosedDuringConnectAndTwice() {
         AtomicInteger calls = new AtomicInteger();
@@ -97,7 +102,7 @@ class CloseFromAnywhereTest {
 
     @Test
     void closedFromAnotherThreadWhileBusy() throws Exception {
-        try (EventLoop loop = EventLoop.start()) {
+        try (EventLoop loop = loops.start()) {
             CountDownLatch connected = new CountDownLatch(1);
             TcpServer server = loop.tcpServer("127.0.0.1", 0, (s, d) -> s.write(d), null);
             TcpSocket client = loop.tcpConnect("127.0.0.1", server.port(), (s, d) -> s.write(d), null,
@@ -120,7 +125,7 @@ class CloseFromAnywhereTest {
 
     @Test
     void serverClosedWithConnectionsOpenThenLoopClosedWithEverythingPending() throws Exception {
-        EventLoop loop = EventLoop.start();
+        EventLoop loop = loops.start();
         HttpServer http = loop.httpServer("127.0.0.1", 0, req -> { /* never answered */ }, null);
         TcpServer tcp = loop.tcpServer("127.0.0.1", 0, null, null);
         for (int i = 0; i < 20; i++) {

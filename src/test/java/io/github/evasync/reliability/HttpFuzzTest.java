@@ -2,10 +2,12 @@ package io.github.evasync.reliability;
 
 import io.github.evasync.EventLoop;
 import io.github.evasync.Idle;
+import io.github.evasync.TestLoops;
 import io.github.evasync.http.HttpServer;
 import io.github.evasync.http.HttpServerOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -38,6 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(300)
 class HttpFuzzTest {
+    @RegisterExtension
+    final TestLoops loops = new TestLoops();
+
     static final String[] CORPUS = {
             "GET /echo?a=1 HTTP/1.1\r\nHost: x\r\nX-Test: y\r\n\r\n",
             "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world",
@@ -84,7 +89,7 @@ class HttpFuzzTest {
 
     @Test
     void twentyThousandMutatedRequestsWhileAGoodClientIsServed() throws Exception {
-        try (EventLoop loop = EventLoop.start()) {
+        try (EventLoop loop = loops.start()) {
             HttpServer server = loop.httpServer("127.0.0.1", 0, req -> req.respond(200, Map.of("Content-Type", "text/plain"),
                     req.method() + " " + req.uri() + " " + req.body().length), null,
                     HttpServerOptions.defaults().headerTimeout(Duration.ofMillis(500)).keepAliveTimeout(Duration.ofSeconds(1)));

@@ -2,10 +2,12 @@ package io.github.evasync.reliability;
 
 import io.github.evasync.Event;
 import io.github.evasync.EventLoop;
+import io.github.evasync.TestLoops;
 import io.github.evasync.tcp.TcpServer;
 import io.github.evasync.tcp.TcpSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(120)
 class ManyThreadsTest {
+    @RegisterExtension
+    final TestLoops loops = new TestLoops();
+
     @Test
     void sixteenThreadsAndACloser() throws Exception {
         int[] totals = new int[2];
@@ -35,8 +40,8 @@ class ManyThreadsTest {
                 "some calls completed and some met the closed loop: " + totals[0] + " / " + totals[1]);
     }
 
-    private static void runRound(int round, int[] totals) throws Exception {
-        EventLoop loop = EventLoop.start();
+    private void runRound(int round, int[] totals) throws Exception {
+        EventLoop loop = loops.start();
         TcpServer server = loop.tcpServer("127.0.0.1", 0, (s, d) -> s.write(d), e -> { });
         int port = server.port();
         AtomicInteger completed = new AtomicInteger();

@@ -2,10 +2,12 @@ package io.github.evasync.reliability;
 
 import io.github.evasync.EventLoop;
 import io.github.evasync.Idle;
+import io.github.evasync.TestLoops;
 import io.github.evasync.http.HttpServer;
 import io.github.evasync.http.HttpServerOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,10 +30,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(120)
 class SlowlorisTest {
+    @RegisterExtension
+    final TestLoops loops = new TestLoops();
+
     @Test
     void dripsAreCutOffWhileOthersAreServed() throws Exception {
         int conns = 5000;
-        try (EventLoop loop = EventLoop.start()) {
+        try (EventLoop loop = loops.start()) {
             HttpServer server = loop.httpServer("127.0.0.1", 0, req -> req.respond(200, Map.of(), "ok"), null,
                     HttpServerOptions.defaults().headerTimeout(Duration.ofSeconds(2)));
             InetSocketAddress addr = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());

@@ -2,8 +2,10 @@ package io.github.evasync.tcp;
 
 import io.github.evasync.EventLoop;
 import io.github.evasync.Idle;
+import io.github.evasync.TestLoops;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -15,10 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(60)
 class ForeignClientTest {
+    @RegisterExtension
+    final TestLoops loops = new TestLoops();
+
     @Test
     void pythonClientAgainstAServerOnALiveLoop() throws Exception {
         CountDownLatch closed = new CountDownLatch(1);
-        try (EventLoop loop = EventLoop.start()) {
+        try (EventLoop loop = loops.start()) {
             TcpServer server = loop.tcpServer("127.0.0.1", 0,
                     (s, data) -> s.write(new String(data, StandardCharsets.UTF_8).toUpperCase()),
                     ev -> closed.countDown());

@@ -2,9 +2,11 @@ package io.github.evasync.tcp;
 
 import io.github.evasync.EventLoop;
 import io.github.evasync.Idle;
+import io.github.evasync.TestLoops;
 import io.github.evasync.internal.libevent.LibEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,6 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(60)
 class SocketFeaturesTest {
+    @RegisterExtension
+    final TestLoops loops = new TestLoops();
+
     @Test
     void wrapFdOnASocketPair() {
         List<String> got = new ArrayList<>();
@@ -125,7 +130,7 @@ class SocketFeaturesTest {
     void addressesAndForeignThreadWrites() throws Exception {
         CountDownLatch echoed = new CountDownLatch(1);
         AtomicReference<String> got = new AtomicReference<>("");
-        try (EventLoop loop = EventLoop.start()) {
+        try (EventLoop loop = loops.start()) {
             TcpServer server = loop.tcpServer("127.0.0.1", 0, (s, d) -> s.write(d), ev -> { });
             CountDownLatch connected = new CountDownLatch(1);
             TcpSocket c = loop.tcpConnect("127.0.0.1", server.port(), (s, d) -> {
