@@ -120,10 +120,6 @@ class LoopGroupTest {
         for (AutoCloseable s : servers) {
             s.close();
         }
-        long end = System.nanoTime() + 5_000_000_000L;
-        while (!group.stats().isIdle() && System.nanoTime() < end) {
-            Thread.sleep(20);
-        }
-        assertEquals(new LoopStats(0, 0, 0, 0, 0, 0, 0, 0), group.stats(), "group counters are not idle");
+        Idle.awaitIdle(group);
     }
 }

@@ -140,10 +140,7 @@ class HttpClientTest {
             assertTrue(bad.getMessage().contains("http://"));
             server.close();
             loop.closeIdleHttpConnections();
-            for (int i = 0; i < 40 && !loop.stats().isIdle(); i++) {
-                Thread.sleep(25);
-            }
-            Idle.assertIdle(loop);
+            Idle.awaitIdle(loop);
             assertInstanceOf(ExecutionException.class, assertThrows(ExecutionException.class,
                     () -> loop.http(HttpRequestSpec.get("http://127.0.0.1:1/")).get(10, TimeUnit.SECONDS)));
         }

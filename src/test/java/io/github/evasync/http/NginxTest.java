@@ -1,6 +1,7 @@
 package io.github.evasync.http;
 
 import io.github.evasync.EventLoop;
+import io.github.evasync.Await;
 import io.github.evasync.Idle;
 import io.github.evasync.TestLoops;
 import org.junit.jupiter.api.Test;
@@ -67,12 +68,10 @@ class NginxTest {
                 loop.closeIdleHttpConnections();
             }
             // nginx's kept-alive upstream connections close as it exits.
-            for (int i = 0; i < 100 && loop.stats().incomingHttpConnections() > 0; i++) {
-                Thread.sleep(20);
-            }
+            Await.until(() -> "nginx's connections closed: " + loop.stats(),
+                    () -> loop.stats().incomingHttpConnections() == 0);
             server.close();
-            Thread.sleep(50);
-            Idle.assertIdle(loop);
+            Idle.awaitIdle(loop);
         }
     }
 }

@@ -162,10 +162,7 @@ class HttpFuzzTest {
             assertTrue(goodAnswers.get() > 10, "the good client was served: " + goodAnswers.get());
             assertTrue(answered.get() > 1000, "many mutated requests got an answer: " + answered.get());
             server.close();
-            for (int i = 0; i < 100 && !loop.stats().isIdle(); i++) {
-                Thread.sleep(50);
-            }
-            Idle.assertIdle(loop);
+            Idle.awaitIdle(loop);
         }
     }
 
