@@ -46,21 +46,22 @@ class EventTest {
         AtomicInteger fired = new AtomicInteger();
         EventLoop.run(loop -> {
             Event e = loop.makeEvent(fired::incrementAndGet);
+            // Each step schedules the next, so every wait is measured from the step before it.
             loop.delay(Duration.ofMillis(50), () -> {
                 assertEquals(0, fired.get());
                 e.activate();
-            });
-            loop.delay(Duration.ofMillis(100), () -> {
-                assertEquals(1, fired.get());
-                e.add(Duration.ofMillis(10));
-            });
-            loop.delay(Duration.ofMillis(200), () -> {
-                assertEquals(2, fired.get());
-                assertFalse(e.isFreed(), "a made event lives until freed");
-                e.add(Duration.ofMillis(10));
-                assertTrue(e.remove());
-                assertFalse(e.remove());
-                e.free();
+                loop.delay(Duration.ofMillis(50), () -> {
+                    assertEquals(1, fired.get());
+                    e.add(Duration.ofMillis(10));
+                    loop.delay(Duration.ofMillis(100), () -> {
+                        assertEquals(2, fired.get());
+                        assertFalse(e.isFreed(), "a made event lives until freed");
+                        e.add(Duration.ofMillis(10));
+                        assertTrue(e.remove());
+                        assertFalse(e.remove());
+                        e.free();
+                    });
+                });
             });
             Idle.atExit(loop);
         });
@@ -123,15 +124,17 @@ class EventTest {
                             throw new RuntimeException(e);
                         }
                         w[0].free();
-                    }, null, timeouts::incrementAndGet, Duration.ofMillis(40));
-                    Idle.atExit(loop);
-                    loop.delay(Duration.ofMillis(150), () -> {
-                        try {
-                            client.getOutputStream().write("hi".getBytes());
-                        } catch (IOException e) {
-                            throw new RuntimeException(e);
+                    }, null, () -> {
+                        // The peer writes only once the watch has timed out twice.
+                        if (timeouts.incrementAndGet() == 2) {
+                            try {
+                                client.getOutputStream().write("hi".getBytes());
+                            } catch (IOException e) {
+                                throw new RuntimeException(e);
+                            }
                         }
-                    });
+                    }, Duration.ofMillis(40));
+                    Idle.atExit(loop);
                 });
                 assertEquals(1, reads.get());
                 assertTrue(timeouts.get() >= 2, "timeouts: " + timeouts.get());
