@@ -166,8 +166,8 @@ class DnsLookupTest {
             DnsError e = assertInstanceOf(DnsError.class, got.get(0));
             assertTrue(e.errmsg().toLowerCase().contains("time") || e.errmsg().toLowerCase().contains("fail")
                     || e.errcode() != 0, e.toString());
-            // libevent tries 3 times; allow for its scheduling on a busy machine.
-            assertTrue(ms.get() >= 190 && ms.get() <= 3 * 200 + 1500, ms + " ms");
+            // Not before the first attempt's timeout; the class timeout bounds the rest.
+            assertTrue(ms.get() >= 190, "gave up early, after " + ms + " ms");
         }
     }
 

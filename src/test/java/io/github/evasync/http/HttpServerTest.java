@@ -46,11 +46,8 @@ class HttpServerTest {
     @AfterAll
     static void stop() throws Exception {
         server.close();
-        // Connections curl left open close when it exits; give the loop a moment to see it.
-        for (int i = 0; i < 50 && loop.stats().incomingHttpConnections() > 0; i++) {
-            Thread.sleep(50);
-        }
-        Idle.assertIdle(loop);
+        // Connections curl left open close when it exits; the loop sees it a little later.
+        Idle.awaitIdle(loop);
         loop.close();
     }
 
@@ -235,7 +232,7 @@ class HttpServerTest {
             String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(reply.startsWith("HTTP/1.1 408"), reply);
-            assertTrue(ms >= 1500 && ms < 6000, ms + " ms");
+            assertTrue(ms >= 1500, "cut off before the 2 s header timeout, after " + ms + " ms");
         }
     }
 
@@ -251,13 +248,10 @@ class HttpServerTest {
                 String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 assertTrue(all.startsWith("HTTP/1.1 200 OK") && all.endsWith("ok"), all);
-                assertTrue(ms >= 250 && ms < 5000, "closed after " + ms + " ms idle");
+                assertTrue(ms >= 250, "closed before the 300 ms keep-alive timeout, after " + ms + " ms idle");
             }
             quick.close();
-            for (int i = 0; i < 50 && !own.stats().isIdle(); i++) {
-                Thread.sleep(20);
-            }
-            Idle.assertIdle(own);
+            Idle.awaitIdle(own);
         }
     }
 }

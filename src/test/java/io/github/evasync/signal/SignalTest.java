@@ -100,7 +100,7 @@ class SignalTest {
         try (Child c = new Child("keepalive")) {
             String line = c.await("ran ms=");
             long ms = Long.parseLong(line.substring("ran ms=".length()));
-            assertTrue(ms >= 790 && ms < 2000, "loop ran " + ms + " ms");
+            assertTrue(ms >= 790, "loop ended before the handler was freed, after " + ms + " ms");
             assertEquals(0, c.exit());
         }
     }

@@ -78,7 +78,7 @@ class ConditionsTest {
         assertEquals(1, events.size(), events.toString());
         TcpTimeout t = assertInstanceOf(TcpTimeout.class, events.get(0));
         assertTrue(t.socket().isClosed(), "a timed-out socket is closed");
-        assertTrue(elapsed.get() >= 190 && elapsed.get() < 1000, elapsed + " ms");
+        assertTrue(elapsed.get() >= 190, "timed out early, after " + elapsed + " ms");
     }
 
     @Test
