@@ -1,8 +1,10 @@
 package io.github.evasync.reliability;
 
 import io.github.evasync.EventLoop;
+import io.github.evasync.Await;
 import io.github.evasync.Idle;
 import io.github.evasync.LoopOptions;
+import io.github.evasync.LoopStats;
 import io.github.evasync.TestLoops;
 import io.github.evasync.http.HttpServer;
 import io.github.evasync.tcp.ServerOptions;
@@ -72,28 +74,40 @@ class CloseFromAnywhereTest {
     void socketsClosedInsideTheirOwnCallbacks() {
         List<String> seen = new ArrayList<>();
         EventLoop.run(loop -> {
-            TcpServer server = loop.tcpServer("127.0.0.1", 0, (s, d) -> {
+            TcpServer[] server = new TcpServer[1];
+            // The server closes once both clients have closed themselves and it has accepted both.
+            Runnable closeServerWhenDone = () -> {
+                if (seen.contains("read callback closes") && seen.contains("connect callback closes")
+                        && seen.stream().filter("accepted"::equals).count() == 2) {
+                    server[0].close();
+                }
+            };
+            server[0] = loop.tcpServer("127.0.0.1", 0, (s, d) -> {
                 s.write(d, w -> {
                     seen.add("write callback closes");
                     w.close();
                     w.close();
                 });
             }, e -> seen.add("server side " + e.getClass().getSimpleName()),
-                    ServerOptions.defaults().connectCallback(s -> seen.add("accepted")));
-            loop.tcpConnect("127.0.0.1", server.port(), (s, d) -> {
+                    ServerOptions.defaults().connectCallback(s -> {
+                        seen.add("accepted");
+                        closeServerWhenDone.run();
+                    }));
+            loop.tcpConnect("127.0.0.1", server[0].port(), (s, d) -> {
                 seen.add("read callback closes");
                 s.closeNow();
                 s.closeNow();
+                closeServerWhenDone.run();
             }, e -> {
                 seen.add("handler closes " + e.getClass().getSimpleName());
                 ((io.github.evasync.TcpInfo) e).socket().close();
             }, TcpOptions.defaults().data("x").connectCallback(s -> seen.add("connected")));
-            TcpSocket third = loop.tcpConnect("127.0.0.1", server.port(), null, null,
+            TcpSocket third = loop.tcpConnect("127.0.0.1", server[0].port(), null, null,
                     TcpOptions.defaults().connectCallback(s -> {
                         seen.add("connect callback closes");
                         s.close();
+                        closeServerWhenDone.run();
                     }));
-            loop.delay(Duration.ofMillis(200), server::close);
             Idle.atExit(loop);
         });
         assertTrue(seen.contains("read callback closes"), seen.toString());
@@ -116,10 +130,7 @@ class CloseFromAnywhereTest {
             });
             closer.start();
             closer.join();
-            for (int i = 0; i < 100 && !loop.stats().isIdle(); i++) {
-                Thread.sleep(20);
-            }
-            Idle.assertIdle(loop);
+            Idle.awaitIdle(loop);
         }
     }
 
@@ -134,7 +145,11 @@ class CloseFromAnywhereTest {
         }
         loop.delay(Duration.ofSeconds(30), () -> { });
         loop.resolve("localhost");
-        Thread.sleep(200);
+        // Everything is in flight once the servers have accepted the clients.
+        Await.until(() -> "connections accepted: " + loop.stats(), () -> {
+            LoopStats st = loop.stats();
+            return st.incomingTcpConnections() >= 20 && st.incomingHttpConnections() > 0;
+        });
         http.close();
         tcp.close();
         assertTrue(loop.stats().incomingTcpConnections() > 0);
@@ -145,29 +160,37 @@ class CloseFromAnywhereTest {
     @Test
     void loopClosedFromInsideACallback() {
         AtomicInteger after = new AtomicInteger();
+        AtomicInteger atClose = new AtomicInteger(-1);
         EventLoop.run(loop -> {
             TcpServer server = loop.tcpServer("127.0.0.1", 0, (s, d) -> {
+                atClose.set(after.get());
                 loop.close();
                 loop.delay(() -> after.incrementAndGet());
             }, null);
             loop.tcpConnect("127.0.0.1", server.port(), null, null, TcpOptions.defaults().data("bye"));
             loop.interval(Duration.ofMillis(5), after::incrementAndGet);
         });
-        assertTrue(after.get() < 1000);
+        assertTrue(atClose.get() >= 0, "the read callback that closes the loop ran");
+        assertEquals(atClose.get(), after.get(), "neither the interval nor the new delay ran after the close");
     }
 
     @Test
     void lateAnswersToGoneClientsAreDropped() {
         List<String> seen = new ArrayList<>();
         EventLoop.run(loop -> {
-            HttpServer http = loop.httpServer("127.0.0.1", 0, req -> loop.delay(Duration.ofMillis(100), () -> {
-                req.respond(200, Map.of(), "too late");
-                seen.add("answered=" + req.isAnswered());
-            }), null);
-            TcpSocket c = loop.tcpConnect("127.0.0.1", http.port(), null, null,
+            HttpServer[] http = new HttpServer[1];
+            TcpSocket[] c = new TcpSocket[1];
+            // The client goes away once its request has arrived; the answer comes 100 ms later.
+            http[0] = loop.httpServer("127.0.0.1", 0, req -> {
+                c[0].closeNow();
+                loop.delay(Duration.ofMillis(100), () -> {
+                    req.respond(200, Map.of(), "too late");
+                    seen.add("answered=" + req.isAnswered());
+                    http[0].close();
+                });
+            }, null);
+            c[0] = loop.tcpConnect("127.0.0.1", http[0].port(), null, null,
                     TcpOptions.defaults().data("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
-            loop.delay(Duration.ofMillis(30), c::closeNow);
-            loop.delay(Duration.ofMillis(200), http::close);
             Idle.atExit(loop);
         });
         assertEquals(List.of("answered=true"), seen);

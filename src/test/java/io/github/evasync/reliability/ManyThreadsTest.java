@@ -101,11 +101,16 @@ class ManyThreadsTest {
             }, "api-caller-" + t));
         }
         threads.forEach(Thread::start);
+        // Close once the callers are under way, at a later point each round (not after a fixed
+        // sleep: on a loaded machine the callers may not have started yet, or be done already).
+        int closeAfter = 500 * (round + 1);
         Thread closer = new Thread(() -> {
-            try {
-                Thread.sleep(50 + round * 20L);
-            } catch (InterruptedException e) {
-                return;
+            while (completed.get() < closeAfter && threads.stream().anyMatch(Thread::isAlive)) {
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
             loop.close();
         });

@@ -2,6 +2,7 @@ package io.github.evasync.tcp;
 
 import io.github.evasync.EventLoop;
 import io.github.evasync.Idle;
+import io.github.evasync.TcpEof;
 import io.github.evasync.TestLoops;
 import io.github.evasync.internal.libevent.LibEvent;
 import org.junit.jupiter.api.Test;
@@ -49,10 +50,10 @@ class SocketFeaturesTest {
             TcpSocket right = loop.wrapFd(fds[1], (s, d) -> {
                 got.add("right:" + new String(d, StandardCharsets.UTF_8));
                 s.write("pong");
+                s.close(); // flushes the pong first
             }, ev -> { });
             assertEquals(2, loop.stats().outgoingTcpConnections());
             left.write("ping");
-            loop.delay(Duration.ofMillis(200), right::close);
             Idle.atExit(loop);
         });
         assertEquals(List.of("right:ping", "left:pong"), got);
@@ -150,8 +151,7 @@ class SocketFeaturesTest {
             c.close();
             server.close();
             loop.submit(() -> null).get();
-            Thread.sleep(50);
-            Idle.assertIdle(loop);
+            Idle.awaitIdle(loop);
         }
     }
 
@@ -159,12 +159,17 @@ class SocketFeaturesTest {
     void closeNowDiscardsAndCloseFlushes() {
         StringBuilder got = new StringBuilder();
         EventLoop.run(loop -> {
-            TcpServer server = loop.tcpServer("127.0.0.1", 0, (s, d) -> got.append(new String(d, StandardCharsets.UTF_8)),
-                    ev -> { }, ServerOptions.defaults());
-            TcpSocket flushed = loop.tcpConnect("127.0.0.1", server.port(), null, null);
+            TcpServer[] server = new TcpServer[1];
+            // The client's end of stream comes after every byte it flushed; then the server closes.
+            server[0] = loop.tcpServer("127.0.0.1", 0, (s, d) -> got.append(new String(d, StandardCharsets.UTF_8)),
+                    ev -> {
+                        if (ev instanceof TcpEof) {
+                            server[0].close();
+                        }
+                    }, ServerOptions.defaults());
+            TcpSocket flushed = loop.tcpConnect("127.0.0.1", server[0].port(), null, null);
             flushed.write("kept");
             flushed.close();
-            loop.delay(Duration.ofMillis(200), server::close);
             Idle.atExit(loop);
         });
         assertEquals("kept", got.toString());
