@@ -37,8 +37,14 @@ public final class Scratch implements SegmentAllocator {
 
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
-        long start = (top + byteAlignment - 1) & -byteAlignment;
-        if (start + byteSize > SIZE) {
+        if (byteSize < 0 || byteAlignment <= 0 || (byteAlignment & (byteAlignment - 1)) != 0) {
+            throw new IllegalArgumentException("byteSize must be >= 0 and byteAlignment a power of two: "
+                    + byteSize + ", " + byteAlignment);
+        }
+        // Aligned on the address, not the offset: the block itself is only 16-aligned.
+        long base = block.address();
+        long start = ((base + top + byteAlignment - 1) & -byteAlignment) - base;
+        if (start > SIZE || byteSize > SIZE - start) {
             throw new IllegalStateException("scratch space exhausted: " + byteSize + " bytes requested");
         }
         top = start + byteSize;

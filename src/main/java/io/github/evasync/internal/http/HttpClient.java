@@ -86,7 +86,11 @@ public final class HttpClient {
         String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
         String pq = u.getRawQuery() == null ? path : path + "?" + u.getRawQuery();
         String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        DnsQuery.checkHost(bare);
+        try {
+            DnsQuery.checkHost(bare);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("uri " + e.getMessage(), e);
+        }
         return new Target(bare, port, pq, u.getPort() < 0 ? host : host + ":" + port);
     }
 
