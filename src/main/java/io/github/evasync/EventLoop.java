@@ -51,7 +51,13 @@ import java.util.function.IntConsumer;
  * {@link #inLoop()} and {@link Event#activate()} are safe from any thread without waiting. Every
  * other method, called from a thread that is not the loop's, is carried onto the loop thread and
  * waits for its result, so it can be used from jshell; once the loop is closed such calls throw
- * {@link IllegalStateException}.
+ * {@link IllegalStateException} (a closed loop's sockets throw {@code SocketClosed}, its events
+ * {@link EventFreed}, and closing them is a no-op).
+ *
+ * <p>Loops never wait for each other. Called from another loop's thread, a method without a
+ * result is queued on this loop and returns at once (a socket's {@code write} then returns the
+ * flow-control state last seen); a method that must return this loop's answer throws
+ * {@link IllegalStateException}: use {@link #submit} and go on in the future's callback.
  *
  * <p>Errors: see {@link LoopOptions#catchAppErrors(boolean)} and {@link EventHandler}. An
  * exception that nothing catches ends a {@code run} loop, cancels its pending events and is

@@ -95,7 +95,10 @@ public final class LoopGroup implements AutoCloseable {
         return total;
     }
 
-    /** Closes every loop (see {@link EventLoop#close()}), waiting for each. Idempotent. */
+    /**
+     * Closes every loop (see {@link EventLoop#close()}), waiting for each unless called from a
+     * loop thread. Idempotent.
+     */
     @Override
     public void close() {
         loops.forEach(EventLoop::close);

@@ -92,9 +92,11 @@ class CloseRaceTest {
 
     @Test
     void everyUseOfAClosedLoopsObjectsNamesTheObject() throws Exception {
-        EventLoop loop = EventLoop.start(LoopOptions.defaults().daemon(true));
+        List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+        EventLoop loop = EventLoop.start(LoopOptions.defaults().daemon(true).uncaughtHandler(uncaught::add));
         Objects o = open(loop);
         loop.close();
+        assertTrue(uncaught.isEmpty(), uncaught.toString());
         assertUseAfterCloseSaysClosed(o);
         // Closing again, from here, is a no-op.
         o.sockets().forEach(TcpSocket::close);
