@@ -104,7 +104,8 @@ public final class EventLoop implements AutoCloseable {
         EventLoop loop = new EventLoop(options, false);
         LoopCore core = loop.core;
         core.open();
-        boolean idle;
+        boolean idle = false;
+        Throwable escaped = null;
         try {
             try {
                 start.accept(loop);
@@ -112,8 +113,26 @@ public final class EventLoop implements AutoCloseable {
                 core.callbackFailed(t, null);
             }
             idle = core.loop();
-        } finally {
+        } catch (Throwable t) {
+            escaped = t;
+        }
+        try {
             core.shutdown();
+        } catch (Throwable t) {
+            // The first failure is what went wrong; one in freeing the loop comes second.
+            if (escaped == null) {
+                escaped = t;
+            } else if (escaped != t) {
+                escaped.addSuppressed(t);
+            }
+        }
+        if (escaped != null) {
+            Throwable first = core.failure();
+            if (first != null && first != escaped) {
+                first.addSuppressed(escaped);
+                throw LoopCore.sneaky(first);
+            }
+            throw LoopCore.sneaky(escaped);
         }
         Throwable failure = core.failure();
         if (failure != null) {

@@ -140,6 +140,7 @@ public final class LoopCore implements LoopSink {
     /** Creates the event base on the calling thread, which becomes the loop thread. */
     public void open() {
         Native.ensureAvailable();
+        HardTimes.prepare();
         LibeventLog.install();
         if (CURRENT.get() != null) {
             throw new IllegalStateException("this thread already runs an event loop; nest work with delay() instead");
@@ -645,8 +646,13 @@ public final class LoopCore implements LoopSink {
     public void reportTransient(Exception condition, EventHandler handler) {
         if (handler == null && options.defaultEventHandler() == LoopOptions.RETHROWING_HANDLER) {
             if (condition instanceof io.github.evasync.ConnectionError) {
-                TRANSIENT_LOG.log(condition instanceof io.github.evasync.TcpAcceptError
-                        ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, condition.toString());
+                try {
+                    TRANSIENT_LOG.log(condition instanceof io.github.evasync.TcpAcceptError
+                            ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, condition.toString());
+                } catch (Throwable t) {
+                    // Logging needs resources too (a descriptor, when out of them); the condition
+                    // passes all the same.
+                }
             }
             return;
         }
