@@ -10,6 +10,9 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,6 +27,9 @@ public final class AllocationCounter {
     public static final String PROPERTY = "evasync.libevent.countAllocations";
 
     private static final AtomicLong LIVE = new AtomicLong();
+    /** The size of every live block, by address: what a leak report shows. */
+    private static final Map<Long, Long> SIZES = new ConcurrentHashMap<>();
+    private static final Object LOCK = new Object();
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MethodHandle MALLOC = LINKER.downcallHandle(LINKER.defaultLookup().find("malloc").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
@@ -47,6 +53,20 @@ public final class AllocationCounter {
         return LIVE.get();
     }
 
+    /**
+     * How many live blocks libevent holds of each size: a leak shows as the sizes that grew
+     * (16-byte evmap_io slots, 128-byte events, bufferevents, evbuffer chains of 1 KiB and up).
+     *
+     * @return block size to count, smallest size first
+     */
+    public static TreeMap<Long, Integer> liveBySize() {
+        TreeMap<Long, Integer> bySize = new TreeMap<>();
+        for (Long size : SIZES.values()) {
+            bySize.merge(size, 1, Integer::sum);
+        }
+        return bySize;
+    }
+
     /** Installs the counting allocator; called once by {@link Native}, before libevent is used. */
     static void install() {
         try {
@@ -67,13 +87,19 @@ public final class AllocationCounter {
         }
     }
 
+    // Each call and its bookkeeping hold LOCK: once a block is freed (by free or by a realloc
+    // that moved it), another loop's thread may be handed the same address at once.
+
     private static MemorySegment malloc(long size) {
         try {
-            MemorySegment p = (MemorySegment) MALLOC.invokeExact(size);
-            if (!p.equals(MemorySegment.NULL)) {
-                LIVE.incrementAndGet();
+            synchronized (LOCK) {
+                MemorySegment p = (MemorySegment) MALLOC.invokeExact(size);
+                if (!p.equals(MemorySegment.NULL)) {
+                    LIVE.incrementAndGet();
+                    SIZES.put(p.address(), size);
+                }
+                return p;
             }
-            return p;
         } catch (Throwable t) {
             return MemorySegment.NULL;
         }
@@ -81,15 +107,23 @@ public final class AllocationCounter {
 
     private static MemorySegment realloc(MemorySegment old, long size) {
         try {
-            MemorySegment p = (MemorySegment) REALLOC.invokeExact(old, size);
-            boolean hadOld = !old.equals(MemorySegment.NULL);
-            boolean hasNew = !p.equals(MemorySegment.NULL);
-            if (!hadOld && hasNew) {
-                LIVE.incrementAndGet();
-            } else if (hadOld && !hasNew && size == 0) {
-                LIVE.decrementAndGet();
+            synchronized (LOCK) {
+                MemorySegment p = (MemorySegment) REALLOC.invokeExact(old, size);
+                boolean hadOld = !old.equals(MemorySegment.NULL);
+                boolean hasNew = !p.equals(MemorySegment.NULL);
+                if (!hadOld && hasNew) {
+                    LIVE.incrementAndGet();
+                } else if (hadOld && !hasNew && size == 0) {
+                    LIVE.decrementAndGet();
+                }
+                if (hadOld && (hasNew || size == 0)) {
+                    SIZES.remove(old.address());
+                }
+                if (hasNew) {
+                    SIZES.put(p.address(), size);
+                }
+                return p;
             }
-            return p;
         } catch (Throwable t) {
             return MemorySegment.NULL;
         }
@@ -98,8 +132,11 @@ public final class AllocationCounter {
     private static void free(MemorySegment p) {
         try {
             if (!p.equals(MemorySegment.NULL)) {
-                LIVE.decrementAndGet();
-                FREE.invokeExact(p);
+                synchronized (LOCK) {
+                    LIVE.decrementAndGet();
+                    SIZES.remove(p.address());
+                    FREE.invokeExact(p);
+                }
             }
         } catch (Throwable t) {
             // Nothing safe to do inside libevent's free.
