@@ -499,9 +499,11 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Starts the work behind a future on the loop: at once on the loop thread, else on its next
-     * turn. Whatever the start throws completes the future, so that every future completes.
+     * turn. Whatever the start throws completes the future, and so does the loop's end if it
+     * comes first: every future completes.
      */
     private void startOnLoop(CompletableFuture<?> future, Runnable start) {
+        core.track(future);
         Runnable guarded = () -> {
             try {
                 start.run();
@@ -515,7 +517,11 @@ public final class EventLoop implements AutoCloseable {
         if (core.inLoop()) {
             guarded.run();
         } else {
-            core.execute(guarded);
+            try {
+                core.execute(guarded);
+            } catch (IllegalStateException closed) {
+                future.completeExceptionally(closed);
+            }
         }
     }
 

@@ -9,6 +9,10 @@ public final class LoopClosedException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
     LoopClosedException() {
-        super("the event loop is closed; start a new one with EventLoop.run or EventLoop.start");
+        this("the event loop is closed; start a new one with EventLoop.run or EventLoop.start");
+    }
+
+    LoopClosedException(String message) {
+        super(message);
     }
 }

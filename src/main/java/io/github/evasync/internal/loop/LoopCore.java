@@ -73,6 +73,7 @@ public final class LoopCore implements LoopSink {
     private final List<Runnable> exitCallbacks = new ArrayList<>();
     private final java.util.ArrayDeque<Runnable> afterTurn = new java.util.ArrayDeque<>();
     private final java.util.Map<Class<?>, Object> attachments = new java.util.HashMap<>();
+    private final java.util.Set<CompletableFuture<?>> pendingFutures = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile int state = OPEN;
     private volatile Thread thread;
 
@@ -225,6 +226,7 @@ public final class LoopCore implements LoopSink {
             while ((r = tasks.poll()) != null) {
                 guarded(r);
             }
+            failPendingFutures();
         } finally {
             // Whatever failed above, every native object and the base are freed all the same.
             try {
@@ -325,6 +327,12 @@ public final class LoopCore implements LoopSink {
             // one non-blocking pass runs; our own callbacks are skipped, the loop is stopping.
             LibEvent.evdns_base_free(dnsBase, 1);
             dnsBase = null;
+            // The wakeup event goes first: a wakeup written as the loop stopped is never
+            // drained, and a non-blocking pass runs for as long as some event is active, so
+            // its readable descriptor would keep that pass going for ever.
+            if (wakeEvent != null) {
+                LibEvent.event_del(wakeEvent);
+            }
             LibEvent.event_base_loop(base, LibEvent.EVLOOP_NONBLOCK());
         }
     }
@@ -345,6 +353,24 @@ public final class LoopCore implements LoopSink {
             handles.close();
         }
         arena.close();
+    }
+
+    /**
+     * Keeps a future that the loop's work will complete (an HTTP answer, a lookup) until it
+     * completes, so that a loop that ends first can complete it; every future completes.
+     * Thread-safe.
+     */
+    public <T> void track(CompletableFuture<T> future) {
+        pendingFutures.add(future);
+        future.whenComplete((r, e) -> pendingFutures.remove(future));
+    }
+
+    private void failPendingFutures() {
+        for (CompletableFuture<?> f : List.copyOf(pendingFutures)) {
+            // Dependent stages run here; what they throw stays in their own futures.
+            f.completeExceptionally(new LoopClosedException("the event loop closed before this completed"));
+        }
+        pendingFutures.clear();
     }
 
     /** Frees the event an API call made but was cut short before returning, if any. */
