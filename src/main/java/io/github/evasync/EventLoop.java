@@ -1,5 +1,6 @@
 package io.github.evasync;
 
+import io.github.evasync.internal.ffi.LibC;
 import io.github.evasync.internal.ffi.Native;
 import io.github.evasync.internal.libevent.LibEvent;
 import io.github.evasync.internal.loop.LoopCore;
@@ -411,6 +412,10 @@ public final class EventLoop implements AutoCloseable {
         }
         if (!core.inLoop()) {
             return core.call(() -> watchFd(fd, onRead, onWrite, onTimeout, timeout));
+        }
+        if (!LibC.isOpen(fd)) {
+            // Refused before libevent grows its descriptor table to this number.
+            throw new IllegalArgumentException("fd " + fd + " cannot be watched: it is not open");
         }
         short flags = (short) (LibEvent.EV_PERSIST() | (onRead != null ? LibEvent.EV_READ() : 0)
                 | (onWrite != null ? LibEvent.EV_WRITE() : 0));

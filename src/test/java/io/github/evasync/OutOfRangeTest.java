@@ -96,8 +96,12 @@ class OutOfRangeTest {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            // Closed now: refused as well.
-            assertThrows(IllegalArgumentException.class, () -> loop.watchFd(fd, () -> { }, null, null, null));
+            // Closed now, or never open: refused as well, before libevent sizes a table by it.
+            for (int closed : new int[]{fd, 100_000, Integer.MAX_VALUE}) {
+                var e = assertThrows(IllegalArgumentException.class,
+                        () -> loop.watchFd(closed, () -> { }, null, null, null));
+                assertTrue(e.getMessage().contains("not open"), e.getMessage());
+            }
             Idle.atExit(loop);
         });
     }

@@ -45,6 +45,11 @@ public final class LibC {
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
     private static final MethodHandle FREE = required("free",
             FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+    /** {@code fcntl(fd, cmd, ...)}, variadic after the command. */
+    private static final MethodHandle FCNTL = C.find("fcntl").map(a -> LINKER.downcallHandle(a,
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+            Linker.Option.firstVariadicArg(2))).orElseThrow(() -> new UnsatisfiedLinkError("fcntl"));
+    private static final int F_GETFD = 1;
 
     /** eventfd flags: EFD_NONBLOCK | EFD_CLOEXEC on Linux. */
     private static final int EFD_FLAGS = 04000 | 02000000;
@@ -79,6 +84,18 @@ public final class LibC {
     public static long read(int fd, MemorySegment buf, long len) {
         try {
             return (long) READ.invokeExact(fd, buf, len);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Whether {@code fd} is an open descriptor of this process ({@code fcntl(F_GETFD)}); asked
+     * before libevent sizes its tables by the descriptor's number.
+     */
+    public static boolean isOpen(int fd) {
+        try {
+            return (int) FCNTL.invokeExact(fd, F_GETFD, 0) >= 0;
         } catch (Throwable t) {
             throw rethrow(t);
         }
