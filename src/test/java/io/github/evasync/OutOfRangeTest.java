@@ -93,6 +93,12 @@ class OutOfRangeTest {
                 var e = assertThrows(IllegalArgumentException.class,
                         () -> loop.watchFd(fd, () -> { }, null, null, null));
                 assertTrue(e.getMessage().contains("fd " + fd), e.getMessage());
+                // Nor is a file taken over as a socket (it would be closed, and never read).
+                var w = assertThrows(IllegalArgumentException.class, () -> loop.wrapFd(fd, null, null));
+                assertTrue(w.getMessage().contains("not an open socket"), w.getMessage());
+                assertTrue(raf.getFD().valid());
+                raf.seek(0);
+                assertEquals('x', raf.read(), "the file is still open and ours");
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

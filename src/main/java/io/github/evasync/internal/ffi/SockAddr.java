@@ -89,6 +89,19 @@ public final class SockAddr {
         }
     }
 
+    /** Whether {@code fd} is a socket ({@code getsockname} succeeds on it), whatever its family. */
+    public static boolean isSocket(Scratch scratch, int fd) {
+        long mark = scratch.mark();
+        try {
+            MemorySegment sa = scratch.allocate(storageSize(), 8);
+            MemorySegment len = scratch.allocate(ValueLayout.JAVA_INT);
+            len.set(ValueLayout.JAVA_INT, 0, (int) storageSize());
+            return LibC.getsockname(fd, sa, len) == 0;
+        } finally {
+            scratch.reset(mark);
+        }
+    }
+
     /** The address {@code host} spells as an IP literal ("[::1]" allowed), or null for a name. */
     public static InetAddress literal(String host) {
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;

@@ -80,6 +80,10 @@ public final class Tcp {
 
     /** {@code wrapFd}: takes ownership of a connected socket descriptor. */
     public static TcpSocket wrap(LoopCore core, int fd, ReadCallback read, EventHandler handler) {
+        if (!SockAddr.isSocket(core.scratch(), fd)) {
+            // A file or pipe would be taken over (and closed) yet never read: epoll refuses files.
+            throw new IllegalArgumentException("fd is not an open socket: " + fd);
+        }
         if (LibEvent.evutil_make_socket_nonblocking(fd) != 0) {
             throw new IllegalArgumentException("fd is not a socket this process can use: " + fd);
         }
