@@ -1,34 +1,52 @@
 package io.github.evasync.http;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
-/** Limits and timeouts of an {@link HttpServer}: immutable, built from {@link #defaults()}. */
+/**
+ * Limits and timeouts of an {@link HttpServer}: immutable, built from {@link #defaults()} by
+ * chaining, each setter returning new options.
+ */
 public final class HttpServerOptions {
-    private static final HttpServerOptions DEFAULTS = new HttpServerOptions(8 * 1024, 1024 * 1024,
-            Duration.ofSeconds(10), Duration.ofSeconds(60), 16, false);
+    private static final HttpServerOptions DEFAULTS = new HttpServerOptions();
 
-    private final int maxHeaderBytes;
-    private final int maxBodyBytes;
-    private final Duration headerTimeout;
-    private final Duration keepAliveTimeout;
-    private final int maxPipelined;
-    private final boolean reusePort;
+    private int maxHeaderBytes = 8 * 1024;
+    private int maxBodyBytes = 1024 * 1024;
+    private Duration headerTimeout = Duration.ofSeconds(10);
+    private Duration keepAliveTimeout = Duration.ofSeconds(60);
+    private Duration bodyTimeout = Duration.ofSeconds(30);
+    private Duration writeTimeout = Duration.ofSeconds(60);
+    private long outputHighWatermark = 1024 * 1024;
+    private int maxPipelined = 16;
+    private boolean reusePort;
 
-    private HttpServerOptions(int maxHeaderBytes, int maxBodyBytes, Duration headerTimeout,
-                              Duration keepAliveTimeout, int maxPipelined, boolean reusePort) {
-        this.maxHeaderBytes = maxHeaderBytes;
-        this.maxBodyBytes = maxBodyBytes;
-        this.headerTimeout = headerTimeout;
-        this.keepAliveTimeout = keepAliveTimeout;
-        this.maxPipelined = maxPipelined;
-        this.reusePort = reusePort;
+    private HttpServerOptions() {
+    }
+
+    /** A copy of these options with one change; the options themselves never change. */
+    private HttpServerOptions with(Consumer<HttpServerOptions> change) {
+        HttpServerOptions o = new HttpServerOptions();
+        o.maxHeaderBytes = maxHeaderBytes;
+        o.maxBodyBytes = maxBodyBytes;
+        o.headerTimeout = headerTimeout;
+        o.keepAliveTimeout = keepAliveTimeout;
+        o.bodyTimeout = bodyTimeout;
+        o.writeTimeout = writeTimeout;
+        o.outputHighWatermark = outputHighWatermark;
+        o.maxPipelined = maxPipelined;
+        o.reusePort = reusePort;
+        change.accept(o);
+        return o;
     }
 
     /**
-     * 8 KiB of request line and headers (431, or 414 for a long request line), 1 MiB of body
-     * (413), 10 s to send the headers, 60 s idle between requests, 16 requests queued per
-     * connection.
-     * @return the defaults: 8 KiB of request line and headers (431, or 414 for a long request line), 1 MiB of body (413), 10 s to send the headers, 60 s idle between requests, 16 requests queued per connection
+     * The defaults: 8 KiB of request line and headers (431, or 414 for a long request line),
+     * 1 MiB of body (413), 10 s to send the headers, 30 s of silence at most while a body
+     * arrives, 60 s idle between requests, 60 s at most without progress in sending an answer,
+     * 1 MiB of unsent output before the server stops reading a connection, 16 requests queued
+     * per connection.
+     *
+     * @return the defaults
      */
     public static HttpServerOptions defaults() {
         return DEFAULTS;
@@ -44,7 +62,7 @@ public final class HttpServerOptions {
         if (bytes < 256) {
             throw new IllegalArgumentException("maxHeaderBytes must be at least 256: " + bytes);
         }
-        return new HttpServerOptions(bytes, maxBodyBytes, headerTimeout, keepAliveTimeout, maxPipelined, reusePort);
+        return with(o -> o.maxHeaderBytes = bytes);
     }
 
     /**
@@ -57,18 +75,59 @@ public final class HttpServerOptions {
         if (bytes < 0) {
             throw new IllegalArgumentException("maxBodyBytes must not be negative: " + bytes);
         }
-        return new HttpServerOptions(maxHeaderBytes, bytes, headerTimeout, keepAliveTimeout, maxPipelined, reusePort);
+        return with(o -> o.maxBodyBytes = bytes);
     }
 
     /**
-     * How long a client has, from the first byte of a request, to send all its headers.
+     * How long a client has, from the first byte of a request, to send all its headers; then
+     * it gets 408 and the connection closes.
      *
      * @param timeout a positive duration
      * @return options with this timeout
      */
     public HttpServerOptions headerTimeout(Duration timeout) {
         checkPositive(timeout, "headerTimeout");
-        return new HttpServerOptions(maxHeaderBytes, maxBodyBytes, timeout, keepAliveTimeout, maxPipelined, reusePort);
+        return with(o -> o.headerTimeout = timeout);
+    }
+
+    /**
+     * The longest silence while a request body is arriving; then the client gets 408 and the
+     * connection closes. Each arrival of body bytes starts it again.
+     *
+     * @param timeout a positive duration
+     * @return options with this timeout
+     */
+    public HttpServerOptions bodyTimeout(Duration timeout) {
+        checkPositive(timeout, "bodyTimeout");
+        return with(o -> o.bodyTimeout = timeout);
+    }
+
+    /**
+     * How long an answer's bytes may make no progress towards the client (a client that does
+     * not read); then the connection closes.
+     *
+     * @param timeout a positive duration
+     * @return options with this timeout
+     */
+    public HttpServerOptions writeTimeout(Duration timeout) {
+        checkPositive(timeout, "writeTimeout");
+        return with(o -> o.writeTimeout = timeout);
+    }
+
+    /**
+     * How much unsent output a connection may hold before the server stops reading and parsing
+     * from it (further pipelined requests wait in the kernel, which pushes back on the client);
+     * reading resumes once it is below half of this. Bounds the memory a client that sends but
+     * does not read can make the server hold.
+     *
+     * @param bytes at least 1
+     * @return options with this bound
+     */
+    public HttpServerOptions outputHighWatermark(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("outputHighWatermark must be at least 1: " + bytes);
+        }
+        return with(o -> o.outputHighWatermark = bytes);
     }
 
     /**
@@ -79,7 +138,7 @@ public final class HttpServerOptions {
      */
     public HttpServerOptions keepAliveTimeout(Duration timeout) {
         checkPositive(timeout, "keepAliveTimeout");
-        return new HttpServerOptions(maxHeaderBytes, maxBodyBytes, headerTimeout, timeout, maxPipelined, reusePort);
+        return with(o -> o.keepAliveTimeout = timeout);
     }
 
     /**
@@ -93,7 +152,7 @@ public final class HttpServerOptions {
         if (count < 1) {
             throw new IllegalArgumentException("maxPipelined must be at least 1: " + count);
         }
-        return new HttpServerOptions(maxHeaderBytes, maxBodyBytes, headerTimeout, keepAliveTimeout, count, reusePort);
+        return with(o -> o.maxPipelined = count);
     }
 
     /**
@@ -105,8 +164,7 @@ public final class HttpServerOptions {
      * @return options with this setting
      */
     public HttpServerOptions reusePort(boolean reusePort) {
-        return new HttpServerOptions(maxHeaderBytes, maxBodyBytes, headerTimeout, keepAliveTimeout, maxPipelined,
-                reusePort);
+        return with(o -> o.reusePort = reusePort);
     }
 
     /** {@return whether the listening socket gets SO_REUSEPORT} */
@@ -127,6 +185,21 @@ public final class HttpServerOptions {
     /** {@return how long a client has to send its headers} */
     public Duration headerTimeout() {
         return headerTimeout;
+    }
+
+    /** {@return the longest silence while a request body arrives} */
+    public Duration bodyTimeout() {
+        return bodyTimeout;
+    }
+
+    /** {@return how long an answer may make no progress towards the client} */
+    public Duration writeTimeout() {
+        return writeTimeout;
+    }
+
+    /** {@return how much unsent output stops reading from a connection} */
+    public long outputHighWatermark() {
+        return outputHighWatermark;
     }
 
     /** {@return how long a connection may wait idle} */

@@ -1,6 +1,7 @@
 package io.github.evasync.internal.http;
 
 import io.github.evasync.Event;
+import io.github.evasync.http.HttpServerOptions;
 import io.github.evasync.internal.ffi.Scratch;
 import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.tcp.TcpSocket;
@@ -29,6 +30,8 @@ final class HttpConnection {
     private boolean closing;
     private boolean closed;
     private boolean paused;
+    /** Unsent output is above the high watermark: nothing more is read until it drains. */
+    private boolean outputFull;
     private boolean fresh = true;
     private byte[] leftover;
     /** When the current timeout is due (System.nanoTime()), or 0 when none is. */
@@ -43,6 +46,12 @@ final class HttpConnection {
         this.parser = new RequestParser(server.options());
         this.timer = core.api().makeEvent(this::timedOut);
         core.incomingHttp++;
+        HttpServerOptions o = server.options();
+        // libevent's write timeout counts only while output waits: an answer that makes no
+        // progress for that long closes the connection (a client that never reads).
+        socket.setTimeouts(null, o.writeTimeout());
+        socket.setWriteWatermarks(o.outputHighWatermark() / 2, o.outputHighWatermark());
+        socket.onDrain(this::outputDrained);
         armWaitForRequest();
     }
 
@@ -81,7 +90,9 @@ final class HttpConnection {
 
     private void process(byte[] data, int off, int end) {
         while (off < end && !closing && !closed) {
-            if (queue.size() >= server.options().maxPipelined()) {
+            if (outputFull || queue.size() >= server.options().maxPipelined()) {
+                // Answers are piling up unread, or too many requests wait: the rest waits in
+                // the kernel, which pushes back on the client.
                 pause(Arrays.copyOfRange(data, off, end));
                 return;
             }
@@ -97,6 +108,9 @@ final class HttpConnection {
             if (wasIdle && !parser.idle() && !parser.inBody()) {
                 // The first byte of a request: from now on the header timeout counts.
                 arm(server.options().headerTimeout());
+            } else if (parser.inBody()) {
+                // Body bytes arrived (or the head just ended): the body timeout starts again.
+                arm(server.options().bodyTimeout());
             }
             if (p != null) {
                 dispatch(p);
@@ -193,7 +207,10 @@ final class HttpConnection {
         }
         deadline = 0;
         if (!parser.idle() && queue.isEmpty()) {
-            fail(408, "the request headers took too long");
+            fail(408, parser.inBody() ? "the request body stopped arriving" : "the request headers took too long");
+        } else if (!parser.idle()) {
+            // A pipelined request stalled behind answers still owed: nothing good can follow.
+            closeNow();
         } else if (queue.isEmpty()) {
             close();
         }
@@ -207,7 +224,7 @@ final class HttpConnection {
             return;
         }
         if (queue.peekFirst() == e) {
-            socket.write(bytes);
+            write(bytes);
         } else {
             e.held.add(bytes);
         }
@@ -224,18 +241,34 @@ final class HttpConnection {
             Exchange next = queue.peekFirst();
             if (next != null) {
                 for (byte[] b : next.held) {
-                    socket.write(b);
+                    write(b);
                 }
                 next.held.clear();
             }
         }
         if (!closed && queue.isEmpty()) {
-            if (paused) {
-                resume();
-            }
+            maybeResume();
             if (!closed && !closing && parser.idle() && queue.isEmpty()) {
                 armWaitForRequest();
             }
+        }
+    }
+
+    private void write(byte[] bytes) {
+        if (!socket.write(bytes)) {
+            outputFull = true;
+        }
+    }
+
+    /** The socket's output fell below half the high watermark. */
+    private void outputDrained() {
+        outputFull = false;
+        maybeResume();
+    }
+
+    private void maybeResume() {
+        if (paused && !closed && !outputFull && queue.size() < server.options().maxPipelined()) {
+            resume();
         }
     }
 
