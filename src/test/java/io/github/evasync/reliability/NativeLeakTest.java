@@ -1,6 +1,8 @@
 package io.github.evasync.reliability;
 
 import io.github.evasync.internal.ffi.AllocationCounter;
+import io.github.evasync.reliability.leak.LeakChild;
+import io.github.evasync.reliability.leak.LeakSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,8 +34,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @Timeout(300)
 class NativeLeakTest {
-    /** Names n0, n2, ... of the zone your.test that dnsmasq answers for. */
-    static final int DNS_NAMES = 2000;
     static final long CHILD_TIMEOUT_SECONDS = 200;
     static final List<String> WORKLOADS = List.of("timers", "echo", "refused", "reset", "timeouts", "http",
             "malformed", "throwing", "inflight", "dns", "loops", "liveLoops");
@@ -60,7 +60,7 @@ class NativeLeakTest {
     @BeforeAll
     static void startDns() throws Exception {
         List<String> hosts = new ArrayList<>();
-        for (int i = 0; i < DNS_NAMES; i += 2) {
+        for (int i = 0; i < LeakSettings.DNS_NAMES; i += 2) {
             hosts.add("10.8." + (i / 256) + "." + (i % 256) + " n" + i + ".your.test");
         }
         Class<?> dnsmasq = Class.forName("io.github.evasync.dns.Dnsmasq");
@@ -152,7 +152,7 @@ class NativeLeakTest {
         if (mode.equals("counting")) {
             cmd.add("-D" + AllocationCounter.PROPERTY + "=true");
         } else {
-            cmd.addAll(List.of("-XX:NativeMemoryTracking=summary", "-D" + LeakChild.NMT_PROPERTY + "=true"));
+            cmd.addAll(List.of("-XX:NativeMemoryTracking=summary", "-D" + LeakSettings.NMT_PROPERTY + "=true"));
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), LeakChild.class.getName(), mode, dnsAddress));
         long t0 = System.nanoTime();
@@ -196,8 +196,8 @@ class NativeLeakTest {
             c.check(num(r, "failures") == 0, name + ": " + r.get("failures") + " failure(s)");
             c.check("true".equals(r.get("settledWarm")), name + ": did not settle after W units");
             c.check("true".equals(r.get("settledAfter")), name + ": did not settle after 10 W more");
-            c.check((1 + LeakChild.ROUND2_FACTOR) * num(r, "W") == num(r, "units"), name + ": "
-                    + r.get("units") + " units done of " + (1 + LeakChild.ROUND2_FACTOR) * num(r, "W"));
+            c.check((1 + LeakSettings.ROUND2_FACTOR) * num(r, "W") == num(r, "units"), name + ": "
+                    + r.get("units") + " units done of " + (1 + LeakSettings.ROUND2_FACTOR) * num(r, "W"));
         });
         c.sampled().forEach((name, r) -> {
             c.check(num(r, "fd.after") <= num(r, "fd.warm"), name + ": descriptors grew from "
