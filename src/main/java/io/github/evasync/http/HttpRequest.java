@@ -54,6 +54,29 @@ public interface HttpRequest {
     void respond(int status, Map<String, String> headers, String body);
 
     /**
+     * Answers the request in one piece, with header fields that may repeat (two
+     * {@code Set-Cookie} fields, say), sent in their order.
+     *
+     * @param status the status code, 100-999 (1xx other than 101 is refused)
+     * @param headers extra header fields, or null
+     * @param body the body; sent for every method but HEAD
+     */
+    default void respond(int status, Headers headers, byte[] body) {
+        respond(status, (Map<String, String>) headers, body);
+    }
+
+    /**
+     * Answers with a text body, sent as UTF-8, and header fields that may repeat.
+     *
+     * @param status the status code
+     * @param headers extra header fields, or null
+     * @param body the body text
+     */
+    default void respond(int status, Headers headers, String body) {
+        respond(status, (Map<String, String>) headers, body);
+    }
+
+    /**
      * Starts a streamed answer with {@code Transfer-Encoding: chunked} (HTTP/1.0 clients get the
      * bytes as they come and the connection closes at the end).
      *
@@ -63,11 +86,34 @@ public interface HttpRequest {
     void startChunked(int status, Map<String, String> headers);
 
     /**
-     * Sends one chunk of a streamed answer; an empty array sends nothing.
+     * Starts a streamed answer with header fields that may repeat.
+     *
+     * @param status the status code
+     * @param headers extra header fields, or null
+     */
+    default void startChunked(int status, Headers headers) {
+        startChunked(status, (Map<String, String>) headers);
+    }
+
+    /**
+     * Sends one chunk of a streamed answer; an empty array sends nothing. Back-pressure works as
+     * a socket's does: false means the connection's unsent output (or, for an answer waiting
+     * behind earlier ones, this answer's held output) is above the server's
+     * {@link HttpServerOptions#outputHighWatermark(long)}; stop and go on in
+     * {@link #onDrain(Runnable)}.
      *
      * @param data the bytes
+     * @return false once the unsent output is above the high watermark
      */
-    void chunk(byte[] data);
+    boolean chunk(byte[] data);
+
+    /**
+     * Sets what runs once after {@link #chunk(byte[])} returned false, when the unsent output has
+     * fallen below half the high watermark.
+     *
+     * @param onDrain the callback, or null to remove it
+     */
+    void onDrain(Runnable onDrain);
 
     /** Ends a streamed answer. */
     void end();

@@ -33,6 +33,10 @@ final class Exchange implements HttpRequest {
     boolean closeAfter;
     /** Output held while an earlier exchange on the connection is unanswered. */
     final List<byte[]> held = new ArrayList<>(2);
+    /** How many bytes {@link #held} holds. */
+    long heldBytes;
+    private Runnable onDrain;
+    private boolean drainWanted;
 
     Exchange(HttpConnection connection, RequestParser.Parsed request) {
         this.connection = connection;
@@ -142,20 +146,24 @@ final class Exchange implements HttpRequest {
     }
 
     @Override
-    public void chunk(byte[] data) {
+    public boolean chunk(byte[] data) {
         Objects.requireNonNull(data, "data");
         if (!connection.inLoop()) {
-            connection.run(() -> chunk(data));
-            return;
+            if (connection.onOtherLoop()) {
+                byte[] copy = data.clone();
+                connection.run(() -> chunk(copy));
+                return !drainWanted;
+            }
+            return connection.call(() -> chunk(data));
         }
         if (connection.isClosed()) {
-            return;
+            return true; // the client is gone: nothing piles up
         }
         if (answer != Answer.STREAMING) {
             throw new IllegalStateException("chunk() needs startChunked() first, and not after end()");
         }
         if (data.length == 0 || method().equals("HEAD")) {
-            return;
+            return !drainWanted;
         }
         if (chunkedOut) {
             byte[] size = (Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -167,6 +175,31 @@ final class Exchange implements HttpRequest {
             connection.send(this, out.toByteArray());
         } else {
             connection.send(this, data.clone());
+        }
+        if (connection.belowHighWatermark(this)) {
+            return true;
+        }
+        drainWanted = true;
+        return false;
+    }
+
+    @Override
+    public void onDrain(Runnable onDrain) {
+        if (!connection.inLoop()) {
+            connection.run(() -> onDrain(onDrain));
+            return;
+        }
+        this.onDrain = onDrain;
+    }
+
+    /** The output this answer waits behind fell below half the high watermark. */
+    void drained() {
+        if (drainWanted && connection.belowHighWatermark(this)) {
+            drainWanted = false;
+            Runnable r = onDrain;
+            if (r != null && answer == Answer.STREAMING) {
+                connection.runApp(r);
+            }
         }
     }
 
@@ -213,7 +246,9 @@ final class Exchange implements HttpRequest {
         StringBuilder sb = new StringBuilder(128);
         sb.append("HTTP/1.1 ").append(status).append(' ').append(Status.reason(status)).append("\r\n");
         if (headers != null) {
-            for (Map.Entry<String, String> h : headers.entrySet()) {
+            // Headers keep every field, repeated names (Set-Cookie) included, in order.
+            Iterable<Map.Entry<String, String>> fields = headers instanceof Headers all ? all.fields() : headers.entrySet();
+            for (Map.Entry<String, String> h : fields) {
                 String name = Objects.requireNonNull(h.getKey(), "header name");
                 String value = Objects.requireNonNull(h.getValue(), "header value of " + name);
                 if (!RequestParser.isToken(name)) {

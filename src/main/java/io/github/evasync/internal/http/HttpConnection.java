@@ -63,6 +63,31 @@ final class HttpConnection {
         core.run(r);
     }
 
+    <T> T call(java.util.concurrent.Callable<T> c) {
+        return core.call(c);
+    }
+
+    boolean onOtherLoop() {
+        return core.onOtherLoop();
+    }
+
+    /** Runs an application callback of an exchange, its exceptions going by the error rules. */
+    void runApp(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            core.callbackFailed(t, server.eventHandler());
+        }
+    }
+
+    /**
+     * Whether {@code e} may send more: the socket's unsent output is below the high watermark
+     * when {@code e} is first in line, or what {@code e} holds behind earlier answers is.
+     */
+    boolean belowHighWatermark(Exchange e) {
+        return queue.peekFirst() == e ? !outputFull : e.heldBytes <= server.options().outputHighWatermark();
+    }
+
     boolean isClosed() {
         return closed;
     }
@@ -227,6 +252,7 @@ final class HttpConnection {
             write(bytes);
         } else {
             e.held.add(bytes);
+            e.heldBytes += bytes.length;
         }
     }
 
@@ -244,6 +270,10 @@ final class HttpConnection {
                     write(b);
                 }
                 next.held.clear();
+                next.heldBytes = 0;
+                if (!outputFull) {
+                    next.drained();
+                }
             }
         }
         if (!closed && queue.isEmpty()) {
@@ -263,7 +293,13 @@ final class HttpConnection {
     /** The socket's output fell below half the high watermark. */
     private void outputDrained() {
         outputFull = false;
-        maybeResume();
+        Exchange first = queue.peekFirst();
+        if (first != null) {
+            first.drained();
+        }
+        if (!closed) {
+            maybeResume();
+        }
     }
 
     private void maybeResume() {
