@@ -30,6 +30,8 @@ final class HttpConnection {
     private boolean closing;
     private boolean closed;
     private boolean paused;
+    /** The server is shutting down: the next request read is the last. */
+    private boolean draining;
     /** Unsent output is above the high watermark: nothing more is read until it drains. */
     private boolean outputFull;
     private boolean fresh = true;
@@ -154,7 +156,10 @@ final class HttpConnection {
         fresh = false;
         Exchange e = new Exchange(this, p);
         queue.addLast(e);
-        if (!p.keepAlive()) {
+        if (draining) {
+            e.closeAfter = true;
+        }
+        if (!p.keepAlive() || draining) {
             closing = true;
         }
         try {
@@ -338,6 +343,30 @@ final class HttpConnection {
         queue.clear();
         leftover = null;
         core.incomingHttp--;
+        server.closed(this);
+    }
+
+    /**
+     * The server shuts down: an idle connection closes now; otherwise the requests already read
+     * are answered, the last answer says {@code Connection: close}, and nothing more is read.
+     */
+    void drain() {
+        if (closed) {
+            return;
+        }
+        draining = true;
+        if (parser.idle() && queue.isEmpty()) {
+            close();
+        } else if (!queue.isEmpty()) {
+            queue.peekLast().closeAfter = true;
+            closing = true;
+        }
+        // Otherwise a request is half-read: it is answered, and its answer closes (dispatch).
+    }
+
+    /** The server's grace ran out: close at once, answered or not. */
+    void abort() {
+        closeNow();
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -1,5 +1,6 @@
 package io.github.evasync.internal.http;
 
+import io.github.evasync.Event;
 import io.github.evasync.EventHandler;
 import io.github.evasync.TcpInfo;
 import io.github.evasync.http.HttpHandler;
@@ -9,6 +10,11 @@ import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.internal.tcp.Tcp;
 import io.github.evasync.tcp.ServerOptions;
 import io.github.evasync.tcp.TcpServer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * An {@link HttpServer}: our own HTTP/1.1 codec over evasync's TCP server (not libevent's
@@ -20,9 +26,15 @@ public final class HttpServerImpl implements HttpServer {
     private final HttpServerOptions options;
     private final HttpDate date = new HttpDate();
     private final TcpServer tcp;
+    private final LoopCore core;
+    /** Open connections, for a graceful shutdown; loop thread only. */
+    private final java.util.Set<HttpConnection> connections = new java.util.LinkedHashSet<>();
+    private volatile CompletableFuture<Void> shutdown;
+    private Event graceTimer;
 
     private HttpServerImpl(LoopCore core, String bind, int port, HttpHandler handler, EventHandler eventHandler,
                            HttpServerOptions options) {
+        this.core = core;
         this.handler = handler;
         this.eventHandler = eventHandler;
         this.options = options;
@@ -39,7 +51,11 @@ public final class HttpServerImpl implements HttpServer {
                     }
                 },
                 ServerOptions.defaults().reusePort(options.reusePort())
-                        .connectCallback(s -> s.setData(new HttpConnection(this, core, s))));
+                        .connectCallback(s -> {
+                            HttpConnection c = new HttpConnection(this, core, s);
+                            s.setData(c);
+                            connections.add(c);
+                        }));
     }
 
     /** {@code loop.httpServer}: binds, listens, and serves. */
@@ -72,6 +88,66 @@ public final class HttpServerImpl implements HttpServer {
     @Override
     public void close() {
         tcp.close();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return tcp.isClosed();
+    }
+
+    @Override
+    public CompletableFuture<Void> shutdown(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace must not be negative: " + grace);
+        }
+        synchronized (this) {
+            if (shutdown != null) {
+                return shutdown;
+            }
+            shutdown = new CompletableFuture<>();
+        }
+        CompletableFuture<Void> done = shutdown;
+        core.track(done); // a loop that closes first completes it too
+        Runnable start = () -> {
+            tcp.close();
+            for (HttpConnection c : List.copyOf(connections)) {
+                c.drain();
+            }
+            if (connections.isEmpty()) {
+                done.complete(null);
+            } else {
+                graceTimer = core.api().delay(grace, () -> {
+                    graceTimer = null;
+                    for (HttpConnection c : List.copyOf(connections)) {
+                        c.abort();
+                    }
+                });
+            }
+        };
+        if (core.inLoop()) {
+            start.run();
+        } else {
+            try {
+                core.execute(start);
+            } catch (IllegalStateException loopClosed) {
+                done.complete(null); // the loop closed every connection already
+            }
+        }
+        return done;
+    }
+
+    /** A connection of this server closed. */
+    void closed(HttpConnection c) {
+        connections.remove(c);
+        CompletableFuture<Void> done = shutdown;
+        if (done != null && connections.isEmpty() && !done.isDone()) {
+            if (graceTimer != null) {
+                graceTimer.free();
+                graceTimer = null;
+            }
+            done.complete(null);
+        }
     }
 
     @Override
