@@ -1,5 +1,9 @@
 package io.github.evasync.http;
 
+import io.github.evasync.EventHandler;
+import io.github.evasync.tcp.ReadCallback;
+import io.github.evasync.tcp.TcpSocket;
+
 import java.net.InetSocketAddress;
 import java.util.Map;
 
@@ -36,7 +40,7 @@ public interface HttpRequest {
     /**
      * Answers the request in one piece. Content-Length and Date are set for you.
      *
-     * @param status the status code, 100-999 (1xx other than 101 is refused)
+     * @param status the status code, 200-999 (a 101 is {@link #upgrade}'s to send)
      * @param headers extra header fields, or null; names and values must not hold CR, LF or NUL
      * @param body the body; sent for every method but HEAD
      * @throws IllegalStateException if the request was already answered
@@ -57,7 +61,7 @@ public interface HttpRequest {
      * Answers the request in one piece, with header fields that may repeat (two
      * {@code Set-Cookie} fields, say), sent in their order.
      *
-     * @param status the status code, 100-999 (1xx other than 101 is refused)
+     * @param status the status code, 200-999 (a 101 is {@link #upgrade}'s to send)
      * @param headers extra header fields, or null
      * @param body the body; sent for every method but HEAD
      */
@@ -117,6 +121,24 @@ public interface HttpRequest {
 
     /** Ends a streamed answer. */
     void end();
+
+    /**
+     * Switches the connection to another protocol (WebSocket, say): sends
+     * {@code 101 Switching Protocols} with {@code headers} and hands the raw connection over as
+     * a {@link TcpSocket} whose bytes go to {@code read} and conditions to {@code handler}. Bytes
+     * the client sent past this request's head are delivered first. The server reads nothing
+     * more of a request that asks for an upgrade until it is answered, by this or by
+     * {@link #respond} (which declines it). The socket then no longer counts as an HTTP
+     * connection of the server.
+     *
+     * @param headers the 101's fields (such as {@code Upgrade} and {@code Connection}), or null
+     * @param read receives what arrives from now on, or null to discard it
+     * @param handler receives the socket's conditions, or null for the loop's default
+     * @return the connection, now a plain socket
+     * @throws IllegalStateException if the request was answered already, is not an HTTP/1.1
+     *         request, or is not the only one waiting on its connection
+     */
+    TcpSocket upgrade(Headers headers, ReadCallback read, EventHandler handler);
 
     /** {@return whether the request has been answered completely} */
     boolean isAnswered();

@@ -1,7 +1,10 @@
 package io.github.evasync.internal.http;
 
+import io.github.evasync.EventHandler;
 import io.github.evasync.http.Headers;
 import io.github.evasync.http.HttpRequest;
+import io.github.evasync.tcp.ReadCallback;
+import io.github.evasync.tcp.TcpSocket;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -101,6 +104,7 @@ final class Exchange implements HttpRequest {
     @Override
     public void respond(int status, Map<String, String> headers, byte[] body) {
         Objects.requireNonNull(body, "body");
+        refuse101(status);
         if (!connection.inLoop()) {
             connection.run(() -> respond(status, headers, body));
             return;
@@ -129,6 +133,7 @@ final class Exchange implements HttpRequest {
 
     @Override
     public void startChunked(int status, Map<String, String> headers) {
+        refuse101(status);
         if (!connection.inLoop()) {
             connection.run(() -> startChunked(status, headers));
             return;
@@ -204,6 +209,37 @@ final class Exchange implements HttpRequest {
     }
 
     @Override
+    public TcpSocket upgrade(Headers headers, ReadCallback read, EventHandler handler) {
+        if (!connection.inLoop()) {
+            return connection.call(() -> upgrade(headers, read, handler));
+        }
+        if (answer != Answer.NONE) {
+            throw new IllegalStateException("the request was already answered");
+        }
+        if (!version().equals("HTTP/1.1")) {
+            throw new IllegalStateException("only an HTTP/1.1 request can be upgraded, not " + version());
+        }
+        if (connection.isClosed()) {
+            throw new IllegalStateException("the client has gone");
+        }
+        byte[] head = head(101, headers, -1, false);
+        answer = Answer.DONE;
+        return connection.upgrade(this, head, read, handler);
+    }
+
+    private static void refuse101(int status) {
+        if (status == 101) {
+            throw new IllegalArgumentException("status 101 switches protocols: answer with upgrade(), which hands the"
+                    + " connection over");
+        }
+    }
+
+    /** Whether the client asked to switch protocols: then nothing more is parsed until the answer. */
+    boolean wantsUpgrade() {
+        return version().equals("HTTP/1.1") && headers().contains("Upgrade");
+    }
+
+    @Override
     public void end() {
         if (!connection.inLoop()) {
             connection.run(this::end);
@@ -240,7 +276,7 @@ final class Exchange implements HttpRequest {
 
     /** The status line and headers; {@code length} -1 for none. */
     private byte[] head(int status, Map<String, String> headers, long length, boolean chunked) {
-        if (status < 200 || status > 999) {
+        if ((status < 200 && status != 101) || status > 999) {
             throw new IllegalArgumentException("status must be 200-999: " + status);
         }
         StringBuilder sb = new StringBuilder(128);
@@ -279,7 +315,9 @@ final class Exchange implements HttpRequest {
         if (chunked) {
             sb.append("Transfer-Encoding: chunked\r\n");
         }
-        if (closeAfter) {
+        if (status == 101) {
+            sb.append("Connection: Upgrade\r\n"); // the application's Upgrade field says to what
+        } else if (closeAfter) {
             sb.append("Connection: close\r\n");
         } else if (version().equals("HTTP/1.0")) {
             sb.append("Connection: keep-alive\r\n");

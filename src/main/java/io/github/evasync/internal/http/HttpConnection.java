@@ -1,6 +1,9 @@
 package io.github.evasync.internal.http;
 
 import io.github.evasync.Event;
+import io.github.evasync.EventHandler;
+import io.github.evasync.internal.tcp.Connection;
+import io.github.evasync.tcp.ReadCallback;
 import io.github.evasync.http.HttpServerOptions;
 import io.github.evasync.internal.ffi.Scratch;
 import io.github.evasync.internal.loop.LoopCore;
@@ -30,6 +33,8 @@ final class HttpConnection {
     private boolean closing;
     private boolean closed;
     private boolean paused;
+    /** Set by {@link #upgrade} until the new owner of the socket has the bytes read already. */
+    private Upgraded upgraded;
     /** The server is shutting down: the next request read is the last. */
     private boolean draining;
     /** Unsent output is above the high watermark: nothing more is read until it drains. */
@@ -140,7 +145,20 @@ final class HttpConnection {
                 arm(server.options().bodyTimeout());
             }
             if (p != null) {
-                dispatch(p);
+                Exchange e = dispatch(p);
+                Upgraded u = upgraded;
+                if (u != null) {
+                    // The handler upgraded at once: the rest of this read is the new protocol's.
+                    byte[] more = Arrays.copyOfRange(data, off, end);
+                    u.rest = u.rest == null ? more : concat(u.rest, more);
+                    return;
+                }
+                if (e.wantsUpgrade() && !e.isAnswered() && !closed) {
+                    // What follows may be another protocol's bytes: hold them until the answer
+                    // says whether they are (upgrade) or are more HTTP (any other answer).
+                    pause(Arrays.copyOfRange(data, off, end));
+                    return;
+                }
             }
         }
     }
@@ -152,7 +170,7 @@ final class HttpConnection {
         }
     }
 
-    private void dispatch(RequestParser.Parsed p) {
+    private Exchange dispatch(RequestParser.Parsed p) {
         fresh = false;
         Exchange e = new Exchange(this, p);
         queue.addLast(e);
@@ -177,6 +195,7 @@ final class HttpConnection {
         if (!closed && !closing && parser.idle() && queue.isEmpty()) {
             armWaitForRequest();
         }
+        return e;
     }
 
     private void fail(int status, String why) {
@@ -362,6 +381,65 @@ final class HttpConnection {
             closing = true;
         }
         // Otherwise a request is half-read: it is answered, and its answer closes (dispatch).
+    }
+
+    /**
+     * Answers {@code e} with its 101 and hands the socket over (see {@code HttpRequest.upgrade}):
+     * this connection lets go of it without closing it, and the bytes held past the request's
+     * head go to {@code read} before anything newer.
+     */
+    TcpSocket upgrade(Exchange e, byte[] head, ReadCallback read, EventHandler handler) {
+        if (queue.peekFirst() != e || queue.size() != 1) {
+            throw new IllegalStateException("upgrade() needs its request to be the only one waiting on the connection");
+        }
+        socket.write(head);
+        byte[] held = leftover;
+        boolean wasPaused = paused;
+        finish(); // no longer an HTTP connection; the socket stays open
+        socket.setData(null);
+        Connection raw = (Connection) socket;
+        raw.handOver(read, handler);
+        if (!wasPaused) {
+            // Called from inside the handler: the bytes behind the head are still in process().
+            raw.disable(true, false);
+        }
+        upgraded = new Upgraded(raw, read, handler, held);
+        // Reading resumes after the held bytes are delivered, so nothing newer overtakes them.
+        core.execute(this::finishUpgrade);
+        return socket;
+    }
+
+    /** A socket handed over by {@link #upgrade}, and the bytes of the new protocol read already. */
+    private static final class Upgraded {
+        final Connection socket;
+        final ReadCallback read;
+        final EventHandler handler;
+        byte[] rest;
+
+        Upgraded(Connection socket, ReadCallback read, EventHandler handler, byte[] rest) {
+            this.socket = socket;
+            this.read = read;
+            this.handler = handler;
+            this.rest = rest;
+        }
+    }
+
+    private void finishUpgrade() {
+        Upgraded u = upgraded;
+        upgraded = null;
+        if (u.socket.isClosed()) {
+            return;
+        }
+        if (u.rest != null && u.rest.length > 0 && u.read != null) {
+            try {
+                u.read.onRead(u.socket, u.rest);
+            } catch (Throwable t) {
+                core.callbackFailed(t, u.handler);
+            }
+        }
+        if (!u.socket.isClosed()) {
+            u.socket.enable(true, false);
+        }
     }
 
     /** The server's grace ran out: close at once, answered or not. */

@@ -85,8 +85,9 @@ public final class Connection implements TcpSocket {
 
     private final LoopCore core;
     private final boolean incoming;
-    private final ReadCallback read;
-    private final EventHandler handler;
+    /** Where arriving bytes go; replaced once when a protocol upgrade hands the socket over. */
+    private ReadCallback read;
+    private EventHandler handler;
     private final ConnectCallback connectCallback;
     private final long handle;
     private MemorySegment bev;
@@ -776,6 +777,30 @@ public final class Connection implements TcpSocket {
     public OutputStream outputStream() {
         checkOpen();
         return new SocketStreams.Out(this);
+    }
+
+    /**
+     * Hands the socket to new callbacks (an HTTP protocol upgrade): from now on arriving bytes go
+     * to {@code newRead} and conditions to {@code newHandler}. Flow control and timeouts go back
+     * to a plain socket's defaults. Loop thread only.
+     */
+    public void handOver(ReadCallback newRead, EventHandler newHandler) {
+        checkOpen();
+        read = newRead;
+        handler = newHandler;
+        onDrain = null;
+        drainWanted = false;
+        setWriteWatermarks(DEFAULT_LOW_WATERMARK, DEFAULT_HIGH_WATERMARK);
+        applyTimeouts(null, null);
+        if (direct != null && !readsDirectly()) {
+            // The new callback wants libevent's buffer (zero-copy): libevent reads from now on.
+            boolean wanted = direct.wanted();
+            direct.disable();
+            direct = null;
+            if (wanted) {
+                LibEvent.bufferevent_enable(bev, EV_READ);
+            }
+        }
     }
 
     /** The input evbuffer while open, for the input stream; null once freed. */

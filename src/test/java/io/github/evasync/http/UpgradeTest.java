@@ -1,0 +1,102 @@
+package io.github.evasync.http;
+
+import io.github.evasync.EventLoop;
+import io.github.evasync.Idle;
+import io.github.evasync.TestLoops;
+import io.github.evasync.tcp.TcpSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code req.upgrade(...)}: a 101, then the raw connection in the application's hands, with the
+ * bytes sent right behind the request's head delivered first; a declined upgrade goes on as HTTP.
+ */
+@Timeout(30)
+class UpgradeTest {
+    @RegisterExtension
+    final TestLoops loops = new TestLoops();
+
+    private static String readUntil(InputStream in, String end) throws java.io.IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) >= 0) {
+            b.write(c);
+            if (b.toString(StandardCharsets.ISO_8859_1).endsWith(end)) {
+                break;
+            }
+        }
+        return b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void upgradedConnectionsEchoAndDeclinedOnesStayHttp() throws Exception {
+        List<String> refused = new CopyOnWriteArrayList<>();
+        EventLoop loop = loops.start();
+        HttpServer server = loop.httpServer("127.0.0.1", 0, req -> {
+            if (req.resource().equals("/decline")) {
+                req.respond(426, null, "no upgrade here");
+                return;
+            }
+            io.github.evasync.tcp.ReadCallback echo = (s, d) -> {
+                s.write("echo:" + new String(d, StandardCharsets.US_ASCII) + ";");
+                if (new String(d, StandardCharsets.US_ASCII).contains("bye")) {
+                    s.close();
+                }
+            };
+            if (req.resource().equals("/later")) {
+                // Answered from a timer: the bytes behind the head wait, unparsed, until then.
+                loop.delay(java.time.Duration.ofMillis(100), () -> req.upgrade(Headers.of("Upgrade", "echo"), echo, null));
+                return;
+            }
+            try {
+                req.respond(101, null, "not like this");
+            } catch (IllegalArgumentException e) {
+                refused.add(e.getMessage());
+            }
+            TcpSocket raw = req.upgrade(Headers.of("Upgrade", "echo"), echo, null);
+            assertEquals(null, raw.data());
+        }, null);
+        for (String path : List.of("/chat", "/later")) {
+            chat(server.port(), path);
+        }
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET /decline HTTP/1.1\r\nHost: x\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n"
+                    + "GET /decline HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertEquals(2, all.split("HTTP/1.1 426", -1).length - 1, all);
+        }
+        assertEquals(1, refused.size());
+        assertTrue(refused.get(0).contains("upgrade()"), refused.toString());
+        server.close();
+        Idle.awaitIdle(loop);
+        loop.close();
+    }
+
+    private static void chat(int port, String path) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n"
+                    + "early").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            String head = readUntil(in, "\r\n\r\n");
+            assertTrue(head.startsWith("HTTP/1.1 101 Switching Protocols\r\n"), head);
+            assertTrue(head.contains("Upgrade: echo\r\n") && head.contains("Connection: Upgrade\r\n"), head);
+            assertEquals("echo:early;", readUntil(in, ";"));
+            s.getOutputStream().write("bye".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("echo:bye;", readUntil(in, ";"));
+            assertEquals(-1, in.read());
+        }
+    }
+}
