@@ -65,7 +65,7 @@ class HttpFuzzTest {
             case 2 -> b = replace(b, "Content-Length: 11", "Content-Length: " + (r.nextBoolean() ? "-1" : "99999999999"));
             case 3 -> b = replace(b, "5\r\nhello", (r.nextBoolean() ? "zz" : "fffffffffffffff") + "\r\nhello");
             case 4 -> {
-                StringBuilder flood = new StringBuilder("GET / HTTP/1.1\r\n");
+                StringBuilder flood = new StringBuilder("GET / HTTP/1.1\r\nHost: x\r\n");
                 for (int i = 0, n = r.nextInt(2000); i < n; i++) {
                     flood.append("X-Flood-").append(i).append(": ").append("v".repeat(r.nextInt(20))).append("\r\n");
                 }

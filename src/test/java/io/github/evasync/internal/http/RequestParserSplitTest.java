@@ -63,11 +63,11 @@ class RequestParserSplitTest {
                                         + " body=hello\r\n\r\n\0world keepAlive=true continue=false",
                                 "idle")),
                 new Case("Content-Length: 0 then a second request",
-                        "POST /z HTTP/1.1\r\nContent-Length: 0\r\n\r\nGET /n HTTP/1.1\r\n\r\n",
+                        "POST /z HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\nGET /n HTTP/1.1\r\nHost: x\r\n\r\n",
                         List.of("head continue=false",
-                                "request POST /z HTTP/1.1 Headers{Content-Length=[0]} body= keepAlive=true continue=false",
+                                "request POST /z HTTP/1.1 Headers{Host=[x], Content-Length=[0]} body= keepAlive=true continue=false",
                                 "head continue=false",
-                                "request GET /n HTTP/1.1 Headers{} body= keepAlive=true continue=false",
+                                "request GET /n HTTP/1.1 Headers{Host=[x]} body= keepAlive=true continue=false",
                                 "idle")),
                 new Case("chunked body with extensions and trailers, then another request",
                         "POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -81,9 +81,9 @@ class RequestParserSplitTest {
                                 "request GET /after HTTP/1.1 Headers{Host=[x]} body= keepAlive=true continue=false",
                                 "idle")),
                 new Case("chunked body with CRLF inside the data and no trailers",
-                        "PUT /d HTTP/1.1\r\nTransfer-Encoding: Chunked\r\n\r\n4\r\n\r\n\r\n\r\n1\r\n0\r\n0\r\n\r\n",
+                        "PUT /d HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n4\r\n\r\n\r\n\r\n1\r\n0\r\n0\r\n\r\n",
                         List.of("head continue=false",
-                                "request PUT /d HTTP/1.1 Headers{Transfer-Encoding=[Chunked]} body=\r\n\r\n0"
+                                "request PUT /d HTTP/1.1 Headers{Host=[x], Transfer-Encoding=[Chunked]} body=\r\n\r\n0"
                                         + " keepAlive=true continue=false",
                                 "idle")),
                 new Case("100-continue head with its body",
@@ -99,7 +99,7 @@ class RequestParserSplitTest {
                         "GET / HTTP/1.1\r\nHost: x\r\n\r",
                         List.of("in head")),
                 new Case("a chunked body cut short in its trailers",
-                        "POST /t HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\nX-T: 1\r\n",
+                        "POST /t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\nX-T: 1\r\n",
                         List.of("head continue=false", "in body")));
     }
 
