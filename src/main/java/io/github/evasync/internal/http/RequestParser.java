@@ -10,9 +10,28 @@ import java.util.Arrays;
  * An incremental HTTP/1.x request parser: it is fed bytes as they arrive and never parses the
  * same bytes twice. It keeps the head (request line and headers) until the blank line, then
  * reads a Content-Length or chunked body. Anything malformed or over a limit becomes a
- * {@link BadRequest} with the status to answer; lenient parsing is how request smuggling
- * starts, so it is strict: CRLF line ends, no obsolete line folding, no NUL or bare CR, one
- * Content-Length, not both Content-Length and Transfer-Encoding.
+ * {@link BadRequest} with the status to answer, and the connection closes; lenient parsing is
+ * how request smuggling starts, so it is strict (RFC 9110, RFC 9112):
+ * <ul>
+ * <li>every line ends in CRLF: a bare LF, a bare CR, or CR CR LF is a 400, in the head and in
+ *     the chunked framing (size lines, the CRLF after chunk data, trailers);</li>
+ * <li>no obsolete line folding, no NUL; a field value holds no control character but HTAB
+ *     (no DEL either), in the headers and in the trailers;</li>
+ * <li>only SP and HTAB are whitespace (OWS): a value is trimmed of those and nothing else
+ *     (Java's {@code strip()} would also drop VT, FF and 0x1C to 0x1F), and a chunk size is hex
+ *     digits from the first byte of its line, followed by SP/HTAB only before a {@code ;};</li>
+ * <li>{@code Host}: exactly one in HTTP/1.1, at most one in HTTP/1.0, and its value
+ *     {@code uri-host [":" port]} of RFC 3986 (empty allowed, as RFC 9112 section 3.2 does);</li>
+ * <li>framing: one Content-Length value (repeats must agree), not both Content-Length and
+ *     Transfer-Encoding, no Transfer-Encoding in HTTP/1.0, and a Transfer-Encoding whose last
+ *     coding is not {@code chunked} is a 400 (RFC 9112 section 6.3: the length cannot be
+ *     known). When the last coding is {@code chunked} but there are others before it (or
+ *     {@code chunked} twice) the request is framed but asks for codings this server does not
+ *     decode: 501, as RFC 9112 section 6.1 advises for an unknown coding.</li>
+ * </ul>
+ * The head listener (100-continue) is called only once the head has passed every check, the
+ * body limit included, so that a client is never told to go on with a request that is then
+ * refused.
  */
 final class RequestParser {
     /** What the parser hands on once a request is complete. */
@@ -20,7 +39,7 @@ final class RequestParser {
                   boolean expectContinue) {
     }
 
-    /** Told when a head is complete, before its body arrives (for 100-continue). */
+    /** Told when a head is complete and has passed every check, before its body arrives (for 100-continue). */
     interface HeadListener {
         void onHead(boolean expectContinue);
     }
@@ -29,6 +48,8 @@ final class RequestParser {
 
     private static final int MAX_CHUNK_LINE = 1024;
     private static final byte[] NO_BODY = new byte[0];
+    private static final String HTTP_11 = "HTTP/1.1";
+    private static final String HTTP_10 = "HTTP/1.0";
 
     private final HttpServerOptions options;
     private State state = State.HEAD;
@@ -46,7 +67,11 @@ final class RequestParser {
     private long remaining;
     private byte[] body = NO_BODY;
     private int bodyLen;
-    private final StringBuilder line = new StringBuilder();
+    /** The current line of the chunked framing, without its CRLF; allocated by the first chunked body. */
+    private byte[] line;
+    private int lineLen;
+    /** Whether the last byte of the chunked framing was a CR, which only an LF may follow. */
+    private boolean lineCr;
     private int trailerBytes;
 
     RequestParser(HttpServerOptions options) {
@@ -84,6 +109,9 @@ final class RequestParser {
                             }
                             byte b = data[i++];
                             if (b == '\r') {
+                                if (crlfMatch == 1 || crlfMatch == 3) {
+                                    throw new BadRequest(400, "bare CR in the request head"); // CR CR
+                                }
                                 crlfMatch = crlfMatch == 2 ? 3 : 1;
                             } else if (b == '\n') {
                                 if (crlfMatch == 1 || crlfMatch == 3) {
@@ -110,11 +138,12 @@ final class RequestParser {
                         append(data, start, i - start);
                         if (done) {
                             parseHead();
+                            frame();
+                            // Every check has passed: only now may the client be told to go on.
                             onHead.onHead(expectContinue);
-                            Parsed p = afterHead();
-                            if (p != null) {
+                            if (state == State.HEAD) {
                                 consumed = i - off;
-                                return p;
+                                return complete();
                             }
                         }
                     }
@@ -130,24 +159,28 @@ final class RequestParser {
                     }
                     case CHUNK_SIZE, CHUNK_CRLF, TRAILERS -> {
                         byte b = data[i++];
-                        if (b == '\n') {
-                            if (line.isEmpty() || line.charAt(line.length() - 1) != '\r') {
-                                throw new BadRequest(400, "bare LF in chunked body");
+                        if (lineCr) {
+                            if (b != '\n') {
+                                throw new BadRequest(400, "bare CR in chunked body");
                             }
-                            line.setLength(line.length() - 1);
+                            lineCr = false;
                             Parsed p = endOfLine();
                             if (p != null) {
                                 consumed = i - off;
                                 return p;
                             }
+                        } else if (b == '\r') {
+                            lineCr = true;
+                        } else if (b == '\n') {
+                            throw new BadRequest(400, "bare LF in chunked body");
                         } else {
                             if (b == 0) {
                                 throw new BadRequest(400, "NUL in chunked body framing");
                             }
-                            line.append((char) (b & 0xff));
-                            if (line.length() > MAX_CHUNK_LINE) {
+                            if (lineLen == MAX_CHUNK_LINE) {
                                 throw new BadRequest(400, "chunk line too long");
                             }
+                            line[lineLen++] = b;
                             if (state == State.TRAILERS && ++trailerBytes > options.maxHeaderBytes()) {
                                 throw new BadRequest(431, "trailers too large");
                             }
@@ -202,85 +235,175 @@ final class RequestParser {
         bodyLen += n;
     }
 
+    /**
+     * Parses the complete head in {@code head[0..headLen)}, which ends in CRLF CRLF and, as the
+     * scan in {@link #feed} made sure, holds no NUL, and no CR that is not followed by LF.
+     */
     private void parseHead() throws BadRequest {
-        String text = new String(head, 0, headLen - 4, StandardCharsets.ISO_8859_1);
-        String[] lines = text.split("\r\n", -1);
-        String[] requestLine = lines[0].split(" ", -1);
-        if (requestLine.length != 3) {
+        byte[] h = head;
+        int lineEnd = indexOfCr(h, 0);
+        int sp1 = indexOf(h, ' ', 0, lineEnd);
+        int sp2 = sp1 < 0 ? -1 : indexOf(h, ' ', sp1 + 1, lineEnd);
+        if (sp2 < 0 || indexOf(h, ' ', sp2 + 1, lineEnd) >= 0) {
             throw new BadRequest(400, "malformed request line");
         }
-        method = requestLine[0];
-        uri = requestLine[1];
-        version = requestLine[2];
-        if (method.isEmpty() || !isToken(method)) {
+        if (sp1 == 0 || !isToken(h, 0, sp1)) {
             throw new BadRequest(400, "bad method");
         }
-        if (uri.isEmpty() || !validTarget(uri)) {
+        if (sp2 == sp1 + 1 || !validTarget(h, sp1 + 1, sp2)) {
             throw new BadRequest(400, "bad request target");
         }
-        if (!version.startsWith("HTTP/") || version.length() != 8 || version.charAt(6) != '.') {
-            throw new BadRequest(400, "bad protocol version");
-        }
-        if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
-            throw new BadRequest(505, "unsupported protocol version " + version);
-        }
+        method = latin1(h, 0, sp1);
+        uri = latin1(h, sp1 + 1, sp2);
+        version = version(h, sp2 + 1, lineEnd);
+
         Headers.Builder b = new Headers.Builder();
-        for (int k = 1; k < lines.length; k++) {
-            String l = lines[k];
-            if (l.isEmpty()) {
-                throw new BadRequest(400, "empty header line");
+        int hosts = 0;
+        String host = null;
+        for (int start = lineEnd + 2; start < headLen - 2; start = lineEnd + 2) {
+            lineEnd = indexOfCr(h, start);
+            int colon = fieldColon(h, start, lineEnd, "header");
+            int vs = colon + 1;
+            int ve = lineEnd;
+            while (vs < ve && (h[vs] == ' ' || h[vs] == '\t')) {
+                vs++;
             }
-            if (l.charAt(0) == ' ' || l.charAt(0) == '\t') {
-                throw new BadRequest(400, "obsolete header line folding");
+            while (ve > vs && (h[ve - 1] == ' ' || h[ve - 1] == '\t')) {
+                ve--;
             }
-            int colon = l.indexOf(':');
-            if (colon <= 0) {
-                throw new BadRequest(400, "header line without a name");
+            if (hasControl(h, vs, ve)) {
+                throw new BadRequest(400, "control character in a header value");
             }
-            String name = l.substring(0, colon);
-            if (!isToken(name)) {
-                throw new BadRequest(400, "bad header name");
+            String value = latin1(h, vs, ve);
+            if (colon - start == 4 && (h[start] | 0x20) == 'h' && (h[start + 1] | 0x20) == 'o'
+                    && (h[start + 2] | 0x20) == 's' && (h[start + 3] | 0x20) == 't') {
+                hosts++;
+                host = value;
             }
-            b.add(name, l.substring(colon + 1).strip());
+            b.add(latin1(h, start, colon), value);
         }
         headers = b.build();
+        if (hosts > 1) {
+            throw new BadRequest(400, "repeated Host");
+        }
+        if (hosts == 0 && version == HTTP_11) {
+            throw new BadRequest(400, "missing Host");
+        }
+        if (host != null && !validHost(host)) {
+            throw new BadRequest(400, "malformed Host");
+        }
         String connection = headers.get("Connection");
         boolean close = hasToken(connection, "close");
-        keepAlive = version.equals("HTTP/1.1") ? !close : hasToken(connection, "keep-alive") && !close;
+        keepAlive = version == HTTP_11 ? !close : hasToken(connection, "keep-alive") && !close;
         String expect = headers.get("Expect");
-        expectContinue = expect != null && expect.equalsIgnoreCase("100-continue") && version.equals("HTTP/1.1");
+        expectContinue = expect != null && expect.equalsIgnoreCase("100-continue") && version == HTTP_11;
         if (expect != null && !expectContinue) {
             throw new BadRequest(417, "unsupported expectation");
         }
     }
 
-    /** Sets up the body read; returns the request at once when it has no body. */
-    private Parsed afterHead() throws BadRequest {
+    /** The protocol of the request line: one of the two constants, or a BadRequest. */
+    private static String version(byte[] h, int from, int to) throws BadRequest {
+        int n = to - from;
+        if (n != 8 || h[from] != 'H' || h[from + 1] != 'T' || h[from + 2] != 'T' || h[from + 3] != 'P'
+                || h[from + 4] != '/' || h[from + 6] != '.') {
+            throw new BadRequest(400, "bad protocol version");
+        }
+        if (h[from + 5] == '1' && h[from + 7] == '1') {
+            return HTTP_11;
+        }
+        if (h[from + 5] == '1' && h[from + 7] == '0') {
+            return HTTP_10;
+        }
+        throw new BadRequest(505, "unsupported protocol version " + latin1(h, from, to));
+    }
+
+    /**
+     * Checks the name of the field line {@code b[start..end)} ("header" or "trailer" in the
+     * reasons) and returns where its colon is.
+     */
+    private static int fieldColon(byte[] b, int start, int end, String what) throws BadRequest {
+        if (start == end) {
+            throw new BadRequest(400, "empty " + what + " line");
+        }
+        if (b[start] == ' ' || b[start] == '\t') {
+            throw new BadRequest(400, "obsolete " + what + " line folding");
+        }
+        int colon = indexOf(b, ':', start, end);
+        if (colon <= start) {
+            throw new BadRequest(400, what + " line without a name");
+        }
+        if (!isToken(b, start, colon)) {
+            throw new BadRequest(400, "bad " + what + " name");
+        }
+        return colon;
+    }
+
+    /** Checks the framing headers and sets up the body read; the state stays HEAD when there is no body. */
+    private void frame() throws BadRequest {
         var te = headers.all("Transfer-Encoding");
         var cl = headers.all("Content-Length");
         if (!te.isEmpty()) {
             if (!cl.isEmpty()) {
                 throw new BadRequest(400, "both Content-Length and Transfer-Encoding");
             }
-            String last = te.get(te.size() - 1);
-            String[] codings = last.split(",");
-            if (te.size() != 1 || codings.length != 1 || !codings[0].strip().equalsIgnoreCase("chunked")) {
+            if (version != HTTP_11) {
+                throw new BadRequest(400, "Transfer-Encoding in an HTTP/1.0 request");
+            }
+            // The codings of every field, in order; empty list elements are ignored (RFC 9110 5.6.1).
+            int codings = 0;
+            boolean lastChunked = false;
+            for (String v : te) {
+                int k = 0;
+                int n = v.length();
+                while (k < n) {
+                    int comma = v.indexOf(',', k);
+                    int e = comma < 0 ? n : comma;
+                    int s = k;
+                    while (s < e && isOws(v.charAt(s))) {
+                        s++;
+                    }
+                    int t = e;
+                    while (t > s && isOws(v.charAt(t - 1))) {
+                        t--;
+                    }
+                    if (t > s) {
+                        codings++;
+                        lastChunked = v.regionMatches(true, s, "chunked", 0, 7) && t - s == 7;
+                    }
+                    k = e + 1;
+                }
+            }
+            if (!lastChunked) {
+                throw new BadRequest(400, "Transfer-Encoding whose last coding is not chunked " + te);
+            }
+            if (codings != 1) {
+                // Framed by chunked, but with codings before it this server does not decode.
                 throw new BadRequest(501, "unsupported transfer coding " + te);
             }
             state = State.CHUNK_SIZE;
-            line.setLength(0);
-            return null;
+            if (line == null) {
+                line = new byte[MAX_CHUNK_LINE];
+            }
+            lineLen = 0;
+            lineCr = false;
+            return;
         }
         if (!cl.isEmpty()) {
             long length = -1;
             for (String v : cl) {
-                for (String part : v.split(",")) {
-                    long n = parseLength(part.strip());
-                    if (length >= 0 && n != length) {
+                int k = 0;
+                int n = v.length();
+                do {
+                    int comma = v.indexOf(',', k);
+                    int e = comma < 0 ? n : comma;
+                    long len = parseLength(v, k, e);
+                    if (length >= 0 && len != length) {
                         throw new BadRequest(400, "conflicting Content-Length");
                     }
-                    length = n;
-                }
+                    length = len;
+                    k = e + 1;
+                } while (k <= n);
             }
             if (length > options.maxBodyBytes()) {
                 throw new BadRequest(413, "body of " + length + " bytes over " + options.maxBodyBytes());
@@ -288,18 +411,23 @@ final class RequestParser {
             if (length > 0) {
                 remaining = length;
                 state = State.BODY;
-                return null;
             }
         }
-        return complete();
     }
 
-    private static long parseLength(String s) throws BadRequest {
-        if (s.isEmpty() || s.length() > 18) {
+    /** The decimal {@code s[from..to)} with SP/HTAB around it, or a BadRequest. */
+    private static long parseLength(String s, int from, int to) throws BadRequest {
+        while (from < to && isOws(s.charAt(from))) {
+            from++;
+        }
+        while (to > from && isOws(s.charAt(to - 1))) {
+            to--;
+        }
+        if (from == to || to - from > 18) {
             throw new BadRequest(400, "bad Content-Length");
         }
         long n = 0;
-        for (int k = 0; k < s.length(); k++) {
+        for (int k = from; k < to; k++) {
             char c = s.charAt(k);
             if (c < '0' || c > '9') {
                 throw new BadRequest(400, "bad Content-Length");
@@ -312,24 +440,38 @@ final class RequestParser {
     private Parsed endOfLine() throws BadRequest {
         switch (state) {
             case CHUNK_SIZE -> {
-                String s = line.toString();
-                int semi = s.indexOf(';');
-                String hex = (semi >= 0 ? s.substring(0, semi) : s).strip();
-                if (hex.isEmpty() || hex.length() > 15) {
-                    throw new BadRequest(400, "bad chunk size");
-                }
+                // chunk-size [ BWS ";" chunk-ext ]: hex digits from the first byte, and SP/HTAB only before a ";".
+                byte[] l = line;
+                int k = 0;
                 long size = 0;
-                for (int k = 0; k < hex.length(); k++) {
-                    int d = Character.digit(hex.charAt(k), 16);
+                while (k < lineLen) {
+                    int d = hex(l[k]);
                     if (d < 0) {
+                        break;
+                    }
+                    if (k == 15) {
                         throw new BadRequest(400, "bad chunk size");
                     }
                     size = size * 16 + d;
+                    k++;
+                }
+                if (k == 0) {
+                    throw new BadRequest(400, "bad chunk size");
+                }
+                int ws = k;
+                while (k < lineLen && (l[k] == ' ' || l[k] == '\t')) {
+                    k++;
+                }
+                if (k < lineLen ? l[k] != ';' : k != ws) {
+                    throw new BadRequest(400, "bad chunk size");
+                }
+                if (hasControl(l, k, lineLen)) {
+                    throw new BadRequest(400, "control character in a chunk extension");
                 }
                 if (bodyLen + size > options.maxBodyBytes()) {
                     throw new BadRequest(413, "chunked body over " + options.maxBodyBytes() + " bytes");
                 }
-                line.setLength(0);
+                lineLen = 0;
                 if (size == 0) {
                     state = State.TRAILERS;
                     trailerBytes = 0;
@@ -339,16 +481,21 @@ final class RequestParser {
                 }
             }
             case CHUNK_CRLF -> {
-                if (!line.isEmpty()) {
+                if (lineLen != 0) {
                     throw new BadRequest(400, "chunk data longer than its size");
                 }
                 state = State.CHUNK_SIZE;
             }
             case TRAILERS -> {
-                if (line.isEmpty()) {
+                if (lineLen == 0) {
                     return complete();
                 }
-                line.setLength(0);
+                // A trailer field is checked like a header field, then dropped.
+                int colon = fieldColon(line, 0, lineLen, "trailer");
+                if (hasControl(line, colon + 1, lineLen)) {
+                    throw new BadRequest(400, "control character in a trailer value");
+                }
+                lineLen = 0;
             }
             default -> throw new IllegalStateException(state.toString());
         }
@@ -365,23 +512,82 @@ final class RequestParser {
         body = NO_BODY;
         bodyLen = 0;
         remaining = 0;
-        line.setLength(0);
+        lineLen = 0;
+        lineCr = false;
         return p;
     }
 
+    private static int indexOfCr(byte[] b, int from) {
+        while (b[from] != '\r') {
+            from++;
+        }
+        return from;
+    }
+
+    private static int indexOf(byte[] b, char c, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (b[k] == c) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    private static String latin1(byte[] b, int from, int to) {
+        return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean isOws(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    /** Whether {@code b[from..to)} holds a control character other than HTAB: 0x00 to 0x1F, or DEL. */
+    private static boolean hasControl(byte[] b, int from, int to) {
+        for (int k = from; k < to; k++) {
+            int c = b[k] & 0xff;
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int hex(byte c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        int l = c | 0x20;
+        return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
+    }
+
+    /** The token delimiters of RFC 9110 section 5.6.2, besides CTLs, SP and non-ASCII. */
+    private static final String DELIMITERS = "()<>@,;:\\\"/[]?={}";
+
     static boolean isToken(String s) {
         for (int k = 0; k < s.length(); k++) {
-            char c = s.charAt(k);
-            if (c <= 32 || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+            if (!isTokenChar(s.charAt(k))) {
                 return false;
             }
         }
         return !s.isEmpty();
     }
 
-    private static boolean validTarget(String s) {
-        for (int k = 0; k < s.length(); k++) {
-            char c = s.charAt(k);
+    private static boolean isToken(byte[] b, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (!isTokenChar((char) (b[k] & 0xff))) {
+                return false;
+            }
+        }
+        return to > from;
+    }
+
+    private static boolean isTokenChar(char c) {
+        return c > 32 && c < 127 && DELIMITERS.indexOf(c) < 0;
+    }
+
+    private static boolean validTarget(byte[] b, int from, int to) {
+        for (int k = from; k < to; k++) {
+            int c = b[k] & 0xff;
             if (c <= 32 || c >= 127) {
                 return false;
             }
@@ -389,14 +595,90 @@ final class RequestParser {
         return true;
     }
 
+    /**
+     * Whether {@code s} is {@code uri-host [ ":" port ]} of RFC 3986: an IP literal in brackets, or
+     * a reg-name (which an IPv4 address also is) of unreserved characters, sub-delims and
+     * percent-encodings, possibly empty; then digits after a colon.
+     */
+    static boolean validHost(String s) {
+        int n = s.length();
+        int k = 0;
+        if (n > 0 && s.charAt(0) == '[') {
+            int close = s.indexOf(']');
+            if (close < 2) {
+                return false;
+            }
+            for (k = 1; k < close; k++) {
+                char c = s.charAt(k);
+                if (!isUnreserved(c) && !isSubDelim(c) && c != ':') {
+                    return false;
+                }
+            }
+            k = close + 1;
+        } else {
+            while (k < n && s.charAt(k) != ':') {
+                char c = s.charAt(k);
+                if (c == '%') {
+                    if (k + 2 >= n || !isHexDigit(s.charAt(k + 1)) || !isHexDigit(s.charAt(k + 2))) {
+                        return false;
+                    }
+                    k += 3;
+                } else if (isUnreserved(c) || isSubDelim(c)) {
+                    k++;
+                } else {
+                    return false;
+                }
+            }
+        }
+        if (k == n) {
+            return true;
+        }
+        if (s.charAt(k) != ':') {
+            return false;
+        }
+        for (k++; k < n; k++) {
+            char c = s.charAt(k);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isUnreserved(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '-' || c == '.' || c == '_' || c == '~';
+    }
+
+    private static boolean isSubDelim(char c) {
+        return "!$&'()*+,;=".indexOf(c) >= 0;
+    }
+
+    private static boolean isHexDigit(char c) {
+        return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+    }
+
     private static boolean hasToken(String headerValue, String token) {
         if (headerValue == null) {
             return false;
         }
-        for (String part : headerValue.split(",")) {
-            if (part.strip().equalsIgnoreCase(token)) {
+        int n = headerValue.length();
+        int k = 0;
+        while (k <= n) {
+            int comma = headerValue.indexOf(',', k);
+            int e = comma < 0 ? n : comma;
+            int s = k;
+            while (s < e && isOws(headerValue.charAt(s))) {
+                s++;
+            }
+            int t = e;
+            while (t > s && isOws(headerValue.charAt(t - 1))) {
+                t--;
+            }
+            if (t - s == token.length() && headerValue.regionMatches(true, s, token, 0, t - s)) {
                 return true;
             }
+            k = e + 1;
         }
         return false;
     }

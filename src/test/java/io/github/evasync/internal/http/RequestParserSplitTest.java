@@ -95,6 +95,38 @@ class RequestParserSplitTest {
                 new Case("100-continue head, body not sent yet",
                         "PUT /f HTTP/1.1\r\nHost: x\r\nExpect: 100-Continue\r\nContent-Length: 4\r\n\r\n",
                         List.of("head continue=true", "in body")),
+                new Case("Host forms RFC 3986 allows, then HTTP/1.0 without Host",
+                        "GET /1 HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n"
+                                + "GET /2 HTTP/1.1\r\nHost:\r\n\r\n"
+                                + "GET /3 HTTP/1.1\r\nhost: \t127.0.0.1: \r\n\r\n"
+                                + "GET /4 HTTP/1.1\r\nHOST: a-b.c_d~e%4a!$&'()*+,;=:80\r\n\r\n"
+                                + "GET /5 HTTP/1.0\r\n\r\n",
+                        List.of("head continue=false",
+                                "request GET /1 HTTP/1.1 Headers{Host=[[::1]:8080]} body= keepAlive=true continue=false",
+                                "head continue=false",
+                                "request GET /2 HTTP/1.1 Headers{Host=[]} body= keepAlive=true continue=false",
+                                "head continue=false",
+                                "request GET /3 HTTP/1.1 Headers{host=[127.0.0.1:]} body= keepAlive=true continue=false",
+                                "head continue=false",
+                                "request GET /4 HTTP/1.1 Headers{HOST=[a-b.c_d~e%4a!$&'()*+,;=:80]} body="
+                                        + " keepAlive=true continue=false",
+                                "head continue=false",
+                                "request GET /5 HTTP/1.0 Headers{} body= keepAlive=false continue=false",
+                                "idle")),
+                new Case("HTAB and obs-text inside values, OWS around a Content-Length list",
+                        "POST /v HTTP/1.1\r\nHost: x\r\nX-Tab: a\tb\r\nX-Latin: caf\u00e9\u00a0\r\n"
+                                + "Content-Length: \t3 ,3\t\r\n\r\nabc",
+                        List.of("head continue=false",
+                                "request POST /v HTTP/1.1 Headers{Host=[x], X-Tab=[a\tb], X-Latin=[caf\u00e9\u00a0],"
+                                        + " Content-Length=[3 ,3]} body=abc keepAlive=true continue=false",
+                                "idle")),
+                new Case("chunked with empty list elements, hex in capitals, HTAB before an extension, a Latin-1 trailer",
+                        "POST /h HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: , CHUNKED ,\r\n\r\n"
+                                + "A\t;e=1\r\n0123456789\r\n0\r\nX-T: \tcaf\u00e9\t\r\n\r\n",
+                        List.of("head continue=false",
+                                "request POST /h HTTP/1.1 Headers{Host=[x], Transfer-Encoding=[, CHUNKED ,]}"
+                                        + " body=0123456789 keepAlive=true continue=false",
+                                "idle")),
                 new Case("a head cut short",
                         "GET / HTTP/1.1\r\nHost: x\r\n\r",
                         List.of("in head")),
