@@ -31,8 +31,32 @@ public interface HttpRequest {
     /** {@return the header fields} */
     Headers headers();
 
-    /** {@return the body; empty when there is none} */
+    /**
+     * The body; empty when there is none.
+     *
+     * @return the body
+     * @throws IllegalStateException when the server streams bodies
+     *         ({@link HttpServerOptions#streamRequestBodies(boolean)}): use {@link #onBody}
+     */
     byte[] body();
+
+    /**
+     * Where a streamed body goes ({@link HttpServerOptions#streamRequestBodies(boolean)}):
+     * pieces that came before the callback was set are handed to it at once, in order, then
+     * the rest as it arrives; the last call says {@code last}. A request without a body gets one
+     * call with an empty piece. Until a callback is set, the server holds at most the output
+     * high watermark's worth of body and then stops reading the connection.
+     *
+     * @param callback the receiver of the pieces
+     * @throws IllegalStateException when bodies are not streamed
+     */
+    void onBody(BodyCallback callback);
+
+    /** Stops reading this request's body from the connection (the client is pushed back on). */
+    void pause();
+
+    /** Reads this request's body again after {@link #pause()}. */
+    void resume();
 
     /** {@return the client's address} */
     InetSocketAddress remoteAddress();

@@ -19,6 +19,7 @@ public final class HttpServerOptions {
     private long outputHighWatermark = 1024 * 1024;
     private int maxPipelined = 16;
     private boolean reusePort;
+    private boolean streamRequestBodies;
 
     private HttpServerOptions() {
     }
@@ -35,6 +36,7 @@ public final class HttpServerOptions {
         o.outputHighWatermark = outputHighWatermark;
         o.maxPipelined = maxPipelined;
         o.reusePort = reusePort;
+        o.streamRequestBodies = streamRequestBodies;
         change.accept(o);
         return o;
     }
@@ -165,6 +167,25 @@ public final class HttpServerOptions {
      */
     public HttpServerOptions reusePort(boolean reusePort) {
         return with(o -> o.reusePort = reusePort);
+    }
+
+    /**
+     * Streams request bodies instead of collecting them: the handler runs as soon as a head is
+     * complete, {@link HttpRequest#body()} throws, and the body comes in pieces to
+     * {@link HttpRequest#onBody(BodyCallback)}, with {@link HttpRequest#pause()} and
+     * {@link HttpRequest#resume()} for back-pressure. {@link #maxBodyBytes(int)} does not apply.
+     * Default false.
+     *
+     * @param stream true to stream
+     * @return options with this setting
+     */
+    public HttpServerOptions streamRequestBodies(boolean stream) {
+        return with(o -> o.streamRequestBodies = stream);
+    }
+
+    /** {@return whether request bodies stream to {@link HttpRequest#onBody(BodyCallback)}} */
+    public boolean streamRequestBodies() {
+        return streamRequestBodies;
     }
 
     /** {@return whether the listening socket gets SO_REUSEPORT} */

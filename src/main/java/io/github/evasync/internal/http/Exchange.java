@@ -1,6 +1,7 @@
 package io.github.evasync.internal.http;
 
 import io.github.evasync.EventHandler;
+import io.github.evasync.http.BodyCallback;
 import io.github.evasync.http.Headers;
 import io.github.evasync.http.HttpRequest;
 import io.github.evasync.tcp.ReadCallback;
@@ -19,7 +20,7 @@ import java.util.Objects;
  * One request and its answer. The answer's bytes go to the connection, which sends them at once
  * when this exchange is first in line and holds them until then otherwise.
  */
-final class Exchange implements HttpRequest {
+final class Exchange implements HttpRequest, RequestParser.BodySink {
     private enum Answer { NONE, STREAMING, DONE }
 
     /** Small bodies are sent with their head in one write; larger ones in a second. */
@@ -40,6 +41,12 @@ final class Exchange implements HttpRequest {
     long heldBytes;
     private Runnable onDrain;
     private boolean drainWanted;
+    /** A streamed body's receiver, and the pieces that came before it was set. */
+    private BodyCallback onBody;
+    private List<byte[]> early;
+    private long earlyBytes;
+    private boolean bodyEnded;
+    private boolean bodyDelivered;
 
     Exchange(HttpConnection connection, RequestParser.Parsed request) {
         this.connection = connection;
@@ -83,7 +90,94 @@ final class Exchange implements HttpRequest {
 
     @Override
     public byte[] body() {
+        if (request.streamed()) {
+            throw new IllegalStateException("the server streams request bodies (streamRequestBodies): use onBody()");
+        }
         return request.body();
+    }
+
+    @Override
+    public void onBody(BodyCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        if (!connection.inLoop()) {
+            connection.run(() -> onBody(callback));
+            return;
+        }
+        if (!request.streamed()) {
+            throw new IllegalStateException("onBody() needs streamRequestBodies(true); the body is in body()");
+        }
+        onBody = callback;
+        List<byte[]> held = early;
+        early = null;
+        earlyBytes = 0;
+        if (held != null) {
+            for (byte[] b : held) {
+                deliver(b, false);
+            }
+        }
+        if (bodyEnded) {
+            deliver(new byte[0], true);
+        }
+        connection.bodyRoom();
+    }
+
+    @Override
+    public void bodyPiece(byte[] bytes) {
+        if (onBody != null) {
+            deliver(bytes, false);
+            return;
+        }
+        if (early == null) {
+            early = new ArrayList<>(4);
+        }
+        early.add(bytes);
+        earlyBytes += bytes.length;
+    }
+
+    @Override
+    public void bodyEnd() {
+        bodyEnded = true;
+        if (onBody != null) {
+            deliver(new byte[0], true);
+        }
+    }
+
+    private void deliver(byte[] piece, boolean last) {
+        if (bodyDelivered) {
+            return;
+        }
+        if (last) {
+            bodyDelivered = true;
+        }
+        connection.runApp(() -> onBody.onBody(piece, last));
+    }
+
+    /** How much streamed body waits for {@link #onBody} to be set. */
+    long bodyWaiting() {
+        return earlyBytes;
+    }
+
+    /** A streamed request that has no body: its one, empty, last piece. */
+    void noBody() {
+        bodyEnd();
+    }
+
+    @Override
+    public void pause() {
+        if (!connection.inLoop()) {
+            connection.run(this::pause);
+            return;
+        }
+        connection.pauseBody(true);
+    }
+
+    @Override
+    public void resume() {
+        if (!connection.inLoop()) {
+            connection.run(this::resume);
+            return;
+        }
+        connection.pauseBody(false);
     }
 
     @Override

@@ -39,6 +39,12 @@ final class HttpConnection {
     private boolean draining;
     /** Unsent output is above the high watermark: nothing more is read until it drains. */
     private boolean outputFull;
+    /** The application paused a streamed body, or too much of one waits for its onBody. */
+    private boolean bodyPaused;
+    /** Whether {@link #process} is running, so that nothing starts a second one inside it. */
+    private boolean processing;
+    /** The exchange whose streamed body is arriving, or null. */
+    private Exchange streaming;
     private boolean fresh = true;
     private byte[] leftover;
     /** When the current timeout is due (System.nanoTime()), or 0 when none is. */
@@ -110,8 +116,8 @@ final class HttpConnection {
     // ---- input -----------------------------------------------------------------------------
 
     void onData(byte[] data) {
-        if (closed || closing) {
-            return;
+        if (closed || (closing && streaming == null)) {
+            return; // after the last request nothing more is read, but for its streamed body
         }
         if (paused) {
             leftover = leftover == null ? data : concat(leftover, data);
@@ -121,8 +127,17 @@ final class HttpConnection {
     }
 
     private void process(byte[] data, int off, int end) {
-        while (off < end && !closing && !closed) {
-            if (outputFull || queue.size() >= server.options().maxPipelined()) {
+        processing = true;
+        try {
+            parse(data, off, end);
+        } finally {
+            processing = false;
+        }
+    }
+
+    private void parse(byte[] data, int off, int end) {
+        while (off < end && !closed && (!closing || streaming != null)) {
+            if (outputFull || bodyHeld() || queue.size() >= server.options().maxPipelined()) {
                 // Answers are piling up unread, or too many requests wait: the rest waits in
                 // the kernel, which pushes back on the client.
                 pause(Arrays.copyOfRange(data, off, end));
@@ -144,8 +159,19 @@ final class HttpConnection {
                 // Body bytes arrived (or the head just ended): the body timeout starts again.
                 arm(server.options().bodyTimeout());
             }
+            if (streaming != null && !parser.inBody()) {
+                streaming = null; // its body ended in this feed
+            }
             if (p != null) {
                 Exchange e = dispatch(p);
+                if (p.streamed()) {
+                    if (parser.inBody()) {
+                        streaming = e;
+                        parser.sink(e);
+                    } else {
+                        e.noBody();
+                    }
+                }
                 Upgraded u = upgraded;
                 if (u != null) {
                     // The handler upgraded at once: the rest of this read is the new protocol's.
@@ -255,6 +281,9 @@ final class HttpConnection {
             return;
         }
         deadline = 0;
+        if (paused && parser.inBody()) {
+            return; // we stopped reading the body, not the client: its timeout starts again on resume
+        }
         if (!parser.idle() && queue.isEmpty()) {
             fail(408, parser.inBody() ? "the request body stopped arriving" : "the request headers took too long");
         } else if (!parser.idle()) {
@@ -327,8 +356,38 @@ final class HttpConnection {
     }
 
     private void maybeResume() {
-        if (paused && !closed && !outputFull && queue.size() < server.options().maxPipelined()) {
+        // Inside process() (a handler resumed, say) the running parse goes on by itself.
+        if (paused && !processing && !closed && !outputFull && !bodyHeld() && queue.size() < server.options().maxPipelined()) {
             resume();
+        }
+    }
+
+    /** Whether a streamed body must wait: paused by the application, or too much of it unclaimed. */
+    private boolean bodyHeld() {
+        Exchange s = streaming;
+        return s != null && (bodyPaused || s.bodyWaiting() > server.options().outputHighWatermark());
+    }
+
+    /** The application paused or resumed its streamed body. */
+    void pauseBody(boolean pause) {
+        if (closed) {
+            return;
+        }
+        bodyPaused = pause;
+        if (pause && !paused) {
+            pause(null);
+        } else if (!pause) {
+            bodyRoom();
+        }
+    }
+
+    /** A streamed body may have room again (resumed, or its onBody set). */
+    void bodyRoom() {
+        if (!closed) {
+            maybeResume();
+            if (!paused && parser.inBody()) {
+                arm(server.options().bodyTimeout()); // the client may send again
+            }
         }
     }
 
@@ -356,6 +415,7 @@ final class HttpConnection {
     }
 
     private void finish() {
+        streaming = null;
         closed = true;
         closing = true;
         timer.free();

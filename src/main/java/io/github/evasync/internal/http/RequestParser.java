@@ -37,6 +37,19 @@ final class RequestParser {
     /** What the parser hands on once a request is complete. */
     record Parsed(String method, String uri, String version, Headers headers, byte[] body, boolean keepAlive,
                   boolean expectContinue) {
+        /** Whether the body streams to a {@link BodySink} ({@code streamRequestBodies}); then body is null. */
+        boolean streamed() {
+            return body == null;
+        }
+    }
+
+    /** Takes a streamed body's pieces ({@code streamRequestBodies}). */
+    interface BodySink {
+        /** A piece of the body, in a new array. */
+        void bodyPiece(byte[] bytes);
+
+        /** The body is complete. */
+        void bodyEnd();
     }
 
     /** Told when a head is complete and has passed every check, before its body arrives (for 100-continue). */
@@ -73,9 +86,19 @@ final class RequestParser {
     /** Whether the last byte of the chunked framing was a CR, which only an LF may follow. */
     private boolean lineCr;
     private int trailerBytes;
+    /** Whether bodies stream to {@link #sink} instead of being collected (no body limit then). */
+    private final boolean streaming;
+    /** Where the current request's body streams, once its head was handed out. */
+    private BodySink sink;
 
     RequestParser(HttpServerOptions options) {
         this.options = options;
+        this.streaming = options.streamRequestBodies();
+    }
+
+    /** Where the body of the request just handed out streams to; set before the next feed. */
+    void sink(BodySink s) {
+        sink = s;
     }
 
     /** Whether no byte of a next request has arrived yet. */
@@ -144,6 +167,11 @@ final class RequestParser {
                             if (state == State.HEAD) {
                                 consumed = i - off;
                                 return complete();
+                            }
+                            if (streaming) {
+                                // The head goes out now; the body follows piece by piece.
+                                consumed = i - off;
+                                return new Parsed(method, uri, version, headers, null, keepAlive, expectContinue);
                             }
                         }
                     }
@@ -225,6 +253,12 @@ final class RequestParser {
     }
 
     private void appendBody(byte[] data, int off, int n) throws BadRequest {
+        if (streaming) {
+            if (n > 0) {
+                sink.bodyPiece(Arrays.copyOfRange(data, off, off + n));
+            }
+            return;
+        }
         if ((long) bodyLen + n > options.maxBodyBytes()) {
             throw new BadRequest(413, "body over " + options.maxBodyBytes() + " bytes");
         }
@@ -405,7 +439,7 @@ final class RequestParser {
                     k = e + 1;
                 } while (k <= n);
             }
-            if (length > options.maxBodyBytes()) {
+            if (length > options.maxBodyBytes() && !streaming) {
                 throw new BadRequest(413, "body of " + length + " bytes over " + options.maxBodyBytes());
             }
             if (length > 0) {
@@ -468,7 +502,7 @@ final class RequestParser {
                 if (hasControl(l, k, lineLen)) {
                     throw new BadRequest(400, "control character in a chunk extension");
                 }
-                if (bodyLen + size > options.maxBodyBytes()) {
+                if (bodyLen + size > options.maxBodyBytes() && !streaming) {
                     throw new BadRequest(413, "chunked body over " + options.maxBodyBytes() + " bytes");
                 }
                 lineLen = 0;
@@ -503,8 +537,21 @@ final class RequestParser {
     }
 
     private Parsed complete() {
-        byte[] b = bodyLen == 0 ? NO_BODY : bodyLen == body.length ? body : Arrays.copyOf(body, bodyLen);
-        Parsed p = new Parsed(method, uri, version, headers, b, keepAlive, expectContinue);
+        Parsed p;
+        if (streaming) {
+            BodySink s = sink;
+            sink = null;
+            if (s != null) {
+                // A body that streamed: its head went out already, its end goes to the sink.
+                s.bodyEnd();
+                p = null;
+            } else {
+                p = new Parsed(method, uri, version, headers, null, keepAlive, expectContinue);
+            }
+        } else {
+            byte[] b = bodyLen == 0 ? NO_BODY : bodyLen == body.length ? body : Arrays.copyOf(body, bodyLen);
+            p = new Parsed(method, uri, version, headers, b, keepAlive, expectContinue);
+        }
         state = State.HEAD;
         headLen = 0;
         crlfMatch = 0;
