@@ -13,17 +13,27 @@ final class ResponseFeeder {
     private ResponseFeeder() {
     }
 
+    /** {@link #run(boolean, long, Cuts.Feeding)} with the client's default body limit, 64 MiB. */
+    static List<String> run(boolean headRequest, Cuts.Feeding feeding) {
+        return run(headRequest, 64L << 20, feeding);
+    }
+
     /**
      * The log of one feeding: "response ..." or "error Type: why", or, when the input ran out
-     * first, "eof" followed by what {@code end()} gave ("response ..." or "cut short").
+     * first, "eof" followed by what {@code end()} gave ("response ..." or "cut short"). A
+     * response that input follows, in the same piece ({@link ResponseParser#extra()}) or in
+     * pieces left over, is followed by "unasked bytes follow": the client must not reuse the
+     * connection, so whichever way the input was cut, the log says so.
      */
-    static List<String> run(boolean headRequest, Cuts.Feeding feeding) {
-        ResponseParser parser = new ResponseParser(headRequest);
+    static List<String> run(boolean headRequest, long maxBody, Cuts.Feeding feeding) {
+        ResponseParser parser = new ResponseParser(headRequest, maxBody);
         List<String> log = new ArrayList<>();
         if (parser.started()) {
             throw new AssertionError("started before any byte");
         }
-        for (Cuts.Piece piece : feeding.pieces()) {
+        List<Cuts.Piece> pieces = feeding.pieces();
+        for (int k = 0; k < pieces.size(); k++) {
+            Cuts.Piece piece = pieces.get(k);
             ResponseParser.Parsed p;
             try {
                 p = parser.feed(piece.copy());
@@ -36,6 +46,9 @@ final class ResponseFeeder {
             }
             if (p != null) {
                 log.add(describe(p));
+                if (parser.extra() || k + 1 < pieces.size()) {
+                    log.add("unasked bytes follow");
+                }
                 return log;
             }
         }
