@@ -15,22 +15,27 @@ import java.util.Objects;
 public final class HttpClientOptions {
     /** The default time a whole exchange may take. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** The default largest response body accepted: 64 MiB. */
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
     private static final HttpClientOptions DEFAULTS =
-            new HttpClientOptions("GET", Map.of(), null, DEFAULT_TIMEOUT);
+            new HttpClientOptions("GET", Map.of(), null, DEFAULT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES);
 
     private final String method;
     private final Map<String, String> headers;
     private final byte[] body;
     private final Duration timeout;
+    private final long maxResponseBytes;
 
-    private HttpClientOptions(String method, Map<String, String> headers, byte[] body, Duration timeout) {
+    private HttpClientOptions(String method, Map<String, String> headers, byte[] body, Duration timeout,
+                              long maxResponseBytes) {
         this.method = method;
         this.headers = headers;
         this.body = body;
         this.timeout = timeout;
+        this.maxResponseBytes = maxResponseBytes;
     }
 
-    /** {@return the defaults: GET, no extra headers, no body, a 30 s timeout} */
+    /** {@return the defaults: GET, no extra headers, no body, a 30 s timeout, bodies up to 64 MiB} */
     public static HttpClientOptions defaults() {
         return DEFAULTS;
     }
@@ -46,7 +51,7 @@ public final class HttpClientOptions {
         if (method.isEmpty() || method.chars().anyMatch(c -> c <= 32 || c >= 127)) {
             throw new IllegalArgumentException("method is not a token: " + method);
         }
-        return new HttpClientOptions(method, headers, body, timeout);
+        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes);
     }
 
     /**
@@ -59,7 +64,7 @@ public final class HttpClientOptions {
         Objects.requireNonNull(headers, "headers");
         Map<String, String> copy = new LinkedHashMap<>();
         headers.forEach((k, v) -> copy.put(check(k, "header name"), check(v, "header value")));
-        return new HttpClientOptions(method, Map.copyOf(copy), body, timeout);
+        return new HttpClientOptions(method, Map.copyOf(copy), body, timeout, maxResponseBytes);
     }
 
     /**
@@ -72,7 +77,7 @@ public final class HttpClientOptions {
     public HttpClientOptions header(String name, String value) {
         Map<String, String> copy = new LinkedHashMap<>(headers);
         copy.put(check(name, "header name"), check(value, "header value"));
-        return new HttpClientOptions(method, Map.copyOf(copy), body, timeout);
+        return new HttpClientOptions(method, Map.copyOf(copy), body, timeout, maxResponseBytes);
     }
 
     /**
@@ -82,7 +87,7 @@ public final class HttpClientOptions {
      * @return options with this body
      */
     public HttpClientOptions body(byte[] body) {
-        return new HttpClientOptions(method, headers, body == null ? null : body.clone(), timeout);
+        return new HttpClientOptions(method, headers, body == null ? null : body.clone(), timeout, maxResponseBytes);
     }
 
     /**
@@ -105,7 +110,25 @@ public final class HttpClientOptions {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
-        return new HttpClientOptions(method, headers, body, timeout);
+        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes);
+    }
+
+    /**
+     * The largest response body accepted (default {@value #DEFAULT_MAX_RESPONSE_BYTES}, 64 MiB).
+     * A response whose Content-Length is larger, or whose chunked or close-delimited body grows
+     * past it, fails the request with an {@code HttpError} and its connection is closed; the
+     * body is never delivered in part. A body is one {@code byte[]}, so a limit over
+     * {@code Integer.MAX_VALUE - 8} acts as that.
+     *
+     * @param maxResponseBytes a positive number of bytes
+     * @return options with this limit
+     * @throws IllegalArgumentException if {@code maxResponseBytes} is not positive
+     */
+    public HttpClientOptions maxResponseBytes(long maxResponseBytes) {
+        if (maxResponseBytes <= 0) {
+            throw new IllegalArgumentException("maxResponseBytes must be positive: " + maxResponseBytes);
+        }
+        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes);
     }
 
     /** {@return the method} */
@@ -126,6 +149,11 @@ public final class HttpClientOptions {
     /** {@return the timeout} */
     public Duration timeout() {
         return timeout;
+    }
+
+    /** {@return the largest response body accepted, in bytes} */
+    public long maxResponseBytes() {
+        return maxResponseBytes;
     }
 
     private static String check(String s, String what) {

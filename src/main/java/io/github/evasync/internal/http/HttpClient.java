@@ -228,7 +228,7 @@ public final class HttpClient {
         }
 
         void start(boolean mayReuse) {
-            parser = new ResponseParser(options.method().equals("HEAD"), 64L << 20);
+            parser = new ResponseParser(options.method().equals("HEAD"), options.maxResponseBytes());
             Conn c = mayReuse ? takeIdle(target.key()) : null;
             reused = c != null;
             if (c == null) {
