@@ -191,6 +191,281 @@ class HttpClientSafetyTest {
         Idle.awaitIdle(loop);
     }
 
+    // ---- 1. a byte on an idle pooled connection -----------------------------------------------
+
+    /**
+     * After the first answer, the peer sends a second, unasked answer on the idle kept-alive
+     * connection, and answers the next request properly on a new connection. Before, the unasked
+     * "stale" was handed to the next request as its answer.
+     */
+    @Test
+    void anAnswerNobodyAskedForIsNeverTheNextAnswer() throws Exception {
+        CountDownLatch firstAnswered = new CountDownLatch(1);
+        CountDownLatch staleSent = new CountDownLatch(1);
+        List<String> firstConnection = new CopyOnWriteArrayList<>();
+        try (Peer peer = new Peer((index, s) -> {
+            InputStream in = s.getInputStream();
+            if (index == 0) {
+                readRequest(in);
+                send(s, ok("first"));
+                assertTrue(firstAnswered.await(WAIT_SECONDS, TimeUnit.SECONDS));
+                send(s, ok("stale"));
+                staleSent.countDown();
+                Request next = readRequest(in);
+                firstConnection.add(next == null ? "closed by the client" : "reused for " + next.method());
+                if (next != null) {
+                    send(s, ok("reused"));
+                }
+            } else {
+                for (Request r; (r = readRequest(in)) != null; ) {
+                    send(s, ok("real"));
+                }
+            }
+        }); EventLoop loop = loops.start()) {
+            assertEquals("first", get(loop, peer.uri("/1"), HttpClientOptions.defaults()).bodyText());
+            firstAnswered.countDown();
+            assertTrue(staleSent.await(WAIT_SECONDS, TimeUnit.SECONDS));
+            HttpResponse second = get(loop, peer.uri("/2"), HttpClientOptions.defaults());
+            assertEquals("real", second.bodyText());
+            endIdle(loop);
+            Await.until("the peer saw what became of its first connection", () -> !firstConnection.isEmpty());
+            assertEquals(List.of("closed by the client"), firstConnection);
+            assertEquals(2, peer.accepted.get());
+        }
+    }
+
+    /**
+     * The same, with the unasked bytes sent in the same write as the answer: they come in the
+     * read that completes it, so the connection is closed rather than given back.
+     */
+    @Test
+    void bytesAfterAnAnswerInTheSameReadCloseTheConnection() throws Exception {
+        List<String> firstConnection = new CopyOnWriteArrayList<>();
+        try (Peer peer = new Peer((index, s) -> {
+            InputStream in = s.getInputStream();
+            if (index == 0) {
+                readRequest(in);
+                send(s, ok("first") + ok("stale"));
+                Request next = readRequest(in);
+                firstConnection.add(next == null ? "closed by the client" : "reused for " + next.method());
+                if (next != null) {
+                    send(s, ok("reused"));
+                }
+            } else {
+                for (Request r; (r = readRequest(in)) != null; ) {
+                    send(s, ok("real"));
+                }
+            }
+        }); EventLoop loop = loops.start()) {
+            assertEquals("first", get(loop, peer.uri("/1"), HttpClientOptions.defaults()).bodyText());
+            assertEquals("real", get(loop, peer.uri("/2"), HttpClientOptions.defaults()).bodyText());
+            endIdle(loop);
+            Await.until("the peer saw what became of its first connection", () -> !firstConnection.isEmpty());
+            assertEquals(List.of("closed by the client"), firstConnection);
+        }
+    }
+
+    // ---- 2. framing: a HEAD answered with a body ----------------------------------------------
+
+    /**
+     * A peer that answers HEAD like GET, its body sent after the head (so not in the read that
+     * completes the HEAD answer): the next request must not take that body for its answer.
+     * Before, the next GET failed with "malformed response".
+     */
+    @Test
+    void aHeadAnsweredWithABodyLaterDoesNotBreakTheNextRequest() throws Exception {
+        CountDownLatch headAnswered = new CountDownLatch(1);
+        CountDownLatch bodySent = new CountDownLatch(1);
+        List<String> firstConnection = new CopyOnWriteArrayList<>();
+        try (Peer peer = new Peer((index, s) -> {
+            InputStream in = s.getInputStream();
+            if (index == 0) {
+                assertEquals("HEAD", readRequest(in).method());
+                send(s, "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n");
+                assertTrue(headAnswered.await(WAIT_SECONDS, TimeUnit.SECONDS));
+                send(s, "hello world");
+                bodySent.countDown();
+                Request next = readRequest(in);
+                firstConnection.add(next == null ? "closed by the client" : "reused for " + next.method());
+                if (next != null) {
+                    send(s, ok("reused"));
+                }
+            } else {
+                for (Request r; (r = readRequest(in)) != null; ) {
+                    send(s, ok("real"));
+                }
+            }
+        }); EventLoop loop = loops.start()) {
+            HttpResponse head = get(loop, peer.uri("/h"), HttpClientOptions.defaults().method("HEAD"));
+            assertEquals(200, head.status());
+            assertEquals(0, head.body().length);
+            headAnswered.countDown();
+            assertTrue(bodySent.await(WAIT_SECONDS, TimeUnit.SECONDS));
+            assertEquals("real", get(loop, peer.uri("/g"), HttpClientOptions.defaults()).bodyText());
+            endIdle(loop);
+            Await.until("the peer saw what became of its first connection", () -> !firstConnection.isEmpty());
+            assertEquals(List.of("closed by the client"), firstConnection);
+        }
+    }
+
+    /**
+     * The body in the same write as the HEAD answer, and the next request sent at once from the
+     * answer's callback: the bytes after the HEAD answer are not a clean end, so the connection
+     * is closed and the GET goes on a new one. Before, the connection was reused.
+     */
+    @Test
+    void aHeadAnsweredWithABodyInTheSameReadClosesTheConnection() throws Exception {
+        List<String> firstConnection = new CopyOnWriteArrayList<>();
+        try (Peer peer = new Peer((index, s) -> {
+            InputStream in = s.getInputStream();
+            if (index == 0) {
+                assertEquals("HEAD", readRequest(in).method());
+                send(s, "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world");
+                Request next = readRequest(in);
+                firstConnection.add(next == null ? "closed by the client" : "reused for " + next.method());
+                if (next != null) {
+                    send(s, ok("reused"));
+                }
+            } else {
+                for (Request r; (r = readRequest(in)) != null; ) {
+                    send(s, ok("real"));
+                }
+            }
+        }); EventLoop loop = loops.start()) {
+            CompletableFuture<HttpResponse> both = chain(loop, peer.uri("/h"), HttpClientOptions.defaults().method("HEAD"),
+                    peer.uri("/g"), HttpClientOptions.defaults());
+            assertEquals("real", both.get(WAIT_SECONDS, TimeUnit.SECONDS).bodyText());
+            endIdle(loop);
+            Await.until("the peer saw what became of its first connection", () -> !firstConnection.isEmpty());
+            assertEquals(List.of("closed by the client"), firstConnection);
+        }
+    }
+
+    /** A HEAD answered cleanly keeps its connection: the check costs a turn, not the connection. */
+    @Test
+    void aCleanHeadAnswerKeepsItsConnection() throws Exception {
+        try (Peer peer = new Peer((index, s) -> {
+            InputStream in = s.getInputStream();
+            for (Request r; (r = readRequest(in)) != null; ) {
+                send(s, r.method().equals("HEAD") ? "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n" : ok("body"));
+            }
+        }); EventLoop loop = loops.start()) {
+            CompletableFuture<HttpResponse> both = chain(loop, peer.uri("/h"), HttpClientOptions.defaults().method("HEAD"),
+                    peer.uri("/g"), HttpClientOptions.defaults());
+            assertEquals("body", both.get(WAIT_SECONDS, TimeUnit.SECONDS).bodyText());
+            assertEquals("body", get(loop, peer.uri("/g2"), HttpClientOptions.defaults()).bodyText());
+            assertEquals(1, peer.accepted.get());
+            endIdle(loop);
+        }
+    }
+
+    // ---- 3. requests that are not idempotent are never sent twice -----------------------------
+
+    /**
+     * The peer answers a GET and keeps the connection; the next request reuses it, and the peer
+     * reads it and closes the connection without a byte of answer (FIN), or resets it. A POST or
+     * PATCH arrives exactly once and fails; before, a POST was sent again on a new connection
+     * after the FIN. "later" sends it after the connection was parked (a turn later), "at once"
+     * from the GET answer's callback, on the connection that just answered.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"POST later FIN", "POST at-once FIN", "PATCH later FIN", "POST later RST", "POST at-once RST"})
+    void aNonIdempotentRequestIsNotSentAgain(String how) throws Exception {
+        String[] words = how.split(" ");
+        String method = words[0];
+        boolean atOnce = words[1].equals("at-once");
+        boolean reset = words[2].equals("RST");
+        AtomicInteger arrived = new AtomicInteger();
+        try (Peer peer = new Peer((index, s) -> {
+            InputStream in = s.getInputStream();
+            for (Request r; (r = readRequest(in)) != null; ) {
+                if (r.method().equals(method)) {
+                    assertEquals("payload", new String(r.body(), StandardCharsets.UTF_8));
+                    arrived.incrementAndGet();
+                    if (index == 0) {
+                        if (reset) {
+                            s.setSoLinger(true, 0);
+                        }
+                        s.close();
+                        return;
+                    }
+                    send(s, ok("sent again"));
+                } else {
+                    send(s, ok("got"));
+                }
+            }
+        }); EventLoop loop = loops.start()) {
+            HttpClientOptions post = HttpClientOptions.defaults().method(method).body("payload");
+            CompletableFuture<HttpResponse> f;
+            if (atOnce) {
+                f = chain(loop, peer.uri("/g"), HttpClientOptions.defaults(), peer.uri("/p"), post);
+            } else {
+                assertEquals("got", get(loop, peer.uri("/g"), HttpClientOptions.defaults()).bodyText());
+                f = loop.http(new HttpRequestSpec(peer.uri("/p"), post));
+            }
+            Throwable t = failure(f);
+            assertInstanceOf(HttpError.class, t);
+            assertEquals(1, arrived.get(), method + " arrivals");
+            assertEquals(1, peer.accepted.get());
+            endIdle(loop);
+        }
+    }
+
+    /** The same peer and a GET: idempotent, so it is sent once more on a new connection. */
+    @Test
+    void anIdempotentRequestIsSentOnceMore() throws Exception {
+        AtomicInteger arrived = new AtomicInteger();
+        try (Peer peer = new Peer((index, s) -> {
+            InputStream in = s.getInputStream();
+            for (Request r; (r = readRequest(in)) != null; ) {
+                if (r.head().startsWith("GET /again ")) {
+                    arrived.incrementAndGet();
+                    if (index == 0) {
+                        s.close();
+                        return;
+                    }
+                }
+                send(s, ok("got"));
+            }
+        }); EventLoop loop = loops.start()) {
+            assertEquals("got", get(loop, peer.uri("/g"), HttpClientOptions.defaults()).bodyText());
+            assertEquals("got", get(loop, peer.uri("/again"), HttpClientOptions.defaults()).bodyText());
+            assertEquals(2, arrived.get());
+            endIdle(loop);
+        }
+    }
+
+    /**
+     * A peer that closed the idle connection before the POST: the client finds that out in the
+     * turn it looks before sending, so the POST goes, once, on a new connection and succeeds.
+     */
+    @Test
+    void aPostAfterTheServerClosedTheIdleConnectionGoesOnANewOne() throws Exception {
+        CountDownLatch firstAnswered = new CountDownLatch(1);
+        AtomicInteger posts = new AtomicInteger();
+        try (Peer peer = new Peer((index, s) -> {
+            InputStream in = s.getInputStream();
+            if (index == 0) {
+                readRequest(in);
+                send(s, ok("got"));
+                assertTrue(firstAnswered.await(WAIT_SECONDS, TimeUnit.SECONDS));
+                return; // closes the idle connection
+            }
+            for (Request r; (r = readRequest(in)) != null; ) {
+                posts.incrementAndGet();
+                send(s, ok("posted"));
+            }
+        }); EventLoop loop = loops.start()) {
+            assertEquals("got", get(loop, peer.uri("/g"), HttpClientOptions.defaults()).bodyText());
+            firstAnswered.countDown();
+            Await.until("the peer closed its first connection", () -> peer.sockets.get(0).isClosed());
+            HttpResponse r = get(loop, peer.uri("/p"), HttpClientOptions.defaults().method("POST").body("x"));
+            assertEquals("posted", r.bodyText());
+            assertEquals(1, posts.get());
+            endIdle(loop);
+        }
+    }
+
     // ---- 4. status codes ----------------------------------------------------------------------
 
     /** A status that is not three digits 100-999 is an HttpError, never delivered; the connection closes. */

@@ -18,6 +18,7 @@ import io.github.evasync.tcp.TcpSocket;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Locale;
@@ -26,13 +27,37 @@ import java.util.Map;
 /**
  * The loop's HTTP/1.1 client: our own response parser over evasync's TCP sockets, with
  * keep-alive connections kept per host and port (at most {@value #MAX_IDLE_PER_HOST} idle each).
- * An idle connection does not read, so it keeps no event added and never keeps a loop alive;
- * if its server closed it meanwhile, the request is retried once on a new connection.
+ *
+ * <p>A pooled connection carries the next request only while client and server agree on where
+ * the last response ended:
+ * <ul>
+ * <li>A response that ends with bytes after it, a malformed one, and one whose framing is
+ * faulty (both Content-Length and Transfer-Encoding, Transfer-Encoding on HTTP/1.0) never puts
+ * its connection back in the pool.</li>
+ * <li>An idle connection that receives a byte (an answer nobody asked for, the rest of a body
+ * sent after a HEAD answer) is closed; the byte never becomes the next request's answer. An idle
+ * connection stops reading at the end of the turn that gave it back (so it keeps no event added
+ * and never keeps a loop alive), and bytes may then wait unseen in the kernel: before a request
+ * is sent on such a connection (a "parked" one, or one that answered a HEAD), it reads again for
+ * one turn of the loop, and anything it hears then, a byte or its end, sends the request
+ * elsewhere. Nothing was sent, so that is safe for any method.</li>
+ * <li>If the server closes a reused connection after the request went out and before any byte
+ * of the answer, an idempotent request (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) is sent once
+ * more on a new connection; any other (POST, PATCH, ...) fails with an {@code HttpError}, as
+ * it may have been processed (RFC 9112 section 9.3.1).</li>
+ * </ul>
+ * What no HTTP/1.1 client can tell apart remains: bytes that arrive after a request went out
+ * on a connection reused within the same turn are taken as its answer.
  */
 public final class HttpClient {
     private static final int MAX_IDLE_PER_HOST = 8;
     private static final long MAX_IDLE_NANOS = 30_000_000_000L;
     private static final int MAX_CACHED_TARGETS = 256;
+    /**
+     * The wait before sending on a connection that was not read: a timer of 0 µs (libevent's
+     * resolution) fires in the loop's next pass, which polls the sockets first.
+     */
+    private static final Duration ONE_TURN = Duration.ofNanos(1);
 
     private final LoopCore core;
     private final Map<String, ArrayDeque<Conn>> idle = new HashMap<>();
@@ -151,9 +176,19 @@ public final class HttpClient {
     /** Stops reading on the connections that are still idle at the end of the turn that gave them back. */
     private void park() {
         for (Conn c; (c = toPark.pollFirst()) != null; ) {
-            if (c.call == null && !c.socket.isClosed()) {
+            if (c.call == null && !c.socket.isClosed() && c.reading) {
                 c.socket.disable(true, false);
+                c.reading = false;
+                c.unsure = true;
             }
+        }
+    }
+
+    /** Takes {@code c} out of the pool, if it is there. */
+    private void forget(Conn c) {
+        ArrayDeque<Conn> q = idle.get(c.key);
+        if (q != null) {
+            q.remove(c);
         }
     }
 
@@ -164,6 +199,10 @@ public final class HttpClient {
         Call call;
         long idleSince;
         boolean counted;
+        /** Whether the socket is read (it is not while parked). */
+        boolean reading = true;
+        /** Bytes may be waiting unseen (parked, or after a HEAD answer): read for a turn before use. */
+        boolean unsure;
 
         Conn(String key) {
             this.key = key;
@@ -173,6 +212,11 @@ public final class HttpClient {
             Call c = call;
             if (c != null) {
                 c.onData(data);
+            } else {
+                // A byte on an idle connection: nobody asked for it, so the connection is out
+                // of step with its server. It must never carry a request again.
+                forget(this);
+                closeNow();
             }
         }
 
@@ -182,10 +226,7 @@ public final class HttpClient {
                 c.onEnded(ev);
             } else {
                 // An idle connection ended: forget it.
-                ArrayDeque<Conn> q = idle.get(key);
-                if (q != null) {
-                    q.remove(this);
-                }
+                forget(this);
                 uncount();
             }
         }
@@ -214,10 +255,15 @@ public final class HttpClient {
         final HttpClientOptions options;
         final HttpResponseCallback callback;
         final EventHandler handler;
+        final boolean head;
         Conn conn;
         ResponseParser parser;
         Event timer;
+        /** The one-turn wait before sending on a connection that was not read; null otherwise. */
+        Event check;
         boolean reused;
+        /** Whether the request went out on {@link #conn}. */
+        boolean sent;
         boolean finished;
 
         Call(Target target, HttpClientOptions options, HttpResponseCallback callback, EventHandler handler) {
@@ -225,10 +271,12 @@ public final class HttpClient {
             this.options = options;
             this.callback = callback;
             this.handler = handler;
+            this.head = options.method().equals("HEAD");
         }
 
         void start(boolean mayReuse) {
-            parser = new ResponseParser(options.method().equals("HEAD"), options.maxResponseBytes());
+            parser = new ResponseParser(head, options.maxResponseBytes());
+            sent = false;
             Conn c = mayReuse ? takeIdle(target.key()) : null;
             reused = c != null;
             if (c == null) {
@@ -238,8 +286,6 @@ public final class HttpClient {
                 fresh.counted = true;
                 core.outgoingHttp++;
                 c = fresh;
-            } else {
-                c.socket.enable(true, false);
             }
             conn = c;
             c.call = this;
@@ -249,7 +295,53 @@ public final class HttpClient {
                     fail(new HttpTimeout(-1, "no complete response in " + options.timeout()), true);
                 });
             }
-            c.socket.write(requestBytes());
+            if (c.unsure) {
+                // Bytes may be waiting unseen: read for a turn first, and send only if it stays silent.
+                c.unsure = false;
+                if (!c.reading) {
+                    c.socket.enable(true, false);
+                    c.reading = true;
+                }
+                Conn checked = c;
+                check = core.api().delay(ONE_TURN, () -> {
+                    check = null;
+                    // After every callback of this turn, including the read of anything that was waiting.
+                    core.afterTurn(() -> {
+                        if (finished || conn != checked || sent) {
+                            return;
+                        }
+                        if (checked.socket.isClosed()) {
+                            restartElsewhere();
+                        } else {
+                            send();
+                        }
+                    });
+                });
+                return;
+            }
+            send();
+        }
+
+        void send() {
+            sent = true;
+            conn.socket.write(requestBytes());
+        }
+
+        /** Whether the method may be sent again on its own (RFC 9110 section 9.2.2). */
+        boolean idempotent() {
+            return switch (options.method()) {
+                case "GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE" -> true;
+                default -> false;
+            };
+        }
+
+        /** The connection being checked spoke or ended before the request went out: use another. */
+        void restartElsewhere() {
+            cancelCheck();
+            Conn bad = conn;
+            bad.call = null;
+            bad.closeNow();
+            start(true);
         }
 
         byte[] requestBytes() {
@@ -287,6 +379,11 @@ public final class HttpClient {
             if (finished) {
                 return;
             }
+            if (!sent) {
+                // Bytes before the request went out: an answer to nobody on a pooled connection.
+                restartElsewhere();
+                return;
+            }
             ResponseParser.Parsed p;
             try {
                 p = parser.feed(data);
@@ -304,6 +401,11 @@ public final class HttpClient {
                 return;
             }
             conn.uncount();
+            if (!sent) {
+                // A pooled connection ended (or broke) while idle: nothing was sent on it.
+                restartElsewhere();
+                return;
+            }
             if (ev instanceof TcpEof) {
                 ResponseParser.Parsed p = parser.end();
                 if (p != null) {
@@ -311,9 +413,15 @@ public final class HttpClient {
                     return;
                 }
                 if (reused && !parser.started()) {
-                    // The server had closed the idle connection: try once more on a new one.
-                    conn.call = null;
-                    start(false);
+                    if (idempotent()) {
+                        // The server had closed the idle connection: try once more on a new one.
+                        conn.call = null;
+                        start(false);
+                        return;
+                    }
+                    fail(new HttpError(-1, "the server closed the reused connection after the request was sent"
+                            + " and before any answer; " + options.method()
+                            + " is not idempotent, so it is not sent again"), false);
                     return;
                 }
                 fail(new HttpError(-1, "the server closed the connection before the response was complete"), false);
@@ -333,8 +441,12 @@ public final class HttpClient {
         void complete(ResponseParser.Parsed p) {
             finished = true;
             cancelTimer();
-            if (p.keepAlive() && !conn.socket.isClosed()) {
+            if (p.keepAlive() && !parser.extra() && !conn.socket.isClosed()) {
                 giveBack(conn);
+                if (head) {
+                    // A server may send a body after a HEAD answer: look before the next use.
+                    conn.unsure = true;
+                }
             } else {
                 conn.call = null;
                 conn.close();
@@ -353,7 +465,7 @@ public final class HttpClient {
             finished = true;
             cancelTimer();
             conn.call = null;
-            if (closeConnection) {
+            if (closeConnection || !sent) {
                 conn.closeNow();
             }
             core.deliver(condition, handler);
@@ -363,6 +475,14 @@ public final class HttpClient {
             if (timer != null) {
                 timer.free();
                 timer = null;
+            }
+            cancelCheck();
+        }
+
+        void cancelCheck() {
+            if (check != null) {
+                check.free();
+                check = null;
             }
         }
     }
