@@ -2,6 +2,7 @@ package io.github.evasync.http;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -55,29 +56,51 @@ public final class HttpClientOptions {
     }
 
     /**
-     * The extra header fields, replacing any set before.
+     * The extra header fields, replacing any set before. They are sent in the map's iteration
+     * order, so an ordered map ({@link LinkedHashMap}) keeps its order on the wire. A
+     * {@code Host} given here, in any letter case, is sent instead of the one made from the URI;
+     * Content-Length and Transfer-Encoding are never taken from here (the body sets them).
      *
-     * @param headers names and values; none may hold CR, LF or NUL
+     * @param headers names and values; none may hold CR, LF or NUL, and at most one name may
+     *                be {@code Host} in any letter case
      * @return options with these headers
+     * @throws IllegalArgumentException if a name or value holds CR, LF or NUL, or {@code Host} is given twice
      */
     public HttpClientOptions headers(Map<String, String> headers) {
         Objects.requireNonNull(headers, "headers");
         Map<String, String> copy = new LinkedHashMap<>();
-        headers.forEach((k, v) -> copy.put(check(k, "header name"), check(v, "header value")));
-        return new HttpClientOptions(method, Map.copyOf(copy), body, timeout, maxResponseBytes);
+        String host = null;
+        for (Map.Entry<String, String> e : headers.entrySet()) {
+            String name = check(e.getKey(), "header name");
+            if (name.equalsIgnoreCase("Host")) {
+                if (host != null) {
+                    throw new IllegalArgumentException("headers hold Host twice: " + host + " and " + name);
+                }
+                host = name;
+            }
+            copy.put(name, check(e.getValue(), "header value"));
+        }
+        return new HttpClientOptions(method, Collections.unmodifiableMap(copy), body, timeout, maxResponseBytes);
     }
 
     /**
-     * Adds one header field.
+     * Adds one header field, after those set before; a name set before in the same spelling
+     * keeps its place and takes the new value. A {@code Host} replaces any {@code Host} set
+     * before, whatever its letter case, so that one is sent.
      *
      * @param name the name
      * @param value the value; no CR, LF or NUL
      * @return options with this header added
      */
     public HttpClientOptions header(String name, String value) {
+        check(name, "header name");
+        check(value, "header value");
         Map<String, String> copy = new LinkedHashMap<>(headers);
-        copy.put(check(name, "header name"), check(value, "header value"));
-        return new HttpClientOptions(method, Map.copyOf(copy), body, timeout, maxResponseBytes);
+        if (name.equalsIgnoreCase("Host")) {
+            copy.keySet().removeIf(k -> k.equalsIgnoreCase("Host"));
+        }
+        copy.put(name, value);
+        return new HttpClientOptions(method, Collections.unmodifiableMap(copy), body, timeout, maxResponseBytes);
     }
 
     /**
@@ -136,7 +159,7 @@ public final class HttpClientOptions {
         return method;
     }
 
-    /** {@return the extra header fields} */
+    /** {@return the extra header fields, in the order they are sent} */
     public Map<String, String> headers() {
         return headers;
     }

@@ -567,4 +567,62 @@ class HttpClientSafetyTest {
             assertTrue(e.getMessage().contains("maxResponseBytes"), e.getMessage());
         }
     }
+
+    // ---- 6. header order and Host -------------------------------------------------------------
+
+    /**
+     * An ordered map's order reaches the wire, and a Host given in any letter case is the only
+     * Host sent. Before, Map.copyOf lost the order and header("Host")/header("host") sent two.
+     */
+    @Test
+    void headersKeepTheirOrderAndHostIsSentOnce() throws Exception {
+        List<String> heads = new CopyOnWriteArrayList<>();
+        try (Peer peer = new Peer((index, s) -> {
+            InputStream in = s.getInputStream();
+            for (Request r; (r = readRequest(in)) != null; ) {
+                heads.add(r.head());
+                send(s, ok("ok"));
+            }
+        }); EventLoop loop = loops.start()) {
+            Map<String, String> ordered = new LinkedHashMap<>();
+            for (String name : List.of("Zeta", "Alpha", "Mike", "Bravo", "Yankee", "Charlie", "X-Ray", "Delta", "hOsT")) {
+                ordered.put(name, name.equalsIgnoreCase("host") ? "example.test" : name.toLowerCase(Locale.ROOT));
+            }
+            get(loop, peer.uri("/ordered"), HttpClientOptions.defaults().headers(ordered));
+            get(loop, peer.uri("/twice"), HttpClientOptions.defaults().header("Host", "a.test").header("X", "1")
+                    .header("host", "b.test"));
+            endIdle(loop);
+        }
+        List<String> names = new ArrayList<>();
+        for (String line : heads.get(0).split("\r\n")) {
+            if (line.contains(":")) {
+                names.add(line.substring(0, line.indexOf(':')));
+            }
+        }
+        assertEquals(List.of("Zeta", "Alpha", "Mike", "Bravo", "Yankee", "Charlie", "X-Ray", "Delta", "hOsT"), names);
+        assertEquals(List.of("X: 1", "host: b.test"), hostAndX(heads.get(1)));
+    }
+
+    private static List<String> hostAndX(String head) {
+        List<String> lines = new ArrayList<>();
+        for (String line : head.split("\r\n")) {
+            String lower = line.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("host:") || lower.startsWith("x:")) {
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+
+    @Test
+    void aMapWithTwoHostsIsRefused() {
+        Map<String, String> two = new LinkedHashMap<>();
+        two.put("Host", "a");
+        two.put("host", "b");
+        var e = assertThrows(IllegalArgumentException.class, () -> HttpClientOptions.defaults().headers(two));
+        assertTrue(e.getMessage().contains("Host"), e.getMessage());
+        assertFalse(HttpClientOptions.defaults().headers(Map.of("host", "x")).headers().isEmpty());
+        assertNull(HttpClientOptions.defaults().headers().get("Host"));
+    }
+
 }
