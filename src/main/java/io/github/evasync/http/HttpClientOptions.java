@@ -2,8 +2,6 @@ package io.github.evasync.http;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -19,24 +17,29 @@ public final class HttpClientOptions {
     /** The default largest response body accepted: 64 MiB. */
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
     private static final HttpClientOptions DEFAULTS =
-            new HttpClientOptions("GET", Map.of(), null, DEFAULT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES);
+            new HttpClientOptions("GET", Headers.empty(), null, DEFAULT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, 0);
 
     private final String method;
-    private final Map<String, String> headers;
+    private final Headers headers;
     private final byte[] body;
     private final Duration timeout;
     private final long maxResponseBytes;
+    private final int followRedirects;
 
-    private HttpClientOptions(String method, Map<String, String> headers, byte[] body, Duration timeout,
-                              long maxResponseBytes) {
+    private HttpClientOptions(String method, Headers headers, byte[] body, Duration timeout,
+                              long maxResponseBytes, int followRedirects) {
         this.method = method;
         this.headers = headers;
         this.body = body;
         this.timeout = timeout;
         this.maxResponseBytes = maxResponseBytes;
+        this.followRedirects = followRedirects;
     }
 
-    /** {@return the defaults: GET, no extra headers, no body, a 30 s timeout, bodies up to 64 MiB} */
+    /**
+     * {@return the defaults: GET, no extra headers, no body, a 30 s timeout, bodies up to 64 MiB,
+     * redirects not followed}
+     */
     public static HttpClientOptions defaults() {
         return DEFAULTS;
     }
@@ -52,12 +55,12 @@ public final class HttpClientOptions {
         if (method.isEmpty() || method.chars().anyMatch(c -> c <= 32 || c >= 127)) {
             throw new IllegalArgumentException("method is not a token: " + method);
         }
-        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes);
+        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, followRedirects);
     }
 
     /**
      * The extra header fields, replacing any set before. They are sent in the map's iteration
-     * order, so an ordered map ({@link LinkedHashMap}) keeps its order on the wire. A
+     * order, so an ordered map ({@link java.util.LinkedHashMap}) keeps its order on the wire. A
      * {@code Host} given here, in any letter case, is sent instead of the one made from the URI;
      * Content-Length and Transfer-Encoding are never taken from here (the body sets them).
      *
@@ -68,9 +71,10 @@ public final class HttpClientOptions {
      */
     public HttpClientOptions headers(Map<String, String> headers) {
         Objects.requireNonNull(headers, "headers");
-        Map<String, String> copy = new LinkedHashMap<>();
+        Iterable<Map.Entry<String, String>> fields = headers instanceof Headers h ? h.fields() : headers.entrySet();
+        Headers.Builder b = Headers.builder();
         String host = null;
-        for (Map.Entry<String, String> e : headers.entrySet()) {
+        for (Map.Entry<String, String> e : fields) {
             String name = check(e.getKey(), "header name");
             if (name.equalsIgnoreCase("Host")) {
                 if (host != null) {
@@ -78,9 +82,42 @@ public final class HttpClientOptions {
                 }
                 host = name;
             }
-            copy.put(name, check(e.getValue(), "header value"));
+            b.add(name, check(e.getValue(), "header value"));
         }
-        return new HttpClientOptions(method, Collections.unmodifiableMap(copy), body, timeout, maxResponseBytes);
+        return new HttpClientOptions(method, b.build(), body, timeout, maxResponseBytes, followRedirects);
+    }
+
+    /**
+     * The extra header fields, replacing any set before, with their order and repeated names
+     * kept ({@code Headers.of("Accept", "a", "Accept", "b")} sends two {@code Accept} fields).
+     * Otherwise as {@link #headers(Map)}.
+     *
+     * @param headers the fields
+     * @return options with these headers
+     */
+    public HttpClientOptions headers(Headers headers) {
+        return headers((Map<String, String>) headers);
+    }
+
+    /**
+     * Follows up to {@code max} redirects (301, 302, 303, 307, 308 with a {@code Location}):
+     * 303, and 301/302 after a POST, go on as a GET without a body, as browsers do; 307 and 308
+     * repeat the method and body. A redirect to another host drops {@code Authorization} and
+     * {@code Cookie}. Past {@code max}, the last 3xx is the answer. Default 0: a 3xx is the answer.
+     *
+     * @param max how many redirects to follow, 0 or more
+     * @return options with this limit
+     */
+    public HttpClientOptions followRedirects(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("followRedirects must not be negative: " + max);
+        }
+        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, max);
+    }
+
+    /** {@return how many redirects are followed} */
+    public int followRedirects() {
+        return followRedirects;
     }
 
     /**
@@ -95,12 +132,27 @@ public final class HttpClientOptions {
     public HttpClientOptions header(String name, String value) {
         check(name, "header name");
         check(value, "header value");
-        Map<String, String> copy = new LinkedHashMap<>(headers);
-        if (name.equalsIgnoreCase("Host")) {
-            copy.keySet().removeIf(k -> k.equalsIgnoreCase("Host"));
+        Headers.Builder b = Headers.builder();
+        boolean host = name.equalsIgnoreCase("Host");
+        boolean replaced = false;
+        for (Map.Entry<String, String> e : headers.fields()) {
+            if (host && e.getKey().equalsIgnoreCase("Host")) {
+                continue; // one Host only: the new one, added last
+            }
+            if (!host && e.getKey().equals(name)) {
+                // A name set before in the same spelling keeps its place and takes the new value.
+                if (!replaced) {
+                    b.add(name, value);
+                    replaced = true;
+                }
+                continue;
+            }
+            b.add(e.getKey(), e.getValue());
         }
-        copy.put(name, value);
-        return new HttpClientOptions(method, Collections.unmodifiableMap(copy), body, timeout, maxResponseBytes);
+        if (!replaced) {
+            b.add(name, value);
+        }
+        return new HttpClientOptions(method, b.build(), body, timeout, maxResponseBytes, followRedirects);
     }
 
     /**
@@ -110,7 +162,7 @@ public final class HttpClientOptions {
      * @return options with this body
      */
     public HttpClientOptions body(byte[] body) {
-        return new HttpClientOptions(method, headers, body == null ? null : body.clone(), timeout, maxResponseBytes);
+        return new HttpClientOptions(method, headers, body == null ? null : body.clone(), timeout, maxResponseBytes, followRedirects);
     }
 
     /**
@@ -133,7 +185,7 @@ public final class HttpClientOptions {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
-        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes);
+        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, followRedirects);
     }
 
     /**
@@ -151,7 +203,7 @@ public final class HttpClientOptions {
         if (maxResponseBytes <= 0) {
             throw new IllegalArgumentException("maxResponseBytes must be positive: " + maxResponseBytes);
         }
-        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes);
+        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, followRedirects);
     }
 
     /** {@return the method} */
@@ -160,7 +212,7 @@ public final class HttpClientOptions {
     }
 
     /** {@return the extra header fields, in the order they are sent} */
-    public Map<String, String> headers() {
+    public Headers headers() {
         return headers;
     }
 

@@ -347,9 +347,8 @@ public final class HttpClient {
         byte[] requestBytes() {
             StringBuilder sb = new StringBuilder(256);
             sb.append(options.method()).append(' ').append(target.pathAndQuery()).append(" HTTP/1.1\r\n");
-            Map<String, String> h = options.headers();
             boolean hasHost = false;
-            for (var e : h.entrySet()) {
+            for (var e : options.headers().fields()) {
                 String lower = e.getKey().toLowerCase(Locale.ROOT);
                 if (lower.equals("content-length") || lower.equals("transfer-encoding")) {
                     continue;
@@ -451,11 +450,55 @@ public final class HttpClient {
                 conn.call = null;
                 conn.close();
             }
+            if (redirect(p)) {
+                return;
+            }
             try {
                 callback.onResponse(p.status(), p.headers(), p.body());
             } catch (Throwable t) {
                 core.callbackFailed(t, handler);
             }
+        }
+
+        /**
+         * Follows a redirect when the options allow one more: a new request to the Location,
+         * with the same callback and handler. 303, and 301/302 after a POST, become a GET
+         * without a body; credentials stay behind when the host changes.
+         */
+        private boolean redirect(ResponseParser.Parsed p) {
+            int status = p.status();
+            String location = p.headers().get("Location");
+            if (options.followRedirects() == 0 || location == null
+                    || (status != 301 && status != 302 && status != 303 && status != 307 && status != 308)) {
+                return false;
+            }
+            String next;
+            Target to;
+            try {
+                next = java.net.URI.create("http://" + target.hostHeader() + target.pathAndQuery()).resolve(location.strip())
+                        .toString();
+                to = target(next);
+            } catch (IllegalArgumentException badLocation) {
+                return false; // not a place we can go (https, no host, ...): the 3xx is the answer
+            }
+            HttpClientOptions o = options.followRedirects(options.followRedirects() - 1);
+            boolean asGet = status == 303 || ((status == 301 || status == 302) && options.method().equals("POST"));
+            if (asGet) {
+                o = o.method(options.method().equals("HEAD") ? "HEAD" : "GET").body((byte[]) null);
+            }
+            if (!to.host().equalsIgnoreCase(target.host()) || to.port() != target.port()) {
+                io.github.evasync.http.Headers.Builder kept = io.github.evasync.http.Headers.builder();
+                for (var f : o.headers().fields()) {
+                    String n = f.getKey();
+                    if (!n.equalsIgnoreCase("Authorization") && !n.equalsIgnoreCase("Cookie")
+                            && !n.equalsIgnoreCase("Host")) {
+                        kept.add(n, f.getValue());
+                    }
+                }
+                o = o.headers(kept.build());
+            }
+            new Call(to, o, callback, handler).start(true);
+            return true;
         }
 
         void fail(Exception condition, boolean closeConnection) {
