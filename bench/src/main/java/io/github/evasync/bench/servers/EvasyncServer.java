@@ -44,6 +44,39 @@ public final class EvasyncServer {
         System.out.println("evasync " + mode + " on " + loops + " loop(s) listening on 127.0.0.1:" + port);
     }
 
+    /**
+     * {@code stream} mode: {@code PUT} bodies are counted piece by piece and the count answered;
+     * {@code GET /?mb=N} streams N MiB, produced only while the connection takes it.
+     */
+    private static void stream(io.github.evasync.http.HttpRequest req) {
+        if (req.method().equals("PUT")) {
+            long[] n = {0};
+            req.onBody((piece, last) -> {
+                n[0] += piece.length;
+                if (last) {
+                    req.respond(200, null, n[0] + "\n");
+                }
+            });
+            return;
+        }
+        req.onBody((piece, last) -> { });
+        String q = req.queryString();
+        long[] left = {(q != null && q.startsWith("mb=") ? Long.parseLong(q.substring(3)) : 1024) << 20};
+        byte[] piece = new byte[64 * 1024];
+        Runnable produce = () -> {
+            while (left[0] > 0) {
+                left[0] -= piece.length;
+                if (!req.chunk(piece)) {
+                    return;
+                }
+            }
+            req.end();
+        };
+        req.onDrain(produce);
+        req.startChunked(200, (io.github.evasync.http.Headers) null);
+        produce.run();
+    }
+
     private static void serve(EventLoop loop, String mode, int port, Duration delay) {
         ServerOptions reuse = ServerOptions.defaults().reusePort(true);
         switch (mode) {
@@ -64,7 +97,9 @@ public final class EvasyncServer {
             }, ev -> { }, reuse);
             case "hello" -> loop.httpServer("127.0.0.1", port, req -> req.respond(200, HELLO_HEADERS, HELLO), null,
                     HttpServerOptions.defaults().reusePort(true));
-            default -> throw new IllegalArgumentException("mode must be http, echo, hold or hello: " + mode);
+            case "stream" -> loop.httpServer("127.0.0.1", port, EvasyncServer::stream, null,
+                    HttpServerOptions.defaults().reusePort(true).streamRequestBodies(true));
+            default -> throw new IllegalArgumentException("mode must be http, echo, hold, hello or stream: " + mode);
         }
     }
 }
