@@ -4,7 +4,8 @@
 # PIPE connections pipeline requests without ever reading the answers. Reports both runs'
 # requests per second and per server CPU-second, and the server's peak RSS; loopback only,
 # every run bounded in time.
-#   bench/hostile.sh        Environment: SECONDS_PER_RUN (10), ROUNDS (2), DRIP (1000), PIPE (200)
+#   bench/hostile.sh        Environment: SECONDS_PER_RUN (10), ROUNDS (2), DRIP (1000), PIPE (200),
+#   WARM (3: seconds of attack before wrk starts), JFLAGS (-Xmx1g: the server JVM's flags)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/target/hostile
@@ -26,7 +27,8 @@ trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 run() { # clean|hostile
   local kind=$1
   port=$((port + 1))
-  taskset -c 0 "$java" --enable-native-access=ALL-UNNAMED -Xmx1g -cp "$jar" \
+  # shellcheck disable=SC2086
+  taskset -c 0 "$java" --enable-native-access=ALL-UNNAMED ${JFLAGS:--Xmx1g} -cp "$jar" \
       io.github.evasync.bench.servers.EvasyncServer hello "$port" > "$out/server.log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 100); do grep -q listening "$out/server.log" && break; sleep 0.1; done
