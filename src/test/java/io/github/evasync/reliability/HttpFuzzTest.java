@@ -5,8 +5,9 @@ import io.github.evasync.Idle;
 import io.github.evasync.TestLoops;
 import io.github.evasync.http.HttpServer;
 import io.github.evasync.http.HttpServerOptions;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
@@ -87,12 +88,26 @@ class HttpFuzzTest {
                 java.util.regex.Matcher.quoteReplacement(to)).getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    @Test
-    void twentyThousandMutatedRequestsWhileAGoodClientIsServed() throws Exception {
+    /** With bodies collected, and streamed to onBody (the server's other body path). */
+    @ParameterizedTest(name = "streamed bodies: {0}")
+    @ValueSource(booleans = {false, true})
+    void twentyThousandMutatedRequestsWhileAGoodClientIsServed(boolean streamed) throws Exception {
         try (EventLoop loop = loops.start()) {
-            HttpServer server = loop.httpServer("127.0.0.1", 0, req -> req.respond(200, Map.of("Content-Type", "text/plain"),
-                    req.method() + " " + req.uri() + " " + req.body().length), null,
-                    HttpServerOptions.defaults().headerTimeout(Duration.ofMillis(500)).keepAliveTimeout(Duration.ofSeconds(1)));
+            HttpServer server = loop.httpServer("127.0.0.1", 0, req -> {
+                if (!streamed) {
+                    req.respond(200, Map.of("Content-Type", "text/plain"),
+                            req.method() + " " + req.uri() + " " + req.body().length);
+                    return;
+                }
+                long[] n = {0};
+                req.onBody((piece, last) -> {
+                    n[0] += piece.length;
+                    if (last) {
+                        req.respond(200, Map.of("Content-Type", "text/plain"), req.method() + " " + req.uri() + " " + n[0]);
+                    }
+                });
+            }, null, HttpServerOptions.defaults().headerTimeout(Duration.ofMillis(500)).keepAliveTimeout(Duration.ofSeconds(1))
+                    .bodyTimeout(Duration.ofMillis(500)).streamRequestBodies(streamed));
             int port = server.port();
             AtomicBoolean fuzzing = new AtomicBoolean(true);
             AtomicInteger goodAnswers = new AtomicInteger();
