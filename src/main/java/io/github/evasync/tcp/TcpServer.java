@@ -16,6 +16,16 @@ public interface TcpServer extends AutoCloseable {
     @Override
     void close();
 
-    /** {@return whether {@link #close()} was called} */
+    /** {@return whether {@link #close()} or {@link #shutdown} was called} */
     boolean isClosed();
+
+    /**
+     * Shuts the server down gracefully: it stops accepting at once, lets the connections it
+     * accepted end by themselves, and closes at once those still open when {@code grace} runs
+     * out. Safe from any thread; calling it again returns the same future.
+     *
+     * @param grace how long the open connections may take to end
+     * @return a future completed once the last accepted connection has closed
+     */
+    java.util.concurrent.CompletableFuture<Void> shutdown(java.time.Duration grace);
 }

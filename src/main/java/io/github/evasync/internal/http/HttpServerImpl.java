@@ -92,7 +92,7 @@ public final class HttpServerImpl implements HttpServer {
 
     @Override
     public boolean isClosed() {
-        return tcp.isClosed();
+        return tcp.isClosed() || shutdown != null; // a shutdown asked from another thread counts at once
     }
 
     @Override

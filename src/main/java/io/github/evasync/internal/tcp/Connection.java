@@ -118,6 +118,11 @@ public final class Connection implements TcpSocket {
     private Duration readTimeout;
     /** The arena of the zero-copy view a read callback holds, while it runs; null otherwise. */
     private Arena view;
+    /** The server that accepted this socket, told when it closes; null for outgoing ones. */
+    private Listener acceptedBy;
+    /** Neighbours in the accepting server's list of open connections. */
+    Connection prevAccepted;
+    Connection nextAccepted;
 
     Connection(LoopCore core, MemorySegment bev, boolean incoming, ReadCallback read, EventHandler handler,
                ConnectCallback connectCallback) {
@@ -152,6 +157,10 @@ public final class Connection implements TcpSocket {
             free();
             throw t;
         }
+    }
+
+    void acceptedBy(Listener server) {
+        acceptedBy = server;
     }
 
     void startConnecting(String hostName) {
@@ -707,6 +716,11 @@ public final class Connection implements TcpSocket {
             core.incomingTcp--;
         } else {
             core.outgoingTcp--;
+        }
+        Listener server = acceptedBy;
+        if (server != null) {
+            acceptedBy = null;
+            server.ended(this);
         }
     }
 

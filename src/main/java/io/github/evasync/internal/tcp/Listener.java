@@ -55,6 +55,10 @@ public final class Listener implements TcpServer {
     private volatile boolean closed;
     /** Whether accepting is paused after an accept error. */
     private boolean backingOff;
+    /** The newest open connection this server accepted (a list through them), for a graceful shutdown. */
+    private Connection accepted;
+    private volatile java.util.concurrent.CompletableFuture<Void> shutdown;
+    private io.github.evasync.Event graceTimer;
 
     private Listener(LoopCore core, ReadCallback read, EventHandler handler, ServerOptions options, String bind,
                      int port) {
@@ -126,6 +130,13 @@ public final class Listener implements TcpServer {
         }
         Tcp.setNoDelay(core, fd);
         Connection c = new Connection(core, bev, true, read, handler, null);
+        c.acceptedBy(this);
+        // An intrusive list, no allocation per connection: held connections cost memory.
+        c.nextAccepted = accepted;
+        if (accepted != null) {
+            accepted.prevAccepted = c;
+        }
+        accepted = c;
         c.startReading(true);
         if (options.connectCallback() != null) {
             try {
@@ -167,8 +178,69 @@ public final class Listener implements TcpServer {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<Void> shutdown(Duration grace) {
+        java.util.Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace must not be negative: " + grace);
+        }
+        synchronized (this) {
+            if (shutdown != null) {
+                return shutdown;
+            }
+            shutdown = new java.util.concurrent.CompletableFuture<>();
+        }
+        var done = shutdown;
+        core.track(done); // a loop that closes first completes it too
+        Runnable start = () -> {
+            free();
+            if (accepted == null) {
+                done.complete(null);
+            } else {
+                graceTimer = core.api().delay(grace, () -> {
+                    graceTimer = null;
+                    while (accepted != null) {
+                        accepted.closeNow(); // unlinks it
+                    }
+                });
+            }
+        };
+        if (core.inLoop()) {
+            start.run();
+        } else {
+            try {
+                core.execute(start);
+            } catch (IllegalStateException loopClosed) {
+                done.complete(null); // the loop closed every connection already
+            }
+        }
+        return done;
+    }
+
+    /** A connection this server accepted closed. */
+    void ended(Connection c) {
+        if (c.prevAccepted != null) {
+            c.prevAccepted.nextAccepted = c.nextAccepted;
+        } else if (accepted == c) {
+            accepted = c.nextAccepted;
+        }
+        if (c.nextAccepted != null) {
+            c.nextAccepted.prevAccepted = c.prevAccepted;
+        }
+        c.prevAccepted = null;
+        c.nextAccepted = null;
+        var done = shutdown;
+        if (done != null && accepted == null && !done.isDone() && closed) {
+            if (graceTimer != null) {
+                graceTimer.free();
+                graceTimer = null;
+            }
+            done.complete(null);
+        }
+    }
+
+    @Override
     public boolean isClosed() {
-        return closed;
+        return closed || shutdown != null; // a shutdown asked from another thread counts at once
     }
 
     @Override
