@@ -125,14 +125,12 @@ public final class HttpServerImpl implements HttpServer {
                 });
             }
         };
-        if (core.inLoop()) {
-            start.run();
-        } else {
-            try {
-                core.execute(start);
-            } catch (IllegalStateException loopClosed) {
-                done.complete(null); // the loop closed every connection already
-            }
+        try {
+            // Waits from a plain thread, so that accepting has stopped when this returns; queued
+            // from another loop's thread, which must not wait.
+            core.run(start);
+        } catch (io.github.evasync.internal.loop.LoopClosedException loopClosed) {
+            done.complete(null); // the loop closed every connection already
         }
         return done;
     }
