@@ -1,11 +1,11 @@
 package io.github.evasync.internal.http;
 
-import io.github.evasync.Event;
 import io.github.evasync.EventHandler;
 import io.github.evasync.TcpInfo;
 import io.github.evasync.http.HttpHandler;
 import io.github.evasync.http.HttpServer;
 import io.github.evasync.http.HttpServerOptions;
+import io.github.evasync.internal.loop.GracefulShutdown;
 import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.internal.tcp.Tcp;
 import io.github.evasync.tcp.ServerOptions;
@@ -13,7 +13,6 @@ import io.github.evasync.tcp.TcpServer;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -29,8 +28,7 @@ public final class HttpServerImpl implements HttpServer {
     private final LoopCore core;
     /** Open connections, for a graceful shutdown; loop thread only. */
     private final java.util.Set<HttpConnection> connections = new java.util.LinkedHashSet<>();
-    private volatile CompletableFuture<Void> shutdown;
-    private Event graceTimer;
+    private volatile GracefulShutdown shutdown;
 
     private HttpServerImpl(LoopCore core, String bind, int port, HttpHandler handler, EventHandler eventHandler,
                            HttpServerOptions options) {
@@ -97,54 +95,33 @@ public final class HttpServerImpl implements HttpServer {
 
     @Override
     public CompletableFuture<Void> shutdown(Duration grace) {
-        Objects.requireNonNull(grace, "grace");
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("grace must not be negative: " + grace);
-        }
+        GracefulShutdown.checkGrace(grace);
+        GracefulShutdown s;
         synchronized (this) {
             if (shutdown != null) {
-                return shutdown;
+                return shutdown.future();
             }
-            shutdown = new CompletableFuture<>();
+            shutdown = s = GracefulShutdown.create(core);
         }
-        CompletableFuture<Void> done = shutdown;
-        core.track(done); // a loop that closes first completes it too
-        Runnable start = () -> {
+        s.begin(grace, () -> {
             tcp.close();
             for (HttpConnection c : List.copyOf(connections)) {
                 c.drain();
             }
-            if (connections.isEmpty()) {
-                done.complete(null);
-            } else {
-                graceTimer = core.api().delay(grace, () -> {
-                    graceTimer = null;
-                    for (HttpConnection c : List.copyOf(connections)) {
-                        c.abort();
-                    }
-                });
+        }, connections::isEmpty, () -> {
+            for (HttpConnection c : List.copyOf(connections)) {
+                c.abort();
             }
-        };
-        try {
-            // Waits from a plain thread, so that accepting has stopped when this returns; queued
-            // from another loop's thread, which must not wait.
-            core.run(start);
-        } catch (io.github.evasync.internal.loop.LoopClosedException loopClosed) {
-            done.complete(null); // the loop closed every connection already
-        }
-        return done;
+        });
+        return s.future();
     }
 
     /** A connection of this server closed. */
     void closed(HttpConnection c) {
         connections.remove(c);
-        CompletableFuture<Void> done = shutdown;
-        if (done != null && connections.isEmpty() && !done.isDone()) {
-            if (graceTimer != null) {
-                graceTimer.free();
-                graceTimer = null;
-            }
-            done.complete(null);
+        GracefulShutdown s = shutdown;
+        if (s != null) {
+            s.connectionEnded(connections.isEmpty());
         }
     }
 

@@ -10,6 +10,7 @@ import io.github.evasync.internal.ffi.Scratch;
 import io.github.evasync.internal.ffi.SockAddr;
 import io.github.evasync.internal.ffi.Upcalls;
 import io.github.evasync.internal.libevent.LibEvent;
+import io.github.evasync.internal.loop.GracefulShutdown;
 import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.tcp.ReadCallback;
 import io.github.evasync.tcp.ServerOptions;
@@ -57,8 +58,7 @@ public final class Listener implements TcpServer {
     private boolean backingOff;
     /** The newest open connection this server accepted (a list through them), for a graceful shutdown. */
     private Connection accepted;
-    private volatile java.util.concurrent.CompletableFuture<Void> shutdown;
-    private io.github.evasync.Event graceTimer;
+    private volatile GracefulShutdown shutdown;
 
     private Listener(LoopCore core, ReadCallback read, EventHandler handler, ServerOptions options, String bind,
                      int port) {
@@ -179,39 +179,20 @@ public final class Listener implements TcpServer {
 
     @Override
     public java.util.concurrent.CompletableFuture<Void> shutdown(Duration grace) {
-        java.util.Objects.requireNonNull(grace, "grace");
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("grace must not be negative: " + grace);
-        }
+        GracefulShutdown.checkGrace(grace);
+        GracefulShutdown s;
         synchronized (this) {
             if (shutdown != null) {
-                return shutdown;
+                return shutdown.future();
             }
-            shutdown = new java.util.concurrent.CompletableFuture<>();
+            shutdown = s = GracefulShutdown.create(core);
         }
-        var done = shutdown;
-        core.track(done); // a loop that closes first completes it too
-        Runnable start = () -> {
-            free();
-            if (accepted == null) {
-                done.complete(null);
-            } else {
-                graceTimer = core.api().delay(grace, () -> {
-                    graceTimer = null;
-                    while (accepted != null) {
-                        accepted.closeNow(); // unlinks it
-                    }
-                });
+        s.begin(grace, this::free, () -> accepted == null, () -> {
+            while (accepted != null) {
+                accepted.closeNow(); // unlinks it
             }
-        };
-        try {
-            // Waits from a plain thread, so that accepting has stopped when this returns; queued
-            // from another loop's thread, which must not wait.
-            core.run(start);
-        } catch (io.github.evasync.internal.loop.LoopClosedException loopClosed) {
-            done.complete(null); // the loop closed every connection already
-        }
-        return done;
+        });
+        return s.future();
     }
 
     /** A connection this server accepted closed. */
@@ -226,13 +207,9 @@ public final class Listener implements TcpServer {
         }
         c.prevAccepted = null;
         c.nextAccepted = null;
-        var done = shutdown;
-        if (done != null && accepted == null && !done.isDone() && closed) {
-            if (graceTimer != null) {
-                graceTimer.free();
-                graceTimer = null;
-            }
-            done.complete(null);
+        GracefulShutdown s = shutdown;
+        if (s != null && closed) {
+            s.connectionEnded(accepted == null);
         }
     }
 
