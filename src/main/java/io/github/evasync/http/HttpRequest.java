@@ -52,7 +52,11 @@ public interface HttpRequest {
      */
     void onBody(BodyCallback callback);
 
-    /** Stops reading this request's body from the connection (the client is pushed back on). */
+    /**
+     * Stops reading this request's body from the connection (the client is pushed back on);
+     * pieces already read may still arrive. Answering the request ends the pause: the rest of
+     * the body is then read so that the connection can go on.
+     */
     void pause();
 
     /** Reads this request's body again after {@link #pause()}. */

@@ -131,6 +131,76 @@ class StreamedBodyTest {
         loop.close();
     }
 
+    /** A pause and a resume in one callback cancel out (they used to leave reading off for good). */
+    @Test
+    void pauseAndResumeInOneCallbackCancelOut() throws Exception {
+        byte[] body = new byte[4 * 1024 * 1024];
+        EventLoop loop = loops.start();
+        HttpServer server = loop.httpServer("127.0.0.1", 0, req -> {
+            long[] n = {0};
+            req.onBody((piece, last) -> {
+                req.pause();
+                n[0] += piece.length;
+                req.resume(); // decided at once: go on
+                if (last) {
+                    req.respond(200, null, String.valueOf(n[0]));
+                }
+            });
+        }, null, HttpServerOptions.defaults().streamRequestBodies(true));
+        String r = exchange(server.port(), ("POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: "
+                + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII), body, 0);
+        assertTrue(r.endsWith(String.valueOf(body.length)), r);
+        server.close();
+        Idle.awaitIdle(loop);
+        loop.close();
+    }
+
+    /**
+     * Paused, then answered early (a 413 without resume): the answer ends the pause, the rest of
+     * the body is read, and the next request on the connection is served.
+     */
+    @Test
+    void anEarlyAnswerEndsThePauseAndTheConnectionGoesOn() throws Exception {
+        byte[] body = new byte[2 * 1024 * 1024];
+        EventLoop loop = loops.start();
+        HttpServer server = loop.httpServer("127.0.0.1", 0, req -> {
+            if (req.resource().equals("/next")) {
+                req.onBody((piece, last) -> {
+                    if (last) {
+                        req.respond(200, null, "next");
+                    }
+                });
+                return;
+            }
+            req.onBody((piece, last) -> { });
+            req.pause();
+            req.respond(413, null, "too big for us");
+        }, null, HttpServerOptions.defaults().streamRequestBodies(true));
+        byte[] head = ("PUT /up HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] next = "GET /next HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(20_000);
+            Thread writer = new Thread(() -> {
+                try {
+                    OutputStream out = s.getOutputStream();
+                    out.write(head);
+                    out.write(body);
+                    out.write(next);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            writer.start();
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            writer.join();
+            assertTrue(all.startsWith("HTTP/1.1 413") && all.contains("HTTP/1.1 200") && all.endsWith("next"), all);
+        }
+        server.close();
+        Idle.awaitIdle(loop);
+        loop.close();
+    }
+
     @Test
     void piecesBeforeOnBodyWaitAndBodySaysToUseOnBody() throws Exception {
         byte[] body = "early pieces wait for onBody".getBytes(StandardCharsets.US_ASCII);

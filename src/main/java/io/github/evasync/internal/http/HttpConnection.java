@@ -160,13 +160,15 @@ final class HttpConnection {
                 arm(server.options().bodyTimeout());
             }
             if (streaming != null && !parser.inBody()) {
-                streaming = null; // its body ended in this feed
+                streaming = null; // its body ended in this feed, and with it any pause of it
+                bodyPaused = false;
             }
             if (p != null) {
                 Exchange e = dispatch(p);
                 if (p.streamed()) {
                     if (parser.inBody()) {
                         streaming = e;
+                        bodyPaused = false;
                         parser.sink(e);
                     } else {
                         e.noBody();
@@ -284,6 +286,10 @@ final class HttpConnection {
         if (paused && parser.inBody()) {
             return; // we stopped reading the body, not the client: its timeout starts again on resume
         }
+        if (streaming != null && streaming.isAnswered() && parser.inBody()) {
+            closeNow(); // its answer went out already: no second one (a 408) on the wire
+            return;
+        }
         if (!parser.idle() && queue.isEmpty()) {
             fail(408, parser.inBody() ? "the request body stopped arriving" : "the request headers took too long");
         } else if (!parser.idle()) {
@@ -328,6 +334,11 @@ final class HttpConnection {
                     next.drained();
                 }
             }
+        }
+        if (streaming != null && streaming.isAnswered()) {
+            // Answered before its body ended: its pause no longer holds the connection; the rest
+            // of the body is read (and handed on) so that the next request can follow.
+            bodyPaused = false;
         }
         if (!closed && queue.isEmpty()) {
             maybeResume();
@@ -374,9 +385,13 @@ final class HttpConnection {
             return;
         }
         bodyPaused = pause;
-        if (pause && !paused) {
-            pause(null);
-        } else if (!pause) {
+        if (pause) {
+            // Inside process() the parse loop pauses itself at its next turn (bodyHeld), keeping
+            // the rest of the read; a pause and a resume in one callback then cancel out.
+            if (!paused && !processing) {
+                pause(null);
+            }
+        } else {
             bodyRoom();
         }
     }
