@@ -28,11 +28,12 @@ public final class HttpServerImpl implements HttpServer {
     private final LoopCore core;
     /** Open connections, for a graceful shutdown; loop thread only. */
     private final java.util.Set<HttpConnection> connections = new java.util.LinkedHashSet<>();
-    private volatile GracefulShutdown shutdown;
+    private final GracefulShutdown shutdown;
 
     private HttpServerImpl(LoopCore core, String bind, int port, HttpHandler handler, EventHandler eventHandler,
                            HttpServerOptions options) {
         this.core = core;
+        this.shutdown = new GracefulShutdown(core);
         this.handler = handler;
         this.eventHandler = eventHandler;
         this.options = options;
@@ -90,20 +91,12 @@ public final class HttpServerImpl implements HttpServer {
 
     @Override
     public boolean isClosed() {
-        return tcp.isClosed() || shutdown != null; // a shutdown asked from another thread counts at once
+        return tcp.isClosed() || shutdown.requested(); // a shutdown asked from another thread counts at once
     }
 
     @Override
     public CompletableFuture<Void> shutdown(Duration grace) {
-        GracefulShutdown.checkGrace(grace);
-        GracefulShutdown s;
-        synchronized (this) {
-            if (shutdown != null) {
-                return shutdown.future();
-            }
-            shutdown = s = GracefulShutdown.create(core);
-        }
-        s.begin(grace, () -> {
+        return shutdown.request(grace, () -> {
             tcp.close();
             for (HttpConnection c : List.copyOf(connections)) {
                 c.drain();
@@ -113,16 +106,12 @@ public final class HttpServerImpl implements HttpServer {
                 c.abort();
             }
         });
-        return s.future();
     }
 
     /** A connection of this server closed. */
     void closed(HttpConnection c) {
         connections.remove(c);
-        GracefulShutdown s = shutdown;
-        if (s != null) {
-            s.connectionEnded(connections.isEmpty());
-        }
+        shutdown.connectionEnded(connections.isEmpty());
     }
 
     @Override

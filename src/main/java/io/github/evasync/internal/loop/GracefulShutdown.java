@@ -5,6 +5,7 @@ import io.github.evasync.Event;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -16,40 +17,33 @@ import java.util.function.BooleanSupplier;
 public final class GracefulShutdown {
     private final LoopCore core;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final AtomicBoolean requested = new AtomicBoolean();
     private Event graceTimer;
-    /** Whether {@link #begin} has stopped the server (connections ending before do not count). */
+    /** Whether the server has been stopped (connections ending before do not count). */
     private boolean begun;
 
-    private GracefulShutdown(LoopCore core) {
+    /** The shutdown of one server of {@code core}'s loop, not asked for yet. */
+    public GracefulShutdown(LoopCore core) {
         this.core = core;
     }
 
-    /** Checks a grace period, naming it. */
-    public static void checkGrace(Duration grace) {
+    /**
+     * Shuts the server down, once, whoever asks and from whichever thread: {@code stop} stops
+     * accepting and drains what it can; when {@code empty} then says nothing is left the future
+     * completes at once, else {@code endAll} runs when {@code grace} runs out. From a plain
+     * thread this returns once {@code stop} has run; from another loop's thread it is queued
+     * (loops never wait for each other). A loop that closes first completes the future too.
+     * Later calls return the same future.
+     */
+    public CompletableFuture<Void> request(Duration grace, Runnable stop, BooleanSupplier empty, Runnable endAll) {
         Objects.requireNonNull(grace, "grace");
         if (grace.isNegative()) {
             throw new IllegalArgumentException("grace must not be negative: " + grace);
         }
-    }
-
-    /**
-     * A shutdown of a server of {@code core}'s loop, not begun yet: a server makes one under its
-     * lock, so that every caller gets the same future, and begins it outside the lock (beginning
-     * may wait for the loop, which may be calling into the server).
-     */
-    public static GracefulShutdown create(LoopCore core) {
-        GracefulShutdown s = new GracefulShutdown(core);
-        core.track(s.done); // a loop that closes first completes it too
-        return s;
-    }
-
-    /**
-     * Begins the shutdown on the loop: {@code stop} stops accepting and drains what it can;
-     * when {@code empty} then says nothing is left it completes at once, else {@code endAll}
-     * runs when {@code grace} runs out. From a plain thread this returns once {@code stop} has
-     * run; from another loop's thread it is queued (loops never wait for each other).
-     */
-    public void begin(Duration grace, Runnable stop, BooleanSupplier empty, Runnable endAll) {
+        if (!requested.compareAndSet(false, true)) {
+            return done;
+        }
+        core.track(done);
         try {
             core.run(() -> {
                 stop.run();
@@ -66,11 +60,12 @@ public final class GracefulShutdown {
         } catch (LoopClosedException loopClosed) {
             done.complete(null); // the loop closed every connection already
         }
+        return done;
     }
 
-    /** {@return the future that completes once every connection has ended} */
-    public CompletableFuture<Void> future() {
-        return done;
+    /** {@return whether a shutdown was asked for. Safe from any thread} */
+    public boolean requested() {
+        return requested.get();
     }
 
     /** A connection of the server ended; {@code noneLeft} says whether it was the last. Loop thread. */

@@ -58,11 +58,12 @@ public final class Listener implements TcpServer {
     private boolean backingOff;
     /** The newest open connection this server accepted (a list through them), for a graceful shutdown. */
     private Connection accepted;
-    private volatile GracefulShutdown shutdown;
+    private final GracefulShutdown shutdown;
 
     private Listener(LoopCore core, ReadCallback read, EventHandler handler, ServerOptions options, String bind,
                      int port) {
         this.core = core;
+        this.shutdown = new GracefulShutdown(core);
         this.read = read;
         this.handler = handler;
         this.options = options;
@@ -179,20 +180,11 @@ public final class Listener implements TcpServer {
 
     @Override
     public java.util.concurrent.CompletableFuture<Void> shutdown(Duration grace) {
-        GracefulShutdown.checkGrace(grace);
-        GracefulShutdown s;
-        synchronized (this) {
-            if (shutdown != null) {
-                return shutdown.future();
-            }
-            shutdown = s = GracefulShutdown.create(core);
-        }
-        s.begin(grace, this::free, () -> accepted == null, () -> {
+        return shutdown.request(grace, this::free, () -> accepted == null, () -> {
             while (accepted != null) {
                 accepted.closeNow(); // unlinks it
             }
         });
-        return s.future();
     }
 
     /** A connection this server accepted closed. */
@@ -207,15 +199,12 @@ public final class Listener implements TcpServer {
         }
         c.prevAccepted = null;
         c.nextAccepted = null;
-        GracefulShutdown s = shutdown;
-        if (s != null && closed) {
-            s.connectionEnded(accepted == null);
-        }
+        shutdown.connectionEnded(accepted == null);
     }
 
     @Override
     public boolean isClosed() {
-        return closed || shutdown != null; // a shutdown asked from another thread counts at once
+        return closed || shutdown.requested(); // a shutdown asked from another thread counts at once
     }
 
     @Override
