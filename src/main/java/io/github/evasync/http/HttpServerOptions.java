@@ -120,7 +120,9 @@ public final class HttpServerOptions {
      * How much unsent output a connection may hold before the server stops reading and parsing
      * from it (further pipelined requests wait in the kernel, which pushes back on the client);
      * reading resumes once it is below half of this. Bounds the memory a client that sends but
-     * does not read can make the server hold.
+     * does not read can make the server hold. On Linux the kernel is also asked to keep no more
+     * than this (and at most 128 KiB) waiting unsent on the socket ({@code TCP_NOTSENT_LOWAT}), so
+     * that such a client cannot get megabytes of answers made before this bound takes effect.
      *
      * @param bytes at least 1
      * @return options with this bound

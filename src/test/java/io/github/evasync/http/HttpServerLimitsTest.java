@@ -146,6 +146,49 @@ class HttpServerLimitsTest {
         loop.close();
     }
 
+    /**
+     * A client that pipelines and never reads gets little work out of the server: on loopback
+     * Linux grows a socket's send buffer to megabytes, and before the server capped what waits
+     * unsent in the kernel it answered a thousand of these 4 KiB requests before its own 64 KiB
+     * bound saw any output waiting.
+     */
+    @Test
+    void aClientThatNeverReadsGetsLittleWorkDone() throws Exception {
+        byte[] answer = new byte[4096];
+        AtomicInteger handled = new AtomicInteger();
+        EventLoop loop = loops.start();
+        HttpServer server = loop.httpServer("127.0.0.1", 0, req -> {
+            handled.incrementAndGet();
+            req.respond(200, null, answer);
+        }, null, HttpServerOptions.defaults().outputHighWatermark(64 * 1024).maxPipelined(10_000));
+        Socket s = new Socket();
+        s.setReceiveBufferSize(16 * 1024);
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
+        byte[] get = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(4_000).getBytes(StandardCharsets.US_ASCII);
+        Thread writer = new Thread(() -> {
+            try {
+                s.getOutputStream().write(get);
+            } catch (IOException e) {
+                // The socket closes under a writer that the server no longer reads from.
+            }
+        });
+        writer.setDaemon(true);
+        writer.start();
+        int seen = -1;
+        for (int i = 0; i < 50 && handled.get() != seen; i++) { // until the server stops taking
+            seen = handled.get();
+            Thread.sleep(100);
+        }
+        int taken = handled.get();
+        // 64 KiB in our buffer, as much unsent in the kernel, the client's small window: ~50.
+        assertTrue(taken > 0 && taken < 120, "the server answered " + taken + " requests nobody read");
+        s.close();
+        writer.join(10_000);
+        server.close();
+        Idle.awaitIdle(loop);
+        loop.close();
+    }
+
     @Test
     void anAnswerThatMakesNoProgressClosesTheConnection() throws Exception {
         EventLoop loop = loops.start();

@@ -24,6 +24,9 @@ import java.util.Map;
 final class HttpConnection {
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    /** The most output left waiting unsent in the kernel; enough to keep a fast link busy. */
+    private static final int KERNEL_UNSENT_MAX = 128 * 1024;
+
     private final HttpServerImpl server;
     private final LoopCore core;
     private final TcpSocket socket;
@@ -64,6 +67,11 @@ final class HttpConnection {
         // progress for that long closes the connection (a client that never reads).
         socket.setTimeouts(null, o.writeTimeout());
         socket.setWriteWatermarks(o.outputHighWatermark() / 2, o.outputHighWatermark());
+        // Answers waiting in the kernel are unsent output too: let it hold no more than the bound
+        // (128 KiB at most), or a client that pipelines and never reads gets megabytes of work done.
+        if (socket instanceof Connection c) {
+            c.limitUnsentInKernel((int) Math.min(o.outputHighWatermark(), KERNEL_UNSENT_MAX));
+        }
         socket.onDrain(this::outputDrained);
         armWaitForRequest();
     }

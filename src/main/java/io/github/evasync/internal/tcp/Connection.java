@@ -556,6 +556,18 @@ public final class Connection implements TcpSocket {
         LibEvent.bufferevent_setwatermark(bev, EV_WRITE, low, 0);
     }
 
+    /**
+     * Keeps at most {@code bytes} of this socket's output waiting unsent in the kernel (see
+     * {@link Tcp#setNotSentLowat}); loop thread, open socket. Output beyond it waits in the
+     * bufferevent, where the watermarks count it.
+     */
+    public void limitUnsentInKernel(int bytes) {
+        checkOpen();
+        if (fd >= 0) {
+            Tcp.setNotSentLowat(core, fd, bytes);
+        }
+    }
+
     @Override
     public void onDrain(Runnable onDrain) {
         if (!core.inLoop()) {

@@ -24,6 +24,8 @@ public final class Tcp {
     private static final int IPPROTO_TCP = LibEvent.IPPROTO_TCP();
     /** TCP_NODELAY is 1 on Linux and the BSDs. */
     private static final int TCP_NODELAY = 1;
+    /** TCP_NOTSENT_LOWAT is 25 on Linux; other systems lack it, and the call then fails harmlessly. */
+    private static final int TCP_NOTSENT_LOWAT = 25;
 
     private Tcp() {
     }
@@ -107,13 +109,26 @@ public final class Tcp {
     }
 
     static void setNoDelay(LoopCore core, int fd) {
+        setTcpOption(core, fd, TCP_NODELAY, 1);
+    }
+
+    /**
+     * Asks the kernel to stop taking writes once this many bytes wait unsent in it. Without it,
+     * Linux grows a socket's send buffer to megabytes on its own, and a peer that never reads
+     * can make the program produce all of that before any bound of ours sees output waiting.
+     */
+    static void setNotSentLowat(LoopCore core, int fd, int bytes) {
+        setTcpOption(core, fd, TCP_NOTSENT_LOWAT, bytes);
+    }
+
+    private static void setTcpOption(LoopCore core, int fd, int option, int value) {
         Scratch s = core.scratch();
         long mark = s.mark();
         try {
-            MemorySegment one = s.allocate(ValueLayout.JAVA_INT);
-            one.set(ValueLayout.JAVA_INT, 0, 1);
+            MemorySegment v = s.allocate(ValueLayout.JAVA_INT);
+            v.set(ValueLayout.JAVA_INT, 0, value);
             // Best effort: a socket that refuses it (not TCP, say) still works.
-            LibC.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, one);
+            LibC.setsockopt(fd, IPPROTO_TCP, option, v);
         } finally {
             s.reset(mark);
         }
