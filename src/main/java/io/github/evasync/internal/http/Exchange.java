@@ -1,5 +1,6 @@
 package io.github.evasync.internal.http;
 
+import io.github.evasync.HttpError;
 import io.github.evasync.EventHandler;
 import io.github.evasync.http.BodyCallback;
 import io.github.evasync.http.Headers;
@@ -47,6 +48,8 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
     private long earlyBytes;
     private boolean bodyEnded;
     private boolean bodyDelivered;
+    /** Why a streamed body will never be complete, once it is known; then answers are dropped. */
+    private String aborted;
 
     Exchange(HttpConnection connection, RequestParser.Parsed request) {
         this.connection = connection;
@@ -117,6 +120,9 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
         }
         if (bodyEnded) {
             deliver(new byte[0], true);
+        } else if (aborted != null) {
+            deliverAbort();
+            return;
         }
         connection.bodyRoom();
     }
@@ -140,6 +146,50 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
         if (onBody != null) {
             deliver(new byte[0], true);
         }
+    }
+
+    /**
+     * The streamed body will never be complete: its receiver is told now, or when it is set, and
+     * the application's answer is dropped from now on (the server answers, or nobody listens).
+     */
+    void abortBody(String why) {
+        if (bodyEnded || aborted != null) {
+            return;
+        }
+        aborted = why;
+        early = null;
+        earlyBytes = 0;
+        if (onBody != null) {
+            deliverAbort();
+        }
+    }
+
+    private void deliverAbort() {
+        if (bodyDelivered) {
+            return;
+        }
+        bodyDelivered = true;
+        HttpError error = new HttpError(-1, aborted);
+        connection.runApp(() -> onBody.onAbort(error));
+    }
+
+    /**
+     * The server answers an aborted request with {@code status} and closes after it; returns
+     * false when the application had begun an answer already.
+     */
+    boolean answerFromServer(int status, String text) {
+        if (answer != Answer.NONE || connection.isClosed()) {
+            return false;
+        }
+        closeAfter = true;
+        String why = aborted;
+        aborted = null; // lets this one answer through
+        try {
+            respond(status, Map.of("Content-Type", "text/plain"), text);
+        } finally {
+            aborted = why;
+        }
+        return true;
     }
 
     private void deliver(byte[] piece, boolean last) {
@@ -255,8 +305,8 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
             }
             return connection.call(() -> chunk(data));
         }
-        if (connection.isClosed()) {
-            return true; // the client is gone: nothing piles up
+        if (connection.isClosed() || (aborted != null && answer == Answer.DONE)) {
+            return true; // the client is gone, or the server answered an aborted body: nothing piles up
         }
         if (answer != Answer.STREAMING) {
             throw new IllegalStateException("chunk() needs startChunked() first, and not after end()");
@@ -339,7 +389,7 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
             connection.run(this::end);
             return;
         }
-        if (connection.isClosed() && answer == Answer.DONE) {
+        if ((connection.isClosed() || aborted != null) && answer == Answer.DONE) {
             return;
         }
         if (answer != Answer.STREAMING) {
@@ -358,6 +408,10 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
      * know.
      */
     private boolean begin() {
+        if (aborted != null) {
+            answer = Answer.DONE;
+            return false;
+        }
         if (answer != Answer.NONE) {
             throw new IllegalStateException("the request was already answered");
         }

@@ -156,7 +156,11 @@ final class HttpConnection {
             try {
                 p = parser.feed(data, off, end, this::headComplete);
             } catch (BadRequest e) {
-                fail(e.status, e.getMessage());
+                if (streaming != null) {
+                    endStreamedBody(e.status, e.getMessage());
+                } else {
+                    fail(e.status, e.getMessage());
+                }
                 return;
             }
             off += parser.consumed();
@@ -223,7 +227,7 @@ final class HttpConnection {
                 try {
                     e.respond(500, Map.of("Content-Type", "text/plain"), "500 Internal Server Error\n");
                 } catch (IllegalStateException alreadyStreaming) {
-                    closeNow();
+                    closeNow("the request's handler failed");
                 }
             }
             core.callbackFailed(t, server.eventHandler());
@@ -294,17 +298,17 @@ final class HttpConnection {
         if (paused && parser.inBody()) {
             return; // we stopped reading the body, not the client: its timeout starts again on resume
         }
-        if (streaming != null && streaming.isAnswered() && parser.inBody()) {
-            closeNow(); // its answer went out already: no second one (a 408) on the wire
+        if (streaming != null && parser.inBody()) {
+            endStreamedBody(408, "the request body stopped arriving");
             return;
         }
         if (!parser.idle() && queue.isEmpty()) {
             fail(408, parser.inBody() ? "the request body stopped arriving" : "the request headers took too long");
         } else if (!parser.idle()) {
             // A pipelined request stalled behind answers still owed: nothing good can follow.
-            closeNow();
+            closeNow(null);
         } else if (queue.isEmpty()) {
-            close();
+            close(null);
         }
     }
 
@@ -328,7 +332,7 @@ final class HttpConnection {
         while (!closed && !queue.isEmpty() && queue.peekFirst().isAnswered()) {
             Exchange done = queue.pollFirst();
             if (done.closeAfter) {
-                close();
+                close(null);
                 return;
             }
             Exchange next = queue.peekFirst();
@@ -416,28 +420,65 @@ final class HttpConnection {
 
     // ---- closing ---------------------------------------------------------------------------
 
-    /** The socket reported EOF, a timeout or an error: it is closed already. */
-    void socketEnded() {
-        if (!closed) {
-            finish();
+    /**
+     * A streamed body will never be complete ({@code why}): its receiver hears of it; an
+     * unanswered request is answered {@code status} and the connection closes after it; an
+     * answer still streaming cannot end well, so the connection closes at once.
+     */
+    private void endStreamedBody(int status, String why) {
+        Exchange s = streaming;
+        streaming = null;
+        bodyPaused = false;
+        closing = true;
+        deadline = 0;
+        pause(null); // nothing after a broken body can be trusted
+        s.abortBody(why);
+        if (closed) {
+            return;
+        }
+        if (s.answerFromServer(status, status + " " + Status.reason(status) + ": " + why + "\n")) {
+            return;
+        }
+        if (s.isAnswered()) {
+            // Its answer is complete: out already (close once it is flushed), or waiting behind
+            // earlier answers (close after it).
+            if (queue.isEmpty()) {
+                close(null);
+            } else {
+                queue.peekLast().closeAfter = true;
+            }
+        } else {
+            closeNow(null);
         }
     }
 
-    private void close() {
+    /** The socket reported EOF, a timeout or an error: it is closed already. */
+    void socketEnded() {
         if (!closed) {
-            finish();
+            finish("the connection closed before the request body was complete");
+        }
+    }
+
+    /** {@code why}: what a streamed body cut short by this close is told, or null for the generic text. */
+    private void close(String why) {
+        if (!closed) {
+            finish(why);
             socket.close();
         }
     }
 
-    private void closeNow() {
+    private void closeNow(String why) {
         if (!closed) {
-            finish();
+            finish(why);
             socket.closeNow();
         }
     }
 
-    private void finish() {
+    private void finish(String why) {
+        Exchange cut = streaming;
+        if (cut != null) {
+            cut.abortBody(why != null ? why : "the connection closed before the request body was complete");
+        }
         streaming = null;
         closed = true;
         closing = true;
@@ -458,7 +499,7 @@ final class HttpConnection {
         }
         draining = true;
         if (parser.idle() && queue.isEmpty()) {
-            close();
+            close(null);
         } else if (!queue.isEmpty()) {
             queue.peekLast().closeAfter = true;
             closing = true;
@@ -478,7 +519,7 @@ final class HttpConnection {
         socket.write(head);
         byte[] held = leftover;
         boolean wasPaused = paused;
-        finish(); // no longer an HTTP connection; the socket stays open
+        finish(null); // no longer an HTTP connection; the socket stays open
         socket.setData(null);
         Connection raw = (Connection) socket;
         raw.handOver(read, handler);
@@ -527,7 +568,7 @@ final class HttpConnection {
 
     /** The server's grace ran out: close at once, answered or not. */
     void abort() {
-        closeNow();
+        closeNow("the server shut down before the request body was complete");
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
