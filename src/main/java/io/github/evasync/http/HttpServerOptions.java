@@ -120,9 +120,10 @@ public final class HttpServerOptions {
      * How much unsent output a connection may hold before the server stops reading and parsing
      * from it (further pipelined requests wait in the kernel, which pushes back on the client);
      * reading resumes once it is below half of this. Bounds the memory a client that sends but
-     * does not read can make the server hold. On Linux the kernel is also asked to keep no more
-     * than this (and at most 128 KiB) waiting unsent on the socket ({@code TCP_NOTSENT_LOWAT}), so
-     * that such a client cannot get megabytes of answers made before this bound takes effect.
+     * does not read can make the server hold. Unsent output counts what waits in the kernel too:
+     * on Linux the kernel is asked to keep at most a quarter of this (4-128 KiB) unsent on the
+     * socket ({@code TCP_NOTSENT_LOWAT}) and the server's own buffer holds the rest, so such a
+     * client cannot get megabytes of answers made in the kernel's send buffer first.
      *
      * @param bytes at least 1
      * @return options with this bound

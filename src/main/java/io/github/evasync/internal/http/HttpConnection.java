@@ -25,7 +25,9 @@ final class HttpConnection {
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** The most output left waiting unsent in the kernel; enough to keep a fast link busy. */
-    private static final int KERNEL_UNSENT_MAX = 128 * 1024;
+    private static final long KERNEL_UNSENT_MAX = 128 * 1024;
+    /** The least: below it each writable wakeup would move too little. */
+    private static final long KERNEL_UNSENT_MIN = 4 * 1024;
 
     private final HttpServerImpl server;
     private final LoopCore core;
@@ -66,11 +68,16 @@ final class HttpConnection {
         // libevent's write timeout counts only while output waits: an answer that makes no
         // progress for that long closes the connection (a client that never reads).
         socket.setTimeouts(null, o.writeTimeout());
-        socket.setWriteWatermarks(o.outputHighWatermark() / 2, o.outputHighWatermark());
-        // Answers waiting in the kernel are unsent output too: let it hold no more than the bound
-        // (128 KiB at most), or a client that pipelines and never reads gets megabytes of work done.
+        // Answers waiting unsent in the kernel are unsent output too. Without a cap, Linux lets a
+        // send buffer grow to megabytes, all work done for a client that may never read; with
+        // one, the kernel holds at most a quarter of the bound (128 KiB at most) and our buffer
+        // the rest, so both together stay within it (a bound under 16 KiB gets 4 KiB on top).
+        long bound = o.outputHighWatermark();
+        long inKernel = Math.max(KERNEL_UNSENT_MIN, Math.min(bound / 4, KERNEL_UNSENT_MAX));
+        long counted = bound / 4 >= KERNEL_UNSENT_MIN ? inKernel : 0;
+        socket.setWriteWatermarks(bound / 2 - counted, bound - counted);
         if (socket instanceof Connection c) {
-            c.limitUnsentInKernel((int) Math.min(o.outputHighWatermark(), KERNEL_UNSENT_MAX));
+            c.limitUnsentInKernel((int) inKernel);
         }
         socket.onDrain(this::outputDrained);
         armWaitForRequest();
