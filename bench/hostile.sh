@@ -5,7 +5,9 @@
 # requests per second and per server CPU-second, and the server's peak RSS; loopback only,
 # every run bounded in time.
 #   bench/hostile.sh        Environment: SECONDS_PER_RUN (10), ROUNDS (2), DRIP (1000), PIPE (200),
-#   WARM (3: seconds of attack before wrk starts), JFLAGS (-Xmx1g: the server JVM's flags)
+#   WARM (15: seconds of attack before wrk starts; the attackers fill their output bound in
+#   about 10, so WARM=3 measures that fill), JFLAGS (the server JVM's flags; default: the load
+#   suite's memory flags, -XX:+UseSerialGC -Xms32m -Xmn8m -Xmx512m)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/target/hostile
@@ -28,17 +30,17 @@ run() { # clean|hostile
   local kind=$1
   port=$((port + 1))
   # shellcheck disable=SC2086
-  taskset -c 0 "$java" --enable-native-access=ALL-UNNAMED ${JFLAGS:--Xmx1g} -cp "$jar" \
+  taskset -c 0 "$java" --enable-native-access=ALL-UNNAMED ${JFLAGS:--XX:+UseSerialGC -Xms32m -Xmn8m -Xmx512m} -cp "$jar" \
       io.github.evasync.bench.servers.EvasyncServer hello "$port" > "$out/server.log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 100); do grep -q listening "$out/server.log" && break; sleep 0.1; done
   taskset -c 1 wrk -t1 -c100 -d5s "http://127.0.0.1:$port/" > /dev/null 2>&1 || true
   local load=""
   if [ "$kind" = hostile ]; then
-    taskset -c 1 "$out/hostile_load" "$port" "$drip" "$pipe_n" $((secs + ${WARM:-3} + 15)) > "$out/hostile.txt" 2>&1 &
+    taskset -c 1 "$out/hostile_load" "$port" "$drip" "$pipe_n" $((secs + ${WARM:-15} + 15)) > "$out/hostile.txt" 2>&1 &
     load=$!
     for _ in $(seq 1 300); do grep -q "hostile ready" "$out/hostile.txt" && break; sleep 0.1; done
-    sleep "${WARM:-3}" # the pipeliners fill the server up to its output bound
+    sleep "${WARM:-15}" # the pipeliners fill the server up to its output bound
   fi
   local peak=0
   ( while kill -0 "$pid" 2>/dev/null; do awk '/VmRSS/ {print $2}' "/proc/$pid/status"; sleep 0.2; done ) \
