@@ -23,7 +23,9 @@ public interface HttpServer extends AutoCloseable {
      * it again returns the same future.
      *
      * @param grace how long the requests in progress may take
-     * @return a future completed once the last connection has closed
+     * @return a future completed once the last connection has closed (at once when the loop has
+     *     closed already); it fails with an {@code IllegalStateException} when the loop closes
+     *     during the grace, since its connections were then cut rather than drained
      */
     CompletableFuture<Void> shutdown(Duration grace);
 

@@ -25,7 +25,9 @@ public interface TcpServer extends AutoCloseable {
      * out. Safe from any thread; calling it again returns the same future.
      *
      * @param grace how long the open connections may take to end
-     * @return a future completed once the last accepted connection has closed
+     * @return a future completed once the last accepted connection has closed (at once when
+     *     the loop has closed already); it fails with an {@code IllegalStateException} when the
+     *     loop closes during the grace, since the connections were then cut rather than let end
      */
     java.util.concurrent.CompletableFuture<Void> shutdown(java.time.Duration grace);
 }

@@ -86,6 +86,34 @@ class HttpShutdownTest {
         loop.close();
     }
 
+    /**
+     * The loop closing in the middle of the grace cuts the connections instead of draining
+     * them: the future says so; asked of a server whose loop has closed, there is nothing left
+     * to drain and it completes at once.
+     */
+    @Test
+    void aLoopClosingDuringTheGraceFailsTheFutureAndAClosedLoopCompletesIt() throws Exception {
+        EventLoop loop = loops.start();
+        HttpServer server = loop.httpServer("127.0.0.1", 0, req -> { /* never answered */ }, null);
+        CompletableFuture<Void> done;
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(GET);
+            Thread.sleep(100);
+            done = server.shutdown(Duration.ofSeconds(30));
+            assertFalse(done.isDone());
+            loop.close();
+            assertEquals(-1, s.getInputStream().read(), "the closing loop cut the connection");
+        }
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> done.get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof IllegalStateException, String.valueOf(e.getCause()));
+        EventLoop second = loops.start();
+        HttpServer late = second.httpServer("127.0.0.1", 0, req -> req.respond(200, null, "hi"), null);
+        second.close();
+        late.shutdown(Duration.ofSeconds(30)).get(10, TimeUnit.SECONDS);
+    }
+
     @Test
     void aServerWithNoConnectionsIsDoneAtOnceAndARunLoopEnds() {
         boolean[] completed = {false};
