@@ -4,7 +4,7 @@ package io.github.evasync;
  * A condition that is an error (cl-async's {@code connection-error}), with the operating system's
  * or libevent's code and text. {@link #errcode()} is -1 where evasync itself found the error.
  */
-public class ConnectionError extends ConnectionInfo {
+public abstract sealed class ConnectionError extends ConnectionInfo permits DnsError, HttpError, TcpError {
     /** The code: errno, a libevent code, or -1. */
     private final int errcode;
     /** The code's text. */
@@ -16,7 +16,7 @@ public class ConnectionError extends ConnectionInfo {
      * @param errcode errno, a libevent code, or -1 when evasync made the error
      * @param errmsg the text for {@code errcode}
      */
-    public ConnectionError(int errcode, String errmsg) {
+    protected ConnectionError(int errcode, String errmsg) {
         this(errcode, errmsg, false);
     }
 

@@ -6,25 +6,31 @@ package io.github.evasync;
  *
  * <p>Conditions are made by the loop and passed to handlers rather than thrown, so they carry no
  * stack trace (which would only show the loop's own frames) unless they are thrown at a caller,
- * as {@link SocketClosed}, {@link TcpServerBindError} are. Match them with a {@code switch}:
+ * as {@link SocketClosed}, {@link TcpServerBindError} are. The hierarchy is sealed, so a
+ * {@code switch} over a condition is checked for exhaustiveness and needs no {@code default}:
  * <pre>{@code
  * EventHandler h = ev -> {
- *     switch (ev) {
- *         case TcpEof eof -> eof.socket().close();
- *         case TcpTimeout t -> System.out.println("timed out: " + t.socket());
- *         case ConnectionError e -> System.err.println(e.errcode() + " " + e.errmsg());
- *         default -> { }
+ *     if (ev instanceof ConnectionInfo condition) {
+ *         switch (condition) {
+ *             case TcpEof eof -> eof.socket().close();
+ *             case TcpTimeout t -> System.out.println("timed out: " + t.socket());
+ *             case TcpError e -> System.err.println("tcp: " + e.errmsg());
+ *             case DnsError e -> System.err.println("dns: " + e.host() + ": " + e.errmsg());
+ *             case HttpError e -> System.err.println("http: " + e.errmsg());
+ *         }
+ *     } else {
+ *         System.err.println("from a callback: " + ev); // with catchAppErrors
  *     }
  * };
  * }</pre>
  */
-public class ConnectionInfo extends RuntimeException {
+public abstract sealed class ConnectionInfo extends RuntimeException permits ConnectionError, TcpEof {
     /**
      * Makes a condition without a stack trace.
      *
      * @param message what happened
      */
-    public ConnectionInfo(String message) {
+    protected ConnectionInfo(String message) {
         this(message, false);
     }
 

@@ -5,7 +5,7 @@ package io.github.evasync;
  * {@link #errcode()} is libevent's {@code EVUTIL_EAI_*} code and {@link #errmsg()} its
  * {@code evutil_gai_strerror} text.
  */
-public class DnsError extends ConnectionError {
+public final class DnsError extends ConnectionError {
     /** The name that was looked up. */
     private final String host;
 

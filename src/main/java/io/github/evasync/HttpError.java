@@ -1,7 +1,7 @@
 package io.github.evasync;
 
 /** An error in an HTTP exchange (cl-async's {@code http-error}). */
-public class HttpError extends ConnectionError implements HttpInfo {
+public sealed class HttpError extends ConnectionError implements HttpInfo permits HttpRefused, HttpTimeout {
     /**
      * Makes the condition.
      *

@@ -1,5 +1,5 @@
 package io.github.evasync;
 
 /** Marks a condition that concerns an HTTP exchange (cl-async's {@code http-info}). */
-public interface HttpInfo {
+public sealed interface HttpInfo permits HttpError {
 }

@@ -1,7 +1,7 @@
 package io.github.evasync;
 
 /** An HTTP connection was refused (cl-async's {@code http-refused}). */
-public class HttpRefused extends HttpError {
+public final class HttpRefused extends HttpError {
     /**
      * Makes the condition.
      *

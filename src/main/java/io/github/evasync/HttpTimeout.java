@@ -1,7 +1,7 @@
 package io.github.evasync;
 
 /** An HTTP request timed out (cl-async's {@code http-timeout}). */
-public class HttpTimeout extends HttpError {
+public final class HttpTimeout extends HttpError {
     /**
      * Makes the condition.
      *

@@ -3,7 +3,7 @@ package io.github.evasync;
 import io.github.evasync.tcp.TcpSocket;
 
 /** Thrown when a closed socket is used (cl-async's {@code socket-closed}). */
-public class SocketClosed extends TcpError {
+public final class SocketClosed extends TcpError {
     /**
      * Makes the error.
      *

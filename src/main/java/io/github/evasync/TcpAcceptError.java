@@ -6,7 +6,7 @@ import io.github.evasync.tcp.TcpServer;
  * A TCP server failed to accept a connection (cl-async's {@code tcp-accept-error}), for example
  * because the process ran out of file descriptors. The server keeps listening.
  */
-public class TcpAcceptError extends TcpError {
+public final class TcpAcceptError extends TcpError {
     private final transient TcpServer server;
 
     /**

@@ -3,7 +3,7 @@ package io.github.evasync;
 import io.github.evasync.tcp.TcpSocket;
 
 /** The peer closed its side of a TCP connection (cl-async's {@code tcp-eof}). Not an error. */
-public class TcpEof extends ConnectionInfo implements TcpInfo {
+public final class TcpEof extends ConnectionInfo implements TcpInfo {
     private final transient TcpSocket socket;
 
     /**

@@ -3,7 +3,8 @@ package io.github.evasync;
 import io.github.evasync.tcp.TcpSocket;
 
 /** An error on a TCP socket (cl-async's {@code tcp-error}). */
-public class TcpError extends ConnectionError implements TcpInfo {
+public sealed class TcpError extends ConnectionError implements TcpInfo
+        permits SocketClosed, TcpAcceptError, TcpRefused, TcpServerBindError, TcpTimeout {
     private final transient TcpSocket socket;
 
     /**

@@ -3,7 +3,7 @@ package io.github.evasync;
 import io.github.evasync.tcp.TcpSocket;
 
 /** A TCP connection was refused by its peer (cl-async's {@code tcp-refused}). */
-public class TcpRefused extends TcpError {
+public final class TcpRefused extends TcpError {
     /**
      * Makes the condition.
      *

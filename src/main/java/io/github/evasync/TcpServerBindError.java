@@ -4,7 +4,7 @@ package io.github.evasync;
  * Thrown by {@code tcpServer} when the address cannot be bound (cl-async's
  * {@code tcp-server-bind-error}), for example because it is already in use.
  */
-public class TcpServerBindError extends TcpError {
+public final class TcpServerBindError extends TcpError {
     /** The address asked for, or null for all. */
     private final String bindAddress;
     /** The port asked for. */

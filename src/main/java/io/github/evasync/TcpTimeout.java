@@ -3,7 +3,7 @@ package io.github.evasync;
 import io.github.evasync.tcp.TcpSocket;
 
 /** A read or write on a TCP socket timed out (cl-async's {@code tcp-timeout}). */
-public class TcpTimeout extends TcpError {
+public final class TcpTimeout extends TcpError {
     /**
      * Makes the condition.
      *

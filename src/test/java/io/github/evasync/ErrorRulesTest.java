@@ -155,8 +155,8 @@ class ErrorRulesTest {
     @Test
     void defaultHandlerIgnoresInfoAndRethrowsErrors() {
         EventHandler h = LoopOptions.defaults().defaultEventHandler();
-        h.onEvent(new ConnectionInfo("just information"));
-        assertThrows(ConnectionError.class, () -> h.onEvent(new ConnectionError(5, "an error")));
+        h.onEvent(new TcpEof(null));
+        assertThrows(ConnectionError.class, () -> h.onEvent(new DnsError("example.invalid", 5, "an error")));
         assertThrows(IllegalStateException.class, () -> h.onEvent(new IllegalStateException("app")));
     }
 
