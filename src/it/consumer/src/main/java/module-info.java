@@ -1,0 +1,4 @@
+/** A user's module that needs evasync. */
+module consumer {
+    requires io.github.evasync;
+}
