@@ -1,13 +1,11 @@
 package io.github.evasync.signal;
 
-import io.github.evasync.internal.ffi.Native;
-import io.github.evasync.internal.libevent.LibEvent;
-
 import java.util.Set;
 
 /**
- * Signal numbers of this platform, taken from its C headers through the bindings, for
- * {@code loop.signalHandler}.
+ * Signal numbers for {@code loop.signalHandler}: Linux's values (those of x86-64, arm64 and most
+ * other Linux architectures), the only system evasync runs on for now. They are compile-time
+ * constants, so reading one needs no native library.
  *
  * <p>Some signals belong to the JVM and are refused by {@code signalHandler}: on HotSpot for
  * Linux those are SIGSEGV, SIGBUS, SIGFPE and SIGILL (how it turns faults into exceptions and
@@ -18,66 +16,65 @@ import java.util.Set;
  * freeing the handler gives them back.
  */
 public final class Signals {
-    static {
-        Native.ensureAvailable();
-    }
-
     /** Hangup. */
-    public static final int SIGHUP = LibEvent.SIGHUP();
+    public static final int SIGHUP = 1;
     /** Interrupt (Ctrl-C). */
-    public static final int SIGINT = LibEvent.SIGINT();
+    public static final int SIGINT = 2;
     /** Quit; the JVM's (thread dump). */
-    public static final int SIGQUIT = LibEvent.SIGQUIT();
+    public static final int SIGQUIT = 3;
     /** Illegal instruction; the JVM's. */
-    public static final int SIGILL = LibEvent.SIGILL();
+    public static final int SIGILL = 4;
     /** Trace trap. */
-    public static final int SIGTRAP = LibEvent.SIGTRAP();
+    public static final int SIGTRAP = 5;
     /** Abort. */
-    public static final int SIGABRT = LibEvent.SIGABRT();
+    public static final int SIGABRT = 6;
     /** Bus error; the JVM's. */
-    public static final int SIGBUS = LibEvent.SIGBUS();
+    public static final int SIGBUS = 7;
     /** Floating-point exception; the JVM's. */
-    public static final int SIGFPE = LibEvent.SIGFPE();
+    public static final int SIGFPE = 8;
     /** Kill; cannot be caught. */
-    public static final int SIGKILL = LibEvent.SIGKILL();
+    public static final int SIGKILL = 9;
     /** User signal 1. */
-    public static final int SIGUSR1 = LibEvent.SIGUSR1();
+    public static final int SIGUSR1 = 10;
     /** Segmentation fault; the JVM's. */
-    public static final int SIGSEGV = LibEvent.SIGSEGV();
+    public static final int SIGSEGV = 11;
     /** User signal 2; HotSpot's suspend/resume signal. */
-    public static final int SIGUSR2 = LibEvent.SIGUSR2();
+    public static final int SIGUSR2 = 12;
     /** Broken pipe; the JVM's. */
-    public static final int SIGPIPE = LibEvent.SIGPIPE();
+    public static final int SIGPIPE = 13;
     /** Alarm clock. */
-    public static final int SIGALRM = LibEvent.SIGALRM();
+    public static final int SIGALRM = 14;
     /** Termination. */
-    public static final int SIGTERM = LibEvent.SIGTERM();
+    public static final int SIGTERM = 15;
     /** Child status changed. */
-    public static final int SIGCHLD = LibEvent.SIGCHLD();
+    public static final int SIGCHLD = 17;
     /** Continue. */
-    public static final int SIGCONT = LibEvent.SIGCONT();
+    public static final int SIGCONT = 18;
     /** Stop; cannot be caught. */
-    public static final int SIGSTOP = LibEvent.SIGSTOP();
+    public static final int SIGSTOP = 19;
     /** Terminal stop. */
-    public static final int SIGTSTP = LibEvent.SIGTSTP();
+    public static final int SIGTSTP = 20;
     /** Background read from the terminal. */
-    public static final int SIGTTIN = LibEvent.SIGTTIN();
+    public static final int SIGTTIN = 21;
     /** Background write to the terminal. */
-    public static final int SIGTTOU = LibEvent.SIGTTOU();
+    public static final int SIGTTOU = 22;
     /** Urgent data on a socket. */
-    public static final int SIGURG = LibEvent.SIGURG();
+    public static final int SIGURG = 23;
     /** CPU time limit exceeded. */
-    public static final int SIGXCPU = LibEvent.SIGXCPU();
+    public static final int SIGXCPU = 24;
     /** File size limit exceeded; the JVM's. */
-    public static final int SIGXFSZ = LibEvent.SIGXFSZ();
+    public static final int SIGXFSZ = 25;
     /** Virtual alarm clock. */
-    public static final int SIGVTALRM = LibEvent.SIGVTALRM();
+    public static final int SIGVTALRM = 26;
     /** Profiling timer expired. */
-    public static final int SIGPROF = LibEvent.SIGPROF();
+    public static final int SIGPROF = 27;
     /** Window size change. */
-    public static final int SIGWINCH = LibEvent.SIGWINCH();
+    public static final int SIGWINCH = 28;
     /** Bad system call. */
-    public static final int SIGSYS = LibEvent.SIGSYS();
+    public static final int SIGSYS = 31;
+
+    /** Linux's NSIG: signal numbers run from 1 to 64 (the real-time ones end at 64). */
+    private static final int NSIG = 65;
 
     private static final Set<Integer> RESERVED =
             Set.of(SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGPIPE, SIGXFSZ, SIGQUIT, SIGUSR2, SIGKILL, SIGSTOP);
@@ -92,7 +89,7 @@ public final class Signals {
      * @return the reason, or null
      */
     public static String refusal(int signo) {
-        if (signo <= 0 || signo >= 65) {
+        if (signo <= 0 || signo >= NSIG) {
             return "signo " + signo + " is not a signal number";
         }
         if (signo == SIGKILL || signo == SIGSTOP) {

@@ -14,18 +14,21 @@ import java.util.Set;
  *
  * <p>Order: the paths in the system property {@code evasync.libevent.path} (separated by the
  * platform path separator), then the Linux sonames of libevent_core, libevent_extra and
- * libevent_pthreads, then the macOS names, each searched in the usual library directories.
+ * libevent_pthreads, each searched in the usual library directories.
  * {@code libevent-2.1.so.7} is never loaded with libevent_pthreads: it carries its own copy of
  * the core, and two copies of libevent's global state in one process break it.
+ *
+ * <p>Linux only, for now: the native layer reads errno through {@code __errno_location} (glibc
+ * and musl), the generated constants are Linux's values, and the {@code sockaddr} layouts lack
+ * the BSDs' length byte. On any other system nothing is loaded and the cause says so, rather
+ * than let a wrong constant surface later as a baffling error.
  */
 public final class Native {
     /** System property naming libevent files to load instead of searching for them. */
     public static final String PATH_PROPERTY = "evasync.libevent.path";
 
-    private static final String[][] CANDIDATES = {
-            {"libevent_core-2.1.so.7", "libevent_extra-2.1.so.7", "libevent_pthreads-2.1.so.7"},
-            {"libevent_core-2.1.7.dylib", "libevent_extra-2.1.7.dylib", "libevent_pthreads-2.1.7.dylib"},
-    };
+    private static final String[] SONAMES =
+            {"libevent_core-2.1.so.7", "libevent_extra-2.1.so.7", "libevent_pthreads-2.1.so.7"};
 
     private static final Throwable CAUSE = loadAndConfigure();
 
@@ -60,7 +63,24 @@ public final class Native {
         return t;
     }
 
+    /**
+     * Why evasync cannot run on the system named {@code osName} (the {@code os.name} property),
+     * or null when it can.
+     */
+    static String platformRefusal(String osName) {
+        if ("Linux".equalsIgnoreCase(osName)) {
+            return null;
+        }
+        return "evasync runs on Linux only for now (glibc or musl), and this system is '" + osName
+                + "': its native layer uses Linux's errno entry point, constant values and sockaddr layouts."
+                + " Another system needs its own bindings built and tested first";
+    }
+
     private static Throwable load() {
+        String refusal = platformRefusal(System.getProperty("os.name"));
+        if (refusal != null) {
+            return new UnsatisfiedLinkError(refusal);
+        }
         List<String> tried = new ArrayList<>();
         String override = System.getProperty(PATH_PROPERTY);
         try {
@@ -78,21 +98,19 @@ public final class Native {
                 }
                 return null;
             }
-            for (String[] set : CANDIDATES) {
-                List<Path> found = new ArrayList<>();
-                for (String name : set) {
-                    Path p = find(name, tried);
-                    if (p != null) {
-                        found.add(p);
-                    }
+            List<Path> found = new ArrayList<>();
+            for (String name : SONAMES) {
+                Path p = find(name, tried);
+                if (p != null) {
+                    found.add(p);
                 }
-                // The core library is required; extra and pthreads are loaded when present.
-                if (!found.isEmpty() && found.get(0).getFileName().toString().equals(set[0])) {
-                    for (Path p : found) {
-                        System.load(p.toString());
-                    }
-                    return null;
+            }
+            // The core library is required; extra and pthreads are loaded when present.
+            if (!found.isEmpty() && found.get(0).getFileName().toString().equals(SONAMES[0])) {
+                for (Path p : found) {
+                    System.load(p.toString());
                 }
+                return null;
             }
             return failure(tried, "no libevent 2.1 core library was found", null);
         } catch (Throwable t) {
@@ -113,8 +131,7 @@ public final class Native {
 
     private static Set<String> searchDirectories() {
         Set<String> dirs = new LinkedHashSet<>();
-        for (String v : new String[]{System.getProperty("java.library.path"), System.getenv("LD_LIBRARY_PATH"),
-                System.getenv("DYLD_LIBRARY_PATH")}) {
+        for (String v : new String[]{System.getProperty("java.library.path"), System.getenv("LD_LIBRARY_PATH")}) {
             if (v != null) {
                 for (String d : v.split(File.pathSeparator)) {
                     if (!d.isBlank()) {
@@ -126,15 +143,14 @@ public final class Native {
         String arch = System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch");
         dirs.add("/usr/lib/" + arch + "-linux-gnu");
         dirs.add("/lib/" + arch + "-linux-gnu");
-        dirs.addAll(List.of("/usr/lib64", "/lib64", "/usr/lib", "/lib", "/usr/local/lib",
-                "/opt/homebrew/lib", "/usr/local/opt/libevent/lib"));
+        dirs.addAll(List.of("/usr/lib64", "/lib64", "/usr/lib", "/lib", "/usr/local/lib"));
         return dirs;
     }
 
     private static Throwable failure(List<String> tried, String reason, Throwable cause) {
         String msg = "evasync could not load libevent 2.1 (" + reason + "). Install it: Debian/Ubuntu "
-                + "'apt-get install libevent-2.1-7' (or libevent-dev), Fedora 'dnf install libevent', "
-                + "Homebrew 'brew install libevent'; or point -D" + PATH_PROPERTY
+                + "'apt-get install libevent-2.1-7' (or libevent-dev), elsewhere your distribution's libevent 2.1 "
+                + "package; or point -D" + PATH_PROPERTY
                 + " at the libevent_core, libevent_extra and libevent_pthreads files. Tried: "
                 + String.join(", ", tried);
         UnsatisfiedLinkError e = new UnsatisfiedLinkError(msg);
