@@ -1,0 +1,10 @@
+/**
+ * The loop machinery behind {@code EventLoop}, not API: {@code LoopCore} (event base, loop
+ * thread, handle table, task queue, error routing, counters), the graceful shutdown servers
+ * share, libevent's log routing, and what a call into a closed loop throws.
+ *
+ * <p>{@code LoopCore} holds the thread rule in one place: {@code call} and {@code run} run work
+ * on the loop thread, carrying it over from other threads. The module does not export this
+ * package; nothing here is promised to stay.
+ */
+package io.github.evasync.internal.loop;
