@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates src/main/java/io/github/evasync/internal/libevent from libevent.h and symbols.txt.
+# Regenerates src/main/java/io/github/evasync/internal/libevent from libevent.h and libevent.full.symbols.
 # Needs jextract on PATH (or $JEXTRACT) and the libevent 2.1 headers (Debian: libevent-dev).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,7 +13,7 @@ rm -rf "$dir"
 # No -l: Native loads libevent itself and the generated code finds symbols through
 # SymbolLookup.loaderLookup() (DESIGN.md, mechanism 1).
 "$jextract" --target-package "$pkg" --header-class-name LibEvent --output "$out" \
-  @"$here/symbols.txt" "$here/libevent.h"
+  @"$here/libevent.full.symbols" "$here/libevent.h"
 
 # jextract emits SymbolLookup.findOrThrow, which is Java 23; we compile with --release 22.
 find "$dir" -name '*.java' -print0 | xargs -0 sed -i -E \

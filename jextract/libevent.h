@@ -1,6 +1,6 @@
 /*
  * Umbrella header for evasync's raw libevent 2.1 bindings.
- * jextract reads this file; symbols.txt selects what is generated from it.
+ * jextract reads this file; libevent.full.symbols selects what is generated from it.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
