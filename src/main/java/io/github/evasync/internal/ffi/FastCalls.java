@@ -37,16 +37,12 @@ public final class FastCalls {
             LibEvent.evbuffer_get_length$address(), LibEvent.evbuffer_get_length$descriptor(),
             Linker.Option.critical(false));
     private static final MethodHandle SEND = LINKER.downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("send").orElseThrow(),
-            java.lang.foreign.FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT), HEAP);
+            LibEvent.send$address(), LibEvent.send$descriptor(), HEAP);
     private static final int MSG_NOSIGNAL = LibEvent.MSG_NOSIGNAL();
     // recv never calls back into Java or libevent's allocator, so it may stay critical even
     // while AllocationCounter is installed.
     private static final MethodHandle RECV = LINKER.downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("recv").orElseThrow(),
-            java.lang.foreign.FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT), HEAP, ERRNO);
+            LibEvent.recv$address(), LibEvent.recv$descriptor(), HEAP, ERRNO);
     private static final MethodHandle LISTENER_NEW_BIND = LINKER.downcallHandle(
             LibEvent.evconnlistener_new_bind$address(), LibEvent.evconnlistener_new_bind$descriptor(), ERRNO);
     private static final MethodHandle SOCKET_CONNECT = LINKER.downcallHandle(
