@@ -1,10 +1,18 @@
 package io.github.evasync.internal.ffi;
 
+import io.github.evasync.internal.libevent.LibEvent;
+import io.github.evasync.internal.libevent.bufferevent_data_cb;
+import io.github.evasync.internal.libevent.bufferevent_event_cb;
+import io.github.evasync.internal.libevent.event_callback_fn;
+import io.github.evasync.internal.libevent.event_log_cb;
+import io.github.evasync.internal.libevent.evconnlistener_cb;
+import io.github.evasync.internal.libevent.evconnlistener_errorcb;
+import io.github.evasync.internal.libevent.evdns_getaddrinfo_cb;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
@@ -17,36 +25,24 @@ import java.lang.invoke.MethodType;
  * if even that fails, it is dropped, because there is nowhere safe left to put it.
  */
 public final class Upcalls {
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT;
-    private static final java.lang.foreign.AddressLayout PTR = ValueLayout.ADDRESS;
-
     /** {@code event_callback_fn}: {@code void (*)(evutil_socket_t fd, short what, void *arg)}. */
-    public static final MemorySegment EVENT_CALLBACK =
-            stub("onEvent", FunctionDescriptor.ofVoid(INT, SHORT, PTR));
+    public static final MemorySegment EVENT_CALLBACK = stub("onEvent", event_callback_fn.descriptor());
     /** {@code bufferevent_data_cb} for reads: {@code void (*)(struct bufferevent *, void *)}. */
-    public static final MemorySegment BUFFER_READ =
-            stub("onBufferRead", FunctionDescriptor.ofVoid(PTR, PTR));
+    public static final MemorySegment BUFFER_READ = stub("onBufferRead", bufferevent_data_cb.descriptor());
     /** {@code bufferevent_data_cb} for writes. */
-    public static final MemorySegment BUFFER_WRITE =
-            stub("onBufferWrite", FunctionDescriptor.ofVoid(PTR, PTR));
+    public static final MemorySegment BUFFER_WRITE = stub("onBufferWrite", bufferevent_data_cb.descriptor());
     /** {@code bufferevent_event_cb}: {@code void (*)(struct bufferevent *, short what, void *)}. */
-    public static final MemorySegment BUFFER_EVENT =
-            stub("onBufferEvent", FunctionDescriptor.ofVoid(PTR, SHORT, PTR));
+    public static final MemorySegment BUFFER_EVENT = stub("onBufferEvent", bufferevent_event_cb.descriptor());
     /** {@code evconnlistener_cb}: {@code void (*)(listener *, fd, struct sockaddr *, int, void *)}. */
-    public static final MemorySegment ACCEPT =
-            stub("onAccept", FunctionDescriptor.ofVoid(PTR, INT, PTR, INT, PTR));
+    public static final MemorySegment ACCEPT = stub("onAccept", evconnlistener_cb.descriptor());
     /** {@code evconnlistener_errorcb}: {@code void (*)(listener *, void *)}. */
-    public static final MemorySegment ACCEPT_ERROR =
-            stub("onAcceptError", FunctionDescriptor.ofVoid(PTR, PTR));
+    public static final MemorySegment ACCEPT_ERROR = stub("onAcceptError", evconnlistener_errorcb.descriptor());
 
     /** {@code evdns_getaddrinfo_cb}: {@code void (*)(int result, struct evutil_addrinfo *res, void *arg)}. */
-    public static final MemorySegment ADDRINFO =
-            stub("onAddrinfo", FunctionDescriptor.ofVoid(INT, PTR, PTR));
+    public static final MemorySegment ADDRINFO = stub("onAddrinfo", evdns_getaddrinfo_cb.descriptor());
 
     /** {@code event_log_cb}: {@code void (*)(int severity, const char *msg)}; may run on any loop thread. */
-    public static final MemorySegment LOG =
-            stub("onLog", FunctionDescriptor.ofVoid(INT, PTR));
+    public static final MemorySegment LOG = stub("onLog", event_log_cb.descriptor());
 
     private static final System.Logger LIBEVENT_LOG = System.getLogger("io.github.evasync.libevent");
 
@@ -169,7 +165,7 @@ public final class Upcalls {
                 table.kindAt(slot).onAddrinfo(table.targetAt(slot), result, res);
             } else if (!res.equals(MemorySegment.NULL)) {
                 // Nobody wants the answer (the loop is closing): free it all the same.
-                io.github.evasync.internal.libevent.LibEvent.evutil_freeaddrinfo(res);
+                LibEvent.evutil_freeaddrinfo(res);
             }
         } catch (Throwable t) {
             escape(table, t);
