@@ -1,0 +1,260 @@
+package io.github.evasync.internal.ffi;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The generated bindings hold what the hand-written code uses and nothing more
+ * (jextract/README.md): every name in {@code jextract/includes.txt} is referenced from
+ * {@code src/main/java} outside the generated package, and every generated name the code
+ * references is in the list. Reads sources, so it runs from the project directory, as Maven does.
+ */
+@Timeout(60)
+class BindingsPrunedTest {
+    private static final Path INCLUDES = Path.of("jextract/includes.txt");
+    private static final Path MAIN = Path.of("src/main/java");
+    private static final String PACKAGE = "io.github.evasync.internal.libevent";
+    private static final Path GENERATED = MAIN.resolve(PACKAGE.replace('.', '/'));
+    private static final Pattern OPTION = Pattern.compile("--include-(function|constant|var|struct|union|typedef) (\\w+)");
+    private static final Pattern MEMBER = Pattern.compile("\\bLibEvent\\s*\\.\\s*(\\w+)");
+    private static final Pattern STATIC_IMPORT =
+            Pattern.compile("import\\s+static\\s+" + Pattern.quote(PACKAGE) + "\\.LibEvent\\.(\\w+|\\*)\\s*;");
+    private static final Pattern CLASS_USE = Pattern.compile(Pattern.quote(PACKAGE) + "\\.([\\w$]+|\\*)");
+
+    @Test
+    void everyIncludedSymbolIsUsedByHandWrittenCode() {
+        Map<String, String> includes = includes();
+        Uses uses = Uses.of(handWritten());
+        Set<String> used = new TreeSet<>(uses.classes);
+        // A struct that is only a field of a used struct (in_addr inside sockaddr_in) is needed
+        // too: jextract refuses to generate the outer one without it.
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (String name : includes.keySet()) {
+                if (isClassKind(includes.get(name)) && !used.contains(name) && usedClassRefersTo(used, name)) {
+                    grew = used.add(name);
+                }
+            }
+        }
+        List<String> unused = new ArrayList<>();
+        includes.forEach((name, kind) -> {
+            boolean referenced = isClassKind(kind) ? used.contains(name) : uses.members.contains(name);
+            if (!referenced) {
+                unused.add("--include-" + kind + " " + name);
+            }
+        });
+        assertEquals(List.of(), unused,
+                "jextract/includes.txt names symbols no hand-written code uses; remove them and regenerate");
+    }
+
+    @Test
+    void everyGeneratedNameTheCodeUsesIsInTheList() {
+        Map<String, String> includes = includes();
+        Uses uses = Uses.of(handWritten());
+        Set<String> shared = sharedLayouts();
+        List<String> missing = new ArrayList<>();
+        for (String member : uses.members) {
+            if (!includes.containsKey(member) && !shared.contains(member)) {
+                missing.add("LibEvent." + member);
+            }
+        }
+        for (String cls : uses.classes) {
+            if (!includes.containsKey(owner(cls))) {
+                missing.add(cls);
+            }
+        }
+        assertEquals(List.of(), missing, "hand-written code uses generated names jextract/includes.txt does not hold");
+        assertEquals(List.of(), uses.wildcards,
+                "a wildcard import of the generated package hides what it uses from this test; import by name");
+    }
+
+    @Test
+    void theGeneratedPackageMatchesTheList() throws IOException {
+        Map<String, String> includes = includes();
+        String header = strip(Files.readString(GENERATED.resolve("LibEvent.java")));
+        List<String> absent = new ArrayList<>();
+        includes.forEach((name, kind) -> {
+            boolean present = isClassKind(kind)
+                    ? Files.exists(GENERATED.resolve(name + ".java"))
+                    : Pattern.compile("public static (?:class \\b" + name + "\\b|[\\w.<>\\[\\]]+ " + name + "\\()")
+                            .matcher(header).find();
+            if (!present) {
+                absent.add(name);
+            }
+        });
+        assertEquals(List.of(), absent, "listed in jextract/includes.txt but not generated: run jextract/generate.sh");
+
+        List<String> stale = new ArrayList<>();
+        try (Stream<Path> files = Files.list(GENERATED)) {
+            files.map(p -> p.getFileName().toString().replaceFirst("\\.java$", ""))
+                    .filter(c -> !c.equals("LibEvent") && !c.equals("LibEvent$shared") && !c.equals("package-info"))
+                    .filter(c -> !includes.containsKey(owner(c)))
+                    .forEach(stale::add);
+        }
+        assertEquals(List.of(), stale, "generated but not in jextract/includes.txt: run jextract/generate.sh");
+    }
+
+    /** The listed symbol a generated class comes from: jextract names a function's callback parameter type function$param. */
+    private static String owner(String generatedClass) {
+        int dollar = generatedClass.indexOf('$');
+        return dollar < 0 ? generatedClass : generatedClass.substring(0, dollar);
+    }
+
+    private static boolean isClassKind(String kind) {
+        return kind.equals("struct") || kind.equals("union") || kind.equals("typedef");
+    }
+
+    private static boolean usedClassRefersTo(Set<String> used, String name) {
+        Pattern ref = Pattern.compile("\\b" + Pattern.quote(name) + "\\s*\\.");
+        for (String user : used) {
+            Path file = GENERATED.resolve(user + ".java");
+            if (Files.exists(file) && ref.matcher(strip(read(file))).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The list's names, each with its kind, in file order; fails on a line that is not an option. */
+    private static Map<String, String> includes() {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (String line : read(INCLUDES).split("\n")) {
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("#")) {
+                continue;
+            }
+            Matcher m = OPTION.matcher(t);
+            if (!m.matches()) {
+                throw new AssertionError("not an include option in jextract/includes.txt: " + t);
+            }
+            if (names.put(m.group(2), m.group(1)) != null) {
+                throw new AssertionError("named twice in jextract/includes.txt: " + m.group(2));
+            }
+        }
+        return names;
+    }
+
+    /** The layouts jextract always emits in LibEvent$shared (C_INT, C_POINTER...), whatever the list. */
+    private static Set<String> sharedLayouts() {
+        Set<String> names = new TreeSet<>();
+        Matcher m = Pattern.compile("public static final [\\w.]+ (\\w+)\\s*=")
+                .matcher(read(GENERATED.resolve("LibEvent$shared.java")));
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    /** Every hand-written source under src/main/java, comments and string literals removed. */
+    private static Map<Path, String> handWritten() {
+        Map<Path, String> sources = new HashMap<>();
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            files.filter(p -> p.toString().endsWith(".java") && !p.startsWith(GENERATED))
+                    .forEach(p -> sources.put(p, strip(read(p))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (sources.isEmpty()) {
+            throw new AssertionError("no sources under " + MAIN.toAbsolutePath());
+        }
+        return sources;
+    }
+
+    /** What the hand-written code names from the generated package. */
+    private record Uses(Set<String> members, Set<String> classes, List<String> wildcards) {
+        static Uses of(Map<Path, String> sources) {
+            Uses uses = new Uses(new TreeSet<>(), new TreeSet<>(), new ArrayList<>());
+            sources.forEach((path, text) -> {
+                collect(MEMBER, text, uses.members);
+                Matcher s = STATIC_IMPORT.matcher(text);
+                while (s.find()) {
+                    if (s.group(1).equals("*")) {
+                        uses.wildcards.add(path.toString());
+                    } else {
+                        uses.members.add(s.group(1));
+                    }
+                }
+                Matcher c = CLASS_USE.matcher(text);
+                while (c.find()) {
+                    String name = c.group(1);
+                    if (name.equals("*")) {
+                        uses.wildcards.add(path.toString());
+                    } else if (!name.equals("LibEvent") && !name.startsWith("LibEvent$")) {
+                        uses.classes.add(name);
+                    }
+                }
+            });
+            return uses;
+        }
+
+        private static void collect(Pattern p, String text, Set<String> into) {
+            Matcher m = p.matcher(text);
+            while (m.find()) {
+                into.add(m.group(1));
+            }
+        }
+    }
+
+    /** Java source without comments, string, text block and char literals, so prose does not count as use. */
+    private static String strip(String src) {
+        StringBuilder out = new StringBuilder(src.length());
+        int i = 0;
+        int n = src.length();
+        while (i < n) {
+            char c = src.charAt(i);
+            if (src.startsWith("//", i)) {
+                i = skipTo(src, i, "\n");
+                out.append('\n');
+            } else if (src.startsWith("/*", i)) {
+                i = skipTo(src, i + 2, "*/");
+                out.append(' ');
+            } else if (src.startsWith("\"\"\"", i)) {
+                i = skipTo(src, i + 3, "\"\"\"");
+                out.append("\"\"");
+            } else if (c == '"' || c == '\'') {
+                int j = i + 1;
+                while (j < n && src.charAt(j) != c) {
+                    j += src.charAt(j) == '\\' ? 2 : 1;
+                }
+                i = j + 1;
+                out.append(c).append(c);
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+
+    /** The index just past the first {@code end} at or after {@code from}, or the text's end. */
+    private static int skipTo(String src, int from, String end) {
+        int at = src.indexOf(end, from);
+        return at < 0 ? src.length() : at + end.length();
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
