@@ -12,7 +12,6 @@
 #include <event2/listener.h>
 #include <event2/dns.h>
 #include <event2/util.h>
-#include <signal.h>
 #include <errno.h>
 /* The C library calls LibC makes: descriptors, the wakeup eventfd, strerror, memory streams. */
 #include <unistd.h>
