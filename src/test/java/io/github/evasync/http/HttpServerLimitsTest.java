@@ -193,11 +193,16 @@ class HttpServerLimitsTest {
     void anAnswerThatMakesNoProgressClosesTheConnection() throws Exception {
         EventLoop loop = loops.start();
         byte[] huge = new byte[32 * 1024 * 1024];
-        HttpServer server = loop.httpServer("127.0.0.1", 0, req -> req.respond(200, null, huge), null,
-                HttpServerOptions.defaults().writeTimeout(Duration.ofMillis(300)));
+        java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
+        HttpServer server = loop.httpServer("127.0.0.1", 0, req -> {
+            req.respond(200, null, huge);
+            answered.countDown();
+        }, null, HttpServerOptions.defaults().writeTimeout(Duration.ofMillis(300)));
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setReceiveBufferSize(4096);
             s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            // Counted from here on: before the answer the connection may not be counted yet.
+            assertTrue(answered.await(10, java.util.concurrent.TimeUnit.SECONDS), "the request arrived");
             // Never read: the answer stops moving, and the server gives up on the connection.
             long deadline = System.nanoTime() + 20_000_000_000L;
             while (loop.stats().incomingHttpConnections() > 0 && System.nanoTime() < deadline) {
