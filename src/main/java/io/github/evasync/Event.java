@@ -1,12 +1,9 @@
 package io.github.evasync;
 
-import io.github.evasync.internal.ffi.NativeCallbacks;
-import io.github.evasync.internal.ffi.Upcalls;
-import io.github.evasync.internal.libevent.LibEvent;
+import io.github.evasync.internal.ffi.NativeEvent;
 import io.github.evasync.internal.loop.LoopClosedException;
 import io.github.evasync.internal.loop.LoopCore;
 
-import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -21,21 +18,9 @@ import java.util.Objects;
  * loop and wait for it; {@link #activate()} does not wait.
  */
 public final class Event {
-    static final NativeCallbacks KIND = new NativeCallbacks() {
-        @Override
-        public void onEvent(Object target, int fd, short what) {
-            ((Event) target).fire(what);
-        }
-
-        @Override
-        public void release(Object target) {
-            ((Event) target).freeNative();
-        }
-    };
-
-    private static final short EV_TIMEOUT = (short) LibEvent.EV_TIMEOUT();
-    private static final short EV_READ = (short) LibEvent.EV_READ();
-    private static final short EV_WRITE = (short) LibEvent.EV_WRITE();
+    private static final short EV_TIMEOUT = NativeEvent.TIMEOUT;
+    private static final short EV_READ = NativeEvent.READ;
+    private static final short EV_WRITE = NativeEvent.WRITE;
 
     private final LoopCore core;
     private final Runnable callback;
@@ -44,8 +29,7 @@ public final class Event {
     private final EventHandler handler;
     private final boolean oneShot;
     private final boolean persist;
-    private final long handle;
-    private MemorySegment ev;
+    private final NativeEvent ev;
     private volatile boolean freed;
     private boolean added;
     private boolean active;
@@ -61,15 +45,19 @@ public final class Event {
         this.onWrite = onWrite;
         this.handler = handler;
         this.oneShot = oneShot;
-        this.persist = (flags & LibEvent.EV_PERSIST()) != 0;
-        this.handle = core.handles().register(this, KIND, h -> {
-            MemorySegment e = LibEvent.event_new(core.base(), fd, flags, Upcalls.EVENT_CALLBACK, Upcalls.arg(h));
-            if (e.equals(MemorySegment.NULL)) {
-                throw new IllegalStateException("event_new failed" + (fd >= 0 ? " for fd " + fd : ""));
-            }
-            ev = e;
-        });
-        core.nativeObjects++;
+        this.persist = (flags & NativeEvent.PERSIST) != 0;
+        this.ev = new NativeEvent(core.base(), core.handles(), n -> core.nativeObjects += n, fd, flags,
+                new NativeEvent.Target() {
+                    @Override
+                    public void fired(short what) {
+                        fire(what);
+                    }
+
+                    @Override
+                    public void released() {
+                        markFreed(); // the loop closed and freed it
+                    }
+                });
     }
 
     /**
@@ -96,14 +84,8 @@ public final class Event {
 
     /** Adds the event; false when libevent refused (a descriptor epoll cannot watch). */
     boolean addNow(Duration timeout) {
-        var scratch = core.scratch();
-        long mark = scratch.mark();
-        try {
-            if (LibEvent.event_add(ev, scratch.timeval(timeout)) != 0) {
-                return false;
-            }
-        } finally {
-            scratch.reset(mark);
+        if (!ev.add(core.scratch(), timeout)) {
+            return false;
         }
         setState(true, active);
         return true;
@@ -135,7 +117,7 @@ public final class Event {
 
     void activateNow() {
         arms++;
-        LibEvent.event_active(ev, EV_TIMEOUT, (short) 0);
+        ev.activate(EV_TIMEOUT);
         setState(added, true);
     }
 
@@ -157,7 +139,7 @@ public final class Event {
         }
         checkLive("remove");
         boolean was = added || active;
-        LibEvent.event_del(ev);
+        ev.remove();
         setState(false, false);
         return was;
     }
@@ -181,17 +163,13 @@ public final class Event {
         if (freed) {
             return;
         }
+        markFreed();
+        ev.free();
+    }
+
+    private void markFreed() {
         freed = true;
         setState(false, false);
-        MemorySegment e = ev;
-        ev = null;
-        core.handles().release(handle);
-        if (e != null) {
-            // event_free deletes a pending event first; freeing inside the event's own callback is
-            // safe because libevent does not touch the event after the callback returns.
-            core.nativeObjects--;
-            LibEvent.event_free(e);
-        }
     }
 
     /** {@return whether the event was freed (cl-async's {@code event-freed-p}). Safe from any thread} */
@@ -275,7 +253,7 @@ public final class Event {
     /** Builds an event for {@link EventLoop}; loop thread only. */
     static Event timer(LoopCore core, Runnable cb, EventHandler handler, boolean persist, boolean oneShot) {
         Objects.requireNonNull(cb, "callback");
-        return new Event(core, -1, (short) (persist ? LibEvent.EV_PERSIST() : 0), cb, null, null, handler, oneShot);
+        return new Event(core, -1, persist ? NativeEvent.PERSIST : 0, cb, null, null, handler, oneShot);
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.github.evasync;
 
 import io.github.evasync.internal.ffi.LibC;
 import io.github.evasync.internal.ffi.Native;
-import io.github.evasync.internal.libevent.LibEvent;
+import io.github.evasync.internal.ffi.NativeEvent;
 import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.dns.DnsCallback;
 import io.github.evasync.dns.Family;
@@ -212,8 +212,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** {@return the version of libevent in use, such as {@code 2.1.12-stable}} */
     public static String libeventVersion() {
-        Native.ensureAvailable();
-        return LibEvent.event_get_version().getString(0);
+        return Native.libeventVersion();
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------
@@ -417,8 +416,8 @@ public final class EventLoop implements AutoCloseable {
             // Refused before libevent grows its descriptor table to this number.
             throw new IllegalArgumentException("fd " + fd + " cannot be watched: it is not open");
         }
-        short flags = (short) (LibEvent.EV_PERSIST() | (onRead != null ? LibEvent.EV_READ() : 0)
-                | (onWrite != null ? LibEvent.EV_WRITE() : 0));
+        short flags = (short) (NativeEvent.PERSIST | (onRead != null ? NativeEvent.READ : 0)
+                | (onWrite != null ? NativeEvent.WRITE : 0));
         core.dropNewborn();
         Event e = new Event(core, fd, flags, onTimeout, onRead, onWrite, null, false);
         core.newborn = e;

@@ -54,6 +54,12 @@ public final class Native {
         }
     }
 
+    /** The loaded libevent's version string, such as {@code 2.1.12-stable}; throws when it is not loaded. */
+    public static String libeventVersion() {
+        ensureAvailable();
+        return io.github.evasync.internal.libevent.LibEvent.event_get_version().getString(0);
+    }
+
     private static Throwable loadAndConfigure() {
         Throwable t = load();
         if (t == null && Boolean.getBoolean(AllocationCounter.PROPERTY)) {

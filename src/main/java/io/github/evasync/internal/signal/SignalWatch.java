@@ -1,13 +1,10 @@
 package io.github.evasync.internal.signal;
 
 import io.github.evasync.EventHandler;
-import io.github.evasync.internal.ffi.NativeCallbacks;
-import io.github.evasync.internal.ffi.Upcalls;
-import io.github.evasync.internal.libevent.LibEvent;
+import io.github.evasync.internal.ffi.NativeEvent;
 import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.signal.Signals;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,18 +19,6 @@ import java.util.function.IntConsumer;
  * process-wide table, owned by one loop until it has none left.
  */
 public final class SignalWatch {
-    static final NativeCallbacks KIND = new NativeCallbacks() {
-        @Override
-        public void onEvent(Object target, int fd, short what) {
-            ((SignalWatch) target).fire();
-        }
-
-        @Override
-        public void release(Object target) {
-            ((SignalWatch) target).free();
-        }
-    };
-
     private static LoopCore owner;
     private static final Map<Integer, SignalWatch> WATCHES = new HashMap<>();
 
@@ -41,26 +26,35 @@ public final class SignalWatch {
     private final int signo;
     private final IntConsumer callback;
     private final EventHandler handler;
-    private final long handle;
-    private MemorySegment event;
+    private final NativeEvent event;
 
     private SignalWatch(LoopCore core, int signo, IntConsumer callback, EventHandler handler) {
         this.core = core;
         this.signo = signo;
         this.callback = callback;
         this.handler = handler;
-        this.handle = core.handles().register(this, KIND);
-        MemorySegment ev = LibEvent.event_new(core.base(), signo,
-                (short) (LibEvent.EV_SIGNAL() | LibEvent.EV_PERSIST()), Upcalls.EVENT_CALLBACK, Upcalls.arg(handle));
-        if (ev.equals(MemorySegment.NULL) || LibEvent.event_add(ev, MemorySegment.NULL) != 0) {
-            if (!ev.equals(MemorySegment.NULL)) {
-                LibEvent.event_free(ev);
-            }
-            core.handles().release(handle);
+        NativeEvent ev;
+        try {
+            ev = new NativeEvent(core.base(), core.handles(), n -> core.nativeObjects += n, signo,
+                    (short) (NativeEvent.SIGNAL | NativeEvent.PERSIST), new NativeEvent.Target() {
+                        @Override
+                        public void fired(short what) {
+                            fire();
+                        }
+
+                        @Override
+                        public void released() {
+                            forget(); // the loop closed and freed it
+                        }
+                    });
+        } catch (IllegalStateException refused) {
+            throw new IllegalStateException("libevent could not watch signal " + signo, refused);
+        }
+        if (!ev.add()) {
+            ev.free();
             throw new IllegalStateException("libevent could not watch signal " + signo);
         }
         this.event = ev;
-        core.nativeObjects++;
     }
 
     /** Checks a signal number, naming why it is refused. */
@@ -116,9 +110,6 @@ public final class SignalWatch {
     }
 
     private void fire() {
-        if (event == null) {
-            return;
-        }
         try {
             callback.accept(signo);
         } catch (Throwable t) {
@@ -127,24 +118,21 @@ public final class SignalWatch {
     }
 
     private void free() {
-        if (event == null) {
-            return;
+        if (event.free()) {
+            forget();
         }
+    }
+
+    /** Takes this watch out of the process-wide table once its event is gone. */
+    private void forget() {
         if (WATCHES.get(signo) == this) {
             WATCHES.remove(signo);
         }
-        freeNative();
         releaseOwnershipIfEmpty();
     }
 
     private void freeNative() {
-        if (event == null) {
-            return;
-        }
-        LibEvent.event_free(event);
-        event = null;
-        core.handles().release(handle);
-        core.nativeObjects--;
+        event.free();
     }
 
     private static synchronized void releaseOwnershipIfEmpty() {
