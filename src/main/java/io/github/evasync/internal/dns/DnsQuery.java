@@ -3,15 +3,10 @@ package io.github.evasync.internal.dns;
 import io.github.evasync.DnsError;
 import io.github.evasync.EventHandler;
 import io.github.evasync.dns.Family;
-import io.github.evasync.internal.ffi.NativeCallbacks;
-import io.github.evasync.internal.ffi.Scratch;
+import io.github.evasync.internal.ffi.DnsRequest;
 import io.github.evasync.internal.ffi.SockAddr;
-import io.github.evasync.internal.ffi.Upcalls;
-import io.github.evasync.internal.libevent.LibEvent;
-import io.github.evasync.internal.libevent.addrinfo;
 import io.github.evasync.internal.loop.LoopCore;
 
-import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -20,30 +15,17 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * One {@code evdns_getaddrinfo} request. It owns the request until libevent calls back, and
- * frees the answer list itself; a loop that closes first cancels it, and its callbacks never run.
+ * One lookup of a name: a {@link DnsRequest} on the loop's resolver, whose answer becomes the
+ * addresses of the family asked for or exactly one {@link DnsError}; a loop that closes first
+ * cancels it, and its callbacks never run.
  */
-public final class DnsQuery {
-    static final NativeCallbacks KIND = new NativeCallbacks() {
-        @Override
-        public void onAddrinfo(Object target, int result, MemorySegment res) {
-            ((DnsQuery) target).answered(result, res);
-        }
-
-        @Override
-        public void release(Object target) {
-            ((DnsQuery) target).cancel();
-        }
-    };
-
+public final class DnsQuery implements DnsRequest.Target {
     private final LoopCore core;
     private final String host;
     private final Family family;
     private final Consumer<List<InetAddress>> onAddresses;
     private final EventHandler handler;
-    private final long handle;
-    private MemorySegment request;
-    private boolean done;
+    private final DnsRequest request;
     private boolean inStart;
 
     private DnsQuery(LoopCore core, String host, Family family, Consumer<List<InetAddress>> onAddresses,
@@ -53,7 +35,7 @@ public final class DnsQuery {
         this.family = family;
         this.onAddresses = onAddresses;
         this.handler = handler;
-        this.handle = core.handles().register(this, KIND);
+        this.request = new DnsRequest(core.handles(), n -> core.nativeObjects += n, this);
     }
 
     /**
@@ -69,7 +51,7 @@ public final class DnsQuery {
                 if (family.equals(Family.UNSPEC) || Family.of(literal) == family) {
                     deliver(core, () -> onAddresses.accept(List.of(literal)), handler);
                 } else {
-                    core.deliver(new DnsError(host, LibEvent.EVUTIL_EAI_FAMILY(),
+                    core.deliver(new DnsError(host, DnsRequest.EAI_FAMILY,
                             "an " + Family.of(literal) + " literal has no " + family + " address"), handler);
                 }
             });
@@ -80,56 +62,32 @@ public final class DnsQuery {
 
     private void start() {
         core.dnsQueryStarted();
-        core.nativeObjects++;
-        Scratch s = core.scratch();
-        long mark = s.mark();
         inStart = true;
         try {
-            MemorySegment hints = s.allocate(addrinfo.layout());
-            addrinfo.ai_family(hints, switch (family) {
-                case INET -> LibEvent.AF_INET();
-                case INET6 -> LibEvent.AF_INET6();
-                case UNSPEC -> LibEvent.AF_UNSPEC();
+            request.start(core.dnsBase(), core.scratch(), host, switch (family) {
+                case INET -> DnsRequest.INET;
+                case INET6 -> DnsRequest.INET6;
+                case UNSPEC -> DnsRequest.UNSPEC;
             });
-            // One entry per address rather than one per socket type.
-            addrinfo.ai_socktype(hints, LibEvent.SOCK_STREAM());
-            MemorySegment req = LibEvent.evdns_getaddrinfo(core.dnsBase(), s.allocateFrom(host), MemorySegment.NULL,
-                    hints, Upcalls.ADDRINFO, Upcalls.arg(handle));
-            // NULL: libevent answered at once (from /etc/hosts, say) and already called back.
-            request = done || req.equals(MemorySegment.NULL) ? null : req;
         } finally {
             inStart = false;
-            s.reset(mark);
         }
     }
 
-    private void answered(int result, MemorySegment res) {
-        if (done) {
-            return;
-        }
-        finish();
+    @Override
+    public void answered(int result, List<InetSocketAddress> addresses, String errorText) {
+        core.dnsQueryEnded();
         List<InetAddress> found = new ArrayList<>();
-        try {
-            for (MemorySegment ai = res; !ai.equals(MemorySegment.NULL);
-                 ai = addrinfo.ai_next(ai.reinterpret(addrinfo.layout().byteSize()))) {
-                MemorySegment entry = ai.reinterpret(addrinfo.layout().byteSize());
-                InetSocketAddress a = SockAddr.decode(addrinfo.ai_addr(entry));
-                if (a != null && !found.contains(a.getAddress()) && familyMatches(a.getAddress())) {
-                    found.add(a.getAddress());
-                }
-            }
-        } finally {
-            if (!res.equals(MemorySegment.NULL)) {
-                LibEvent.evutil_freeaddrinfo(res);
+        for (InetSocketAddress a : addresses) {
+            if (!found.contains(a.getAddress()) && familyMatches(a.getAddress())) {
+                found.add(a.getAddress());
             }
         }
         Runnable outcome;
         if (result != 0) {
-            String text = LibEvent.evutil_gai_strerror(result).getString(0, StandardCharsets.UTF_8);
-            outcome = () -> core.deliver(new DnsError(host, result, text), handler);
+            outcome = () -> core.deliver(new DnsError(host, result, errorText), handler);
         } else if (found.isEmpty()) {
-            outcome = () -> core.deliver(new DnsError(host, LibEvent.EVUTIL_EAI_NODATA(),
-                    "no " + family + " address"), handler);
+            outcome = () -> core.deliver(new DnsError(host, DnsRequest.EAI_NODATA, "no " + family + " address"), handler);
         } else {
             List<InetAddress> all = List.copyOf(found);
             outcome = () -> deliver(core, () -> onAddresses.accept(all), handler);
@@ -142,6 +100,12 @@ public final class DnsQuery {
         }
     }
 
+    /** The loop closed first and cancelled the request: no callback runs. */
+    @Override
+    public void released() {
+        core.dnsQueryEnded();
+    }
+
     private boolean familyMatches(InetAddress a) {
         return family == Family.UNSPEC || Family.of(a) == family;
     }
@@ -151,26 +115,6 @@ public final class DnsQuery {
             callback.run();
         } catch (Throwable t) {
             core.callbackFailed(t, handler);
-        }
-    }
-
-    private void finish() {
-        done = true;
-        request = null;
-        core.nativeObjects--;
-        core.handles().release(handle);
-        core.dnsQueryEnded();
-    }
-
-    /** The loop is closing: cancel the request; libevent calls back, and the callback is skipped. */
-    private void cancel() {
-        if (done) {
-            return;
-        }
-        MemorySegment req = request;
-        finish();
-        if (req != null) {
-            LibEvent.evdns_getaddrinfo_cancel(req);
         }
     }
 

@@ -40,6 +40,11 @@ public abstract class NativeOwner implements NativeCallbacks {
         count.accept(1);
     }
 
+    /** {@return the handle libevent gives back to the upcalls for this owner} */
+    protected final long handle() {
+        return handle;
+    }
+
     /** {@return whether the native object was freed} */
     public final boolean isFreed() {
         return freed;
