@@ -36,6 +36,10 @@ import java.util.Objects;
 /**
  * A {@link TcpSocket} on a libevent socket bufferevent. It owns the bufferevent (and through
  * {@code BEV_OPT_CLOSE_ON_FREE} the descriptor) and frees it exactly once, in {@link #free()}.
+ * An accepted socket makes its bufferevent only when it first needs one (output the kernel did
+ * not take at once, libevent reading, a write timeout): until then it owns the bare descriptor.
+ * A server holding many sockets it has read and not yet answered so keeps no bufferevent for them
+ * (about 1 KB of libevent memory each).
  */
 public final class Connection implements TcpSocket {
     static final NativeCallbacks KIND = new NativeCallbacks() {
@@ -90,9 +94,12 @@ public final class Connection implements TcpSocket {
     private EventHandler handler;
     private final ConnectCallback connectCallback;
     private final long handle;
+    /** The bufferevent; null before an accepted socket needs one, and once freed. */
     private MemorySegment bev;
     private MemorySegment output;
     private volatile boolean closed;
+    /** Whether {@link #free()} ran: descriptor closed, handle released. */
+    private boolean freed;
     private volatile Object data;
     private boolean connecting;
     /** The socket, once connected; -1 while connecting. Lets a write skip the evbuffer. */
@@ -126,8 +133,19 @@ public final class Connection implements TcpSocket {
 
     Connection(LoopCore core, MemorySegment bev, boolean incoming, ReadCallback read, EventHandler handler,
                ConnectCallback connectCallback) {
+        this(core, bev, -1, incoming, read, handler, connectCallback);
+    }
+
+    /** An accepted descriptor, owned from the call on; its bufferevent waits until needed. */
+    static Connection accepted(LoopCore core, int fd, ReadCallback read, EventHandler handler) {
+        return new Connection(core, null, fd, true, read, handler, null);
+    }
+
+    private Connection(LoopCore core, MemorySegment bev, int fd, boolean incoming, ReadCallback read,
+                       EventHandler handler, ConnectCallback connectCallback) {
         this.core = core;
         this.bev = bev;
+        this.fd = fd;
         this.incoming = incoming;
         this.read = read;
         this.handler = handler;
@@ -136,7 +154,12 @@ public final class Connection implements TcpSocket {
         try {
             h = core.handles().register(this, KIND);
         } catch (Throwable t) {
-            LibEvent.bufferevent_free(bev); // ours from the call on, even when it fails
+            // Ours from the call on, even when it fails.
+            if (bev != null) {
+                LibEvent.bufferevent_free(bev);
+            } else {
+                LibC.close(fd);
+            }
             throw t;
         }
         this.handle = h;
@@ -147,16 +170,53 @@ public final class Connection implements TcpSocket {
         } else {
             core.outgoingTcp++;
         }
+        if (bev == null) {
+            return;
+        }
         try {
-            this.output = LibEvent.bufferevent_get_output(bev);
-            LibEvent.bufferevent_setcb(bev, Upcalls.BUFFER_READ, MemorySegment.NULL, Upcalls.BUFFER_EVENT,
-                    Upcalls.arg(handle));
-            LibEvent.bufferevent_setwatermark(bev, EV_WRITE, lowWatermark, 0);
+            attach(bev);
             this.fd = LibEvent.bufferevent_getfd(bev);
         } catch (Throwable t) {
             free();
             throw t;
         }
+    }
+
+    private void attach(MemorySegment b) {
+        output = LibEvent.bufferevent_get_output(b);
+        LibEvent.bufferevent_setcb(b, Upcalls.BUFFER_READ, writeCallbackArmed ? Upcalls.BUFFER_WRITE : MemorySegment.NULL,
+                Upcalls.BUFFER_EVENT, Upcalls.arg(handle));
+        LibEvent.bufferevent_setwatermark(b, EV_WRITE, lowWatermark, 0);
+    }
+
+    /**
+     * The bufferevent, made now for an accepted socket that has done without one so far, in the
+     * state the socket's settings call for: its write side enabled unless disabled, reading off
+     * (we read, or the caller enables it), the timeouts applied. Open sockets only.
+     */
+    private MemorySegment bufferevent() {
+        MemorySegment b = bev;
+        if (b != null) {
+            return b;
+        }
+        b = LibEvent.bufferevent_socket_new(core.base(), fd, LibEvent.BEV_OPT_CLOSE_ON_FREE());
+        if (b.equals(MemorySegment.NULL)) {
+            throw new TcpError(this, -1, "bufferevent_socket_new failed (out of memory?)");
+        }
+        bev = b;
+        attach(b);
+        if (writeDisabled) {
+            LibEvent.bufferevent_disable(b, EV_WRITE);
+        }
+        if (readTimeout != null || writeTimeout != null) {
+            setBuffereventTimeouts(b);
+        }
+        return b;
+    }
+
+    /** Bytes waiting in our output buffer; none while there is no bufferevent. */
+    private long outputLength() {
+        return bev == null ? 0 : FastCalls.evbuffer_get_length(output);
     }
 
     void acceptedBy(Listener server) {
@@ -184,6 +244,7 @@ public final class Connection implements TcpSocket {
         connectErrno = errno;
     }
 
+    /** The bufferevent of an outgoing socket; null once freed. */
     MemorySegment bev() {
         return bev;
     }
@@ -191,7 +252,7 @@ public final class Connection implements TcpSocket {
     // ---- libevent callbacks ----------------------------------------------------------------
 
     private void onReadable() {
-        if (bev == null) {
+        if (freed) {
             return;
         }
         MemorySegment in = LibEvent.bufferevent_get_input(bev);
@@ -251,12 +312,13 @@ public final class Connection implements TcpSocket {
      * @param wanted whether the socket is to be read now (not disabled by the application)
      */
     void startReading(boolean wanted) {
-        if (bev == null || closed || direct != null) {
+        if (freed || closed || direct != null) {
             return;
         }
         if (!readsDirectly()) {
+            MemorySegment b = bufferevent();
             if (wanted) {
-                LibEvent.bufferevent_enable(bev, EV_READ);
+                LibEvent.bufferevent_enable(b, EV_READ);
             }
             return;
         }
@@ -271,7 +333,7 @@ public final class Connection implements TcpSocket {
     /** Our read event fired: one recv, then the data, the end of stream or the error. */
     private void onReadEvent(short what) {
         DirectRead d = direct;
-        if (bev == null || d == null) {
+        if (freed || d == null) {
             return;
         }
         if ((what & EV_READ) == 0 && (what & EV_TIMEOUT) != 0) {
@@ -297,14 +359,14 @@ public final class Connection implements TcpSocket {
     }
 
     private void onFlushed() {
-        if (bev == null) {
+        if (freed) {
             return;
         }
         long out = FastCalls.evbuffer_get_length(output);
         long flushed = queued - out;
         while (pendingWrites != null && !pendingWrites.isEmpty() && pendingWrites.peekFirst().end() <= flushed) {
             runWriteCallback(pendingWrites.pollFirst().callback());
-            if (bev == null) {
+            if (freed) {
                 return;
             }
         }
@@ -317,7 +379,7 @@ public final class Connection implements TcpSocket {
                 } catch (Throwable t) {
                     core.callbackFailed(t, handler);
                 }
-                if (bev == null) {
+                if (freed) {
                     return;
                 }
             }
@@ -338,7 +400,7 @@ public final class Connection implements TcpSocket {
     }
 
     private void onEvent(short what, int errno) {
-        if (bev == null) {
+        if (freed) {
             return;
         }
         resolved();
@@ -405,7 +467,7 @@ public final class Connection implements TcpSocket {
     /** Reports a connect that failed before libevent took it, on the loop's next turn. */
     void failSoon(int errno) {
         core.execute(() -> {
-            if (bev != null && !closed) {
+            if (!freed && !closed) {
                 Exception c = errorCondition(errno);
                 closeNow();
                 core.deliver(c, handler);
@@ -488,22 +550,22 @@ public final class Connection implements TcpSocket {
 
     private boolean writeSegment(MemorySegment seg, long len, WriteCallback callback) {
         long sent = 0;
-        if (len > 0 && fd >= 0 && !writeDisabled && FastCalls.evbuffer_get_length(output) == 0) {
+        if (len > 0 && fd >= 0 && !writeDisabled && outputLength() == 0) {
             // Nothing is queued, so bytes can go straight to the kernel: no copy into the
             // evbuffer and no write event to arm and disarm (two epoll_ctl calls) when it all fits.
             // Anything short of that (EAGAIN, an error) is left to libevent, which reports errors.
             sent = Math.max(0, FastCalls.send(fd, seg, len));
         }
-        if (sent < len && FastCalls.bufferevent_write(bev, seg.asSlice(sent), len - sent) != 0) {
+        if (sent < len && FastCalls.bufferevent_write(bufferevent(), seg.asSlice(sent), len - sent) != 0) {
             throw new TcpError(this, -1, "libevent could not queue " + (len - sent) + " bytes (out of memory?)");
         }
         queued += len;
-        long out = len > 0 && sent == len ? 0 : FastCalls.evbuffer_get_length(output);
+        long out = len > 0 && sent == len ? 0 : outputLength();
         if (callback != null) {
             if (out == 0) {
                 // Already in the kernel: the callback runs on the next turn, never inside write.
                 core.execute(() -> {
-                    if (bev != null) {
+                    if (!freed) {
                         runWriteCallback(callback);
                     }
                 });
@@ -538,7 +600,7 @@ public final class Connection implements TcpSocket {
             return onLoop(this::outputBufferLength);
         }
         checkOpen();
-        return FastCalls.evbuffer_get_length(output);
+        return outputLength();
     }
 
     @Override
@@ -553,7 +615,9 @@ public final class Connection implements TcpSocket {
         checkOpen();
         lowWatermark = low;
         highWatermark = high;
-        LibEvent.bufferevent_setwatermark(bev, EV_WRITE, low, 0);
+        if (bev != null) {
+            LibEvent.bufferevent_setwatermark(bev, EV_WRITE, low, 0);
+        }
     }
 
     /**
@@ -598,10 +662,17 @@ public final class Connection implements TcpSocket {
         if (direct != null) {
             direct.timeout(read);
         }
+        // Without a bufferevent nothing is queued to time out; one made later gets them then.
+        if (bev != null) {
+            setBuffereventTimeouts(bev);
+        }
+    }
+
+    private void setBuffereventTimeouts(MemorySegment b) {
         Scratch s = core.scratch();
         long mark = s.mark();
         try {
-            LibEvent.bufferevent_set_timeouts(bev, s.timeval(read), s.timeval(write));
+            LibEvent.bufferevent_set_timeouts(b, s.timeval(readTimeout), s.timeval(writeTimeout));
         } finally {
             s.reset(mark);
         }
@@ -626,7 +697,8 @@ public final class Connection implements TcpSocket {
             direct.enable();
         }
         short flags = (short) ((libeventReads ? EV_READ : 0) | (write ? EV_WRITE : 0));
-        if (flags != 0) {
+        // Without a bufferevent libevent neither reads nor has output to write: nothing to tell it.
+        if (flags != 0 && bev != null) {
             LibEvent.bufferevent_enable(bev, flags);
         }
         if (write) {
@@ -649,7 +721,7 @@ public final class Connection implements TcpSocket {
             direct.disable();
         }
         short flags = (short) ((libeventReads ? EV_READ : 0) | (write ? EV_WRITE : 0));
-        if (flags != 0) {
+        if (flags != 0 && bev != null) {
             LibEvent.bufferevent_disable(bev, flags);
         }
         if (write) {
@@ -670,16 +742,18 @@ public final class Connection implements TcpSocket {
             }
             return;
         }
-        if (closed || bev == null) {
+        if (closed || freed) {
             return;
         }
         closed = true;
         endView();
-        LibEvent.bufferevent_disable(bev, EV_READ);
+        if (bev != null) {
+            LibEvent.bufferevent_disable(bev, EV_READ);
+        }
         if (direct != null) {
             direct.disable();
         }
-        if (FastCalls.evbuffer_get_length(output) == 0) {
+        if (outputLength() == 0) {
             free();
             return;
         }
@@ -693,7 +767,7 @@ public final class Connection implements TcpSocket {
     @Override
     public void closeNow() {
         if (!core.inLoop()) {
-            if (bev != null) {
+            if (!freed) {
                 core.runUnlessClosed(this::closeNow);
             }
             return;
@@ -703,10 +777,11 @@ public final class Connection implements TcpSocket {
 
     /** Frees the bufferevent and closes the descriptor; exactly once, whatever calls it. */
     void free() {
-        MemorySegment b = bev;
-        if (b == null) {
+        if (freed) {
             return;
         }
+        freed = true;
+        MemorySegment b = bev;
         closed = true;
         endView();
         if (stream != null) {
@@ -720,8 +795,12 @@ public final class Connection implements TcpSocket {
             direct = null;
         }
         resolved();
-        // Safe inside this bufferevent's own callback: libevent holds a reference until it returns.
-        LibEvent.bufferevent_free(b);
+        if (b != null) {
+            // Safe inside this bufferevent's own callback: libevent holds a reference until it returns.
+            LibEvent.bufferevent_free(b);
+        } else {
+            LibC.close(fd);
+        }
         core.handles().release(handle);
         core.nativeObjects--;
         if (incoming) {
@@ -785,14 +864,15 @@ public final class Connection implements TcpSocket {
         checkOpen();
         if (stream == null) {
             endView();
+            // The stream reads the bufferevent's input buffer: libevent reads from now on.
+            MemorySegment b = bufferevent();
             stream = new SocketStreams.In(this);
             if (direct != null) {
-                // The stream reads the bufferevent's input buffer: libevent reads from now on.
                 boolean wanted = direct.wanted();
                 direct.disable();
                 direct = null;
                 if (wanted) {
-                    LibEvent.bufferevent_enable(bev, EV_READ);
+                    LibEvent.bufferevent_enable(b, EV_READ);
                 }
             }
         }
@@ -820,19 +900,20 @@ public final class Connection implements TcpSocket {
         applyTimeouts(null, null);
         if (direct != null && !readsDirectly()) {
             // The new callback wants libevent's buffer (zero-copy): libevent reads from now on.
+            MemorySegment b = bufferevent();
             boolean wanted = direct.wanted();
             direct.disable();
             direct = null;
             if (wanted) {
-                LibEvent.bufferevent_enable(bev, EV_READ);
+                LibEvent.bufferevent_enable(b, EV_READ);
             }
         }
     }
 
-    /** The input evbuffer while open, for the input stream; null once freed. */
+    /** The input evbuffer while open, for the input stream (which has a bufferevent); null once freed. */
     MemorySegment input() {
         MemorySegment b = bev;
-        return b == null ? null : LibEvent.bufferevent_get_input(b);
+        return freed || b == null ? null : LibEvent.bufferevent_get_input(b);
     }
 
     LoopCore core() {
@@ -854,11 +935,11 @@ public final class Connection implements TcpSocket {
             return onLoop(() -> address(peer));
         }
         checkOpen();
-        int fd = LibEvent.bufferevent_getfd(bev);
-        if (fd < 0) {
+        int socket = bev != null ? LibEvent.bufferevent_getfd(bev) : fd;
+        if (socket < 0) {
             return null;
         }
-        return SockAddr.of(core.scratch(), fd, peer);
+        return SockAddr.of(core.scratch(), socket, peer);
     }
 
     @Override

@@ -122,15 +122,9 @@ public final class Listener implements TcpServer {
             LibC.close(fd);
             return;
         }
-        MemorySegment bev = LibEvent.bufferevent_socket_new(core.base(), fd, LibEvent.BEV_OPT_CLOSE_ON_FREE());
-        if (bev.equals(MemorySegment.NULL)) {
-            LibC.close(fd);
-            core.reportTransient(new TcpAcceptError(this, -1, "bufferevent_socket_new failed for an accepted socket"),
-                    handler);
-            return;
-        }
         Tcp.setNoDelay(core, fd);
-        Connection c = new Connection(core, bev, true, read, handler, null);
+        // No bufferevent yet: the socket makes one when it first needs it (held connections).
+        Connection c = Connection.accepted(core, fd, read, handler);
         c.acceptedBy(this);
         // An intrusive list, no allocation per connection: held connections cost memory.
         c.nextAccepted = accepted;
