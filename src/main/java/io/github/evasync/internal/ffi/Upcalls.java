@@ -45,6 +45,19 @@ public final class Upcalls {
     public static final MemorySegment LOG = stub("onLog", event_log_cb.descriptor());
 
     private static final System.Logger LIBEVENT_LOG = System.getLogger("io.github.evasync.libevent");
+    private static boolean logRouted;
+
+    /**
+     * Sends libevent's own messages ("nameserver has failed", ...) to {@code System.Logger}
+     * {@code io.github.evasync.libevent} instead of the process's standard error. Once per
+     * process; later calls do nothing.
+     */
+    public static synchronized void routeLibeventLog() {
+        if (!logRouted) {
+            LibEvent.event_set_log_callback(LOG);
+            logRouted = true;
+        }
+    }
 
     private static MemorySegment stub(String method, FunctionDescriptor fd) {
         try {

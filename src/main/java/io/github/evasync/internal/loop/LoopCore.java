@@ -142,7 +142,7 @@ public final class LoopCore implements LoopSink {
     public void open() {
         Native.ensureAvailable();
         HardTimes.prepare();
-        LibeventLog.install();
+        Upcalls.routeLibeventLog();
         if (CURRENT.get() != null) {
             throw new IllegalStateException("this thread already runs an event loop; nest work with delay() instead");
         }
