@@ -65,10 +65,6 @@ import java.util.function.IntConsumer;
  * rethrown from {@code run}; on a live loop it goes to {@link LoopOptions#uncaughtHandler}.
  */
 public final class EventLoop implements AutoCloseable {
-    static {
-        LoopCore.setAccess(loop -> loop.core);
-    }
-
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
 
     private final LoopCore core;

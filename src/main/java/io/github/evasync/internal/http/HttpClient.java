@@ -1,5 +1,7 @@
 package io.github.evasync.internal.http;
 
+import io.github.evasync.internal.tcp.Tcp;
+import io.github.evasync.tcp.TcpOptions;
 import io.github.evasync.ConnectionError;
 import io.github.evasync.DnsError;
 import io.github.evasync.Event;
@@ -281,8 +283,9 @@ public final class HttpClient {
             reused = c != null;
             if (c == null) {
                 Conn fresh = new Conn(target.key());
-                fresh.socket = core.api().tcpConnect(target.host(), target.port(), (s, d) -> fresh.onData(d),
-                        fresh::onEvent);
+                Tcp.checkConnectArgs(target.host(), target.port(), TcpOptions.defaults());
+                fresh.socket = Tcp.connect(core, target.host(), target.port(), (s, d) -> fresh.onData(d),
+                        fresh::onEvent, TcpOptions.defaults());
                 fresh.counted = true;
                 core.outgoingHttp++;
                 c = fresh;

@@ -26,7 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 
 /**
  * The machinery behind one {@link EventLoop}: its event base, thread, handle table, scratch
@@ -39,7 +38,6 @@ import java.util.function.Function;
  */
 public final class LoopCore implements LoopSink {
     private static final ThreadLocal<LoopCore> CURRENT = new ThreadLocal<>();
-    private static volatile Function<EventLoop, LoopCore> access;
 
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
@@ -121,16 +119,6 @@ public final class LoopCore implements LoopSink {
         this.api = api;
         this.options = Objects.requireNonNull(options, "options");
         this.live = live;
-    }
-
-    /** Installs how other packages find a loop's core; called once by {@link EventLoop}. */
-    public static void setAccess(Function<EventLoop, LoopCore> fn) {
-        access = fn;
-    }
-
-    /** The core of a public loop. */
-    public static LoopCore of(EventLoop loop) {
-        return access.apply(Objects.requireNonNull(loop, "loop"));
     }
 
     /** The core of the loop the calling thread runs, or null. */
@@ -737,5 +725,13 @@ public final class LoopCore implements LoopSink {
     @SuppressWarnings("unchecked")
     public static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
         throw (E) t;
+    }
+
+    /** Names the loop by its thread, as its {@code EventLoop} does. */
+    @Override
+    public String toString() {
+        Thread t = thread();
+        return "EventLoop[" + (live() ? "live" : "run") + (isOpen() ? "" : ", closed")
+                + (t != null ? ", thread=" + t.getName() : "") + "]";
     }
 }

@@ -69,7 +69,7 @@ public final class SignalWatch {
     public static void add(LoopCore core, int signo, IntConsumer callback, EventHandler handler) {
         synchronized (SignalWatch.class) {
             if (owner != null && owner != core) {
-                throw new IllegalStateException("another event loop (" + owner.api() + ") owns signal handling: "
+                throw new IllegalStateException("another event loop (" + owner + ") owns signal handling: "
                         + "libevent lets one loop at a time watch signals; free its handlers or close it first");
             }
             owner = core;
