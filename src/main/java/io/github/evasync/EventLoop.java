@@ -66,12 +66,14 @@ import java.util.function.IntConsumer;
  */
 public final class EventLoop implements AutoCloseable {
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
+    /** The loop each loop thread runs; the core knows its thread, not its facade. */
+    private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
 
     private final LoopCore core;
     private volatile Thread liveThread;
 
     private EventLoop(LoopOptions options, boolean live) {
-        this.core = new LoopCore(this, Objects.requireNonNull(options, "options"), live);
+        this.core = new LoopCore(Objects.requireNonNull(options, "options"), live);
     }
 
     /**
@@ -101,6 +103,7 @@ public final class EventLoop implements AutoCloseable {
         EventLoop loop = new EventLoop(options, false);
         LoopCore core = loop.core;
         core.open();
+        CURRENT.set(loop);
         boolean idle = false;
         Throwable escaped = null;
         try {
@@ -122,6 +125,8 @@ public final class EventLoop implements AutoCloseable {
             } else if (escaped != t) {
                 escaped.addSuppressed(t);
             }
+        } finally {
+            CURRENT.remove();
         }
         if (escaped != null) {
             Throwable first = core.failure();
@@ -166,13 +171,18 @@ public final class EventLoop implements AutoCloseable {
                 ready.completeExceptionally(e);
                 return;
             }
+            CURRENT.set(loop);
             ready.complete(null);
             try {
                 core.loop();
             } catch (Throwable e) {
                 core.fatal(e);
             } finally {
-                core.shutdown();
+                try {
+                    core.shutdown();
+                } finally {
+                    CURRENT.remove();
+                }
             }
         }, "evasync-loop-" + THREAD_IDS.incrementAndGet());
         t.setDaemon(options.daemon());
@@ -188,8 +198,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** {@return the loop the calling thread runs, or null when it runs none} */
     public static EventLoop current() {
-        LoopCore c = LoopCore.current();
-        return c == null ? null : c.api();
+        return LoopCore.current() == null ? null : CURRENT.get();
     }
 
     /**

@@ -4,7 +4,6 @@ import io.github.evasync.internal.tcp.Tcp;
 import io.github.evasync.tcp.TcpOptions;
 import io.github.evasync.ConnectionError;
 import io.github.evasync.DnsError;
-import io.github.evasync.Event;
 import io.github.evasync.EventHandler;
 import io.github.evasync.HttpError;
 import io.github.evasync.HttpRefused;
@@ -16,6 +15,7 @@ import io.github.evasync.http.HttpClientOptions;
 import io.github.evasync.http.HttpResponseCallback;
 import io.github.evasync.internal.dns.DnsQuery;
 import io.github.evasync.internal.loop.LoopCore;
+import io.github.evasync.internal.loop.LoopTimer;
 import io.github.evasync.tcp.TcpSocket;
 
 import java.net.URI;
@@ -260,9 +260,9 @@ public final class HttpClient {
         final boolean head;
         Conn conn;
         ResponseParser parser;
-        Event timer;
+        LoopTimer timer;
         /** The one-turn wait before sending on a connection that was not read; null otherwise. */
-        Event check;
+        LoopTimer check;
         boolean reused;
         /** Whether the request went out on {@link #conn}. */
         boolean sent;
@@ -293,7 +293,7 @@ public final class HttpClient {
             conn = c;
             c.call = this;
             if (timer == null) {
-                timer = core.api().delay(options.timeout(), () -> {
+                timer = core.delay(options.timeout(), () -> {
                     timer = null;
                     fail(new HttpTimeout(-1, "no complete response in " + options.timeout()), true);
                 });
@@ -306,7 +306,7 @@ public final class HttpClient {
                     c.reading = true;
                 }
                 Conn checked = c;
-                check = core.api().delay(ONE_TURN, () -> {
+                check = core.delay(ONE_TURN, () -> {
                     check = null;
                     // After every callback of this turn, including the read of anything that was waiting.
                     core.afterTurn(() -> {

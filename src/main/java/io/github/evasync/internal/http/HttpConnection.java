@@ -1,12 +1,12 @@
 package io.github.evasync.internal.http;
 
-import io.github.evasync.Event;
 import io.github.evasync.EventHandler;
 import io.github.evasync.internal.tcp.Connection;
 import io.github.evasync.tcp.ReadCallback;
 import io.github.evasync.http.HttpServerOptions;
 import io.github.evasync.internal.ffi.Scratch;
 import io.github.evasync.internal.loop.LoopCore;
+import io.github.evasync.internal.loop.LoopTimer;
 import io.github.evasync.tcp.TcpSocket;
 
 import java.net.InetSocketAddress;
@@ -34,7 +34,7 @@ final class HttpConnection {
     private final TcpSocket socket;
     private final RequestParser parser;
     private final ArrayDeque<Exchange> queue = new ArrayDeque<>();
-    private final Event timer;
+    private final LoopTimer timer;
     private boolean closing;
     private boolean closed;
     private boolean paused;
@@ -62,7 +62,7 @@ final class HttpConnection {
         this.core = core;
         this.socket = socket;
         this.parser = new RequestParser(server.options());
-        this.timer = core.api().makeEvent(this::timedOut);
+        this.timer = core.timer(this::timedOut);
         core.incomingHttp++;
         HttpServerOptions o = server.options();
         // libevent's write timeout counts only while output waits: an answer that makes no
@@ -285,7 +285,7 @@ final class HttpConnection {
         long due = System.nanoTime() + Scratch.clamp(d).toNanos();
         deadline = due;
         if (firesAt == 0 || firesAt - due > 0) {
-            timer.add(d);
+            timer.start(d);
             firesAt = due;
         }
     }
@@ -297,7 +297,7 @@ final class HttpConnection {
         }
         long left = deadline - System.nanoTime();
         if (left > 0) {
-            timer.add(Duration.ofNanos(left));
+            timer.start(Duration.ofNanos(left));
             firesAt = deadline;
             return;
         }

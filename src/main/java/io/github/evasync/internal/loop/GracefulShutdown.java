@@ -1,6 +1,5 @@
 package io.github.evasync.internal.loop;
 
-import io.github.evasync.Event;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -18,7 +17,7 @@ public final class GracefulShutdown {
     private final LoopCore core;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final AtomicBoolean requested = new AtomicBoolean();
-    private Event graceTimer;
+    private LoopTimer graceTimer;
     /** Whether the server has been stopped (connections ending before do not count). */
     private boolean begun;
 
@@ -51,7 +50,7 @@ public final class GracefulShutdown {
                 if (empty.getAsBoolean()) {
                     done.complete(null);
                 } else if (!done.isDone()) {
-                    graceTimer = core.api().delay(grace, () -> {
+                    graceTimer = core.delay(grace, () -> {
                         graceTimer = null;
                         endAll.run();
                     });

@@ -2,7 +2,6 @@ package io.github.evasync.internal.loop;
 
 import io.github.evasync.EventFreed;
 import io.github.evasync.EventHandler;
-import io.github.evasync.EventLoop;
 import io.github.evasync.LoopOptions;
 import io.github.evasync.LoopStats;
 import io.github.evasync.SocketClosed;
@@ -20,6 +19,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -28,9 +28,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The machinery behind one {@link EventLoop}: its event base, thread, handle table, scratch
- * memory, cross-thread task queue and error routing. Public API objects in every package hold
- * one and reach it through {@link #of(EventLoop)}.
+ * The machinery behind one {@code EventLoop}: its event base, thread, handle table, scratch
+ * memory, cross-thread task queue and error routing. The public loop holds its core and hands
+ * it to the internal code it calls; the core never calls back through the public loop.
  *
  * <p>Everything here runs on the loop thread except {@link #execute}, {@link #submit},
  * {@link #call}, {@link #exit} and the state reads, which any thread may use (DESIGN.md,
@@ -63,7 +63,6 @@ public final class LoopCore implements LoopSink {
         }
     };
 
-    private final EventLoop api;
     private final LoopOptions options;
     private final boolean live;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -111,12 +110,11 @@ public final class LoopCore implements LoopSink {
     public int outgoingHttp;
 
     /**
-     * Makes the core of {@code api}; {@link #open()} then binds it to the loop thread.
+     * Makes a loop's core; {@link #open()} then binds it to the loop thread.
      *
      * @param live true for a loop that runs until closed, even with nothing to do
      */
-    public LoopCore(EventLoop api, LoopOptions options, boolean live) {
-        this.api = api;
+    public LoopCore(LoopOptions options, boolean live) {
         this.options = Objects.requireNonNull(options, "options");
         this.live = live;
     }
@@ -415,10 +413,6 @@ public final class LoopCore implements LoopSink {
         return live;
     }
 
-    /** The public loop. */
-    public EventLoop api() {
-        return api;
-    }
 
     /** The loop's options. */
     public LoopOptions options() {
@@ -725,6 +719,23 @@ public final class LoopCore implements LoopSink {
     @SuppressWarnings("unchecked")
     public static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
         throw (E) t;
+    }
+
+    /** A timer for evasync's own use, not armed yet; loop thread only. */
+    public LoopTimer timer(Runnable action) {
+        return new LoopTimer(this, action, false);
+    }
+
+    /** Runs {@code action} once after {@code delay}, for evasync's own use; loop thread only. */
+    public LoopTimer delay(Duration delay, Runnable action) {
+        LoopTimer t = new LoopTimer(this, action, true);
+        try {
+            t.start(delay);
+        } catch (RuntimeException e) {
+            t.free();
+            throw e;
+        }
+        return t;
     }
 
     /** Names the loop by its thread, as its {@code EventLoop} does. */

@@ -156,7 +156,7 @@ public final class Listener implements TcpServer {
         if (!backingOff) {
             backingOff = true;
             LibEvent.evconnlistener_disable(listener);
-            core.api().delay(ACCEPT_BACKOFF, () -> {
+            core.delay(ACCEPT_BACKOFF, () -> {
                 backingOff = false;
                 if (!closed) {
                     LibEvent.evconnlistener_enable(listener);
