@@ -305,8 +305,8 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
             }
             return connection.call(() -> chunk(data));
         }
-        if (connection.isClosed() || (aborted != null && answer == Answer.DONE)) {
-            return true; // the client is gone, or the server answered an aborted body: nothing piles up
+        if (connection.isClosed() || aborted != null) {
+            return true; // the client is gone, or its body was aborted: nothing piles up
         }
         if (answer != Answer.STREAMING) {
             throw new IllegalStateException("chunk() needs startChunked() first, and not after end()");
@@ -389,7 +389,7 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
             connection.run(this::end);
             return;
         }
-        if ((connection.isClosed() || aborted != null) && answer == Answer.DONE) {
+        if (aborted != null || (connection.isClosed() && answer == Answer.DONE)) {
             return;
         }
         if (answer != Answer.STREAMING) {
@@ -409,8 +409,7 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
      */
     private boolean begin() {
         if (aborted != null) {
-            answer = Answer.DONE;
-            return false;
+            return false; // the server answers an aborted body, or nobody listens any more
         }
         if (answer != Answer.NONE) {
             throw new IllegalStateException("the request was already answered");

@@ -461,31 +461,38 @@ final class HttpConnection {
 
     /** The socket reported EOF, a timeout or an error: it is closed already. */
     void socketEnded() {
-        if (!closed) {
-            finish("the connection closed before the request body was complete");
-        }
+        end(null, null);
     }
 
     /** {@code why}: what a streamed body cut short by this close is told, or null for the generic text. */
     private void close(String why) {
-        if (!closed) {
-            finish(why);
-            socket.close();
-        }
+        end(why, socket::close);
     }
 
     private void closeNow(String why) {
-        if (!closed) {
-            finish(why);
-            socket.closeNow();
-        }
+        end(why, socket::closeNow);
     }
 
-    private void finish(String why) {
+    /**
+     * Ends the connection: its state first, then the socket ({@code closeSocket}, null when it
+     * closed already), and only then a streamed body cut short hears of it, so that whatever its
+     * onAbort does (ask the address, answer, end a streamed answer) finds the connection closed.
+     */
+    private void end(String why, Runnable closeSocket) {
+        if (closed) {
+            return;
+        }
         Exchange cut = streaming;
+        finish();
+        if (closeSocket != null) {
+            closeSocket.run();
+        }
         if (cut != null) {
             cut.abortBody(why != null ? why : "the connection closed before the request body was complete");
         }
+    }
+
+    private void finish() {
         streaming = null;
         closed = true;
         closing = true;
@@ -526,7 +533,7 @@ final class HttpConnection {
         socket.write(head);
         byte[] held = leftover;
         boolean wasPaused = paused;
-        finish(null); // no longer an HTTP connection; the socket stays open
+        finish(); // no longer an HTTP connection; the socket stays open
         socket.setData(null);
         Connection raw = (Connection) socket;
         raw.handOver(read, handler);

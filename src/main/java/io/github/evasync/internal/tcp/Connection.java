@@ -563,12 +563,10 @@ public final class Connection implements TcpSocket {
         long out = len > 0 && sent == len ? 0 : outputLength();
         if (callback != null) {
             if (out == 0) {
-                // Already in the kernel: the callback runs on the next turn, never inside write.
-                core.execute(() -> {
-                    if (!freed) {
-                        runWriteCallback(callback);
-                    }
-                });
+                // Already in the kernel: the callback runs on the next turn, never inside write,
+                // and even if the socket is closed by then: the bytes are out (closing does not
+                // take them back).
+                core.execute(() -> runWriteCallback(callback));
             } else {
                 if (pendingWrites == null) {
                     pendingWrites = new ArrayDeque<>(4);
