@@ -3,20 +3,14 @@ package io.github.evasync.internal.tcp;
 import io.github.evasync.EventHandler;
 import io.github.evasync.TcpAcceptError;
 import io.github.evasync.TcpServerBindError;
-import io.github.evasync.internal.ffi.FastCalls;
+import io.github.evasync.internal.ffi.ConnListener;
 import io.github.evasync.internal.ffi.LibC;
-import io.github.evasync.internal.ffi.NativeCallbacks;
-import io.github.evasync.internal.ffi.Scratch;
-import io.github.evasync.internal.ffi.SockAddr;
-import io.github.evasync.internal.ffi.Upcalls;
-import io.github.evasync.internal.libevent.LibEvent;
 import io.github.evasync.internal.loop.GracefulShutdown;
 import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.tcp.ReadCallback;
 import io.github.evasync.tcp.ServerOptions;
 import io.github.evasync.tcp.TcpServer;
 
-import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -25,24 +19,7 @@ import java.time.Duration;
  * A {@link TcpServer} on an {@code evconnlistener}, which it owns and frees exactly once. Each
  * accepted descriptor becomes a {@link Connection} at once, so none is ever left unowned.
  */
-public final class Listener implements TcpServer {
-    static final NativeCallbacks KIND = new NativeCallbacks() {
-        @Override
-        public void onAccept(Object target, int fd, MemorySegment address, int addressLength) {
-            ((Listener) target).accepted(fd);
-        }
-
-        @Override
-        public void onAcceptError(Object target, int errno) {
-            ((Listener) target).acceptFailed(errno);
-        }
-
-        @Override
-        public void release(Object target) {
-            ((Listener) target).free();
-        }
-    };
-
+public final class Listener implements TcpServer, ConnListener.Target {
     /** How long accepting pauses when the process is out of descriptors, so it does not spin. */
     private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
 
@@ -50,9 +27,8 @@ public final class Listener implements TcpServer {
     private final ReadCallback read;
     private final EventHandler handler;
     private final ServerOptions options;
-    private final long handle;
     private final int port;
-    private MemorySegment listener;
+    private final ConnListener listener;
     private volatile boolean closed;
     /** Whether accepting is paused after an accept error. */
     private boolean backingOff;
@@ -68,28 +44,13 @@ public final class Listener implements TcpServer {
         this.handler = handler;
         this.options = options;
         InetAddress address = resolveBind(bind);
-        this.handle = core.handles().register(this, KIND);
-        Scratch s = core.scratch();
-        long mark = s.mark();
         try {
-            MemorySegment sa = SockAddr.encode(s, address, port);
-            MemorySegment state = s.allocate(FastCalls.captureStateSize(), 8);
-            int flags = LibEvent.LEV_OPT_CLOSE_ON_FREE() | LibEvent.LEV_OPT_REUSEABLE() | LibEvent.LEV_OPT_CLOSE_ON_EXEC()
-                    | (options.reusePort() ? LibEvent.LEV_OPT_REUSEABLE_PORT() : 0);
-            MemorySegment lev = FastCalls.evconnlistener_new_bind(state, core.base(), Upcalls.ACCEPT,
-                    Upcalls.arg(handle), flags, options.backlog(), sa, (int) sa.byteSize());
-            if (lev.equals(MemorySegment.NULL)) {
-                int err = FastCalls.errno(state);
-                core.handles().release(handle);
-                throw new TcpServerBindError(bind, port, err, err > 0 ? LibC.strerror(err) : "evconnlistener_new_bind failed");
-            }
-            listener = lev;
-            LibEvent.evconnlistener_set_error_cb(lev, Upcalls.ACCEPT_ERROR);
-            this.port = port != 0 ? port : boundPort(s, LibEvent.evconnlistener_get_fd(lev));
-        } finally {
-            s.reset(mark);
+            this.listener = new ConnListener(core.base(), core.handles(), n -> core.nativeObjects += n, core.scratch(),
+                    address, port, options.reusePort(), options.backlog(), this);
+        } catch (ConnListener.BindFailed e) {
+            throw new TcpServerBindError(bind, port, e.errno(), e.getMessage());
         }
-        core.nativeObjects++;
+        this.port = listener.port();
     }
 
     static Listener bind(LoopCore core, String bind, int port, ReadCallback read, EventHandler handler,
@@ -109,15 +70,8 @@ public final class Listener implements TcpServer {
         }
     }
 
-    private static int boundPort(Scratch s, int fd) {
-        InetSocketAddress bound = SockAddr.of(s, fd, false);
-        if (bound == null) {
-            throw new IllegalStateException("getsockname failed on the listening socket");
-        }
-        return bound.getPort();
-    }
-
-    private void accepted(int fd) {
+    @Override
+    public void accepted(int fd) {
         if (closed) {
             LibC.close(fd);
             return;
@@ -149,17 +103,18 @@ public final class Listener implements TcpServer {
      * the log when there is none: it must never end the loop (see
      * {@link LoopCore#reportTransient}).
      */
-    private void acceptFailed(int errno) {
+    @Override
+    public void acceptFailed(int errno) {
         if (closed) {
             return;
         }
         if (!backingOff) {
             backingOff = true;
-            LibEvent.evconnlistener_disable(listener);
+            listener.pause();
             core.delay(ACCEPT_BACKOFF, () -> {
                 backingOff = false;
                 if (!closed) {
-                    LibEvent.evconnlistener_enable(listener);
+                    listener.resume();
                 }
             });
         }
@@ -217,10 +172,13 @@ public final class Listener implements TcpServer {
             return;
         }
         closed = true;
-        LibEvent.evconnlistener_free(listener);
-        listener = null;
-        core.handles().release(handle);
-        core.nativeObjects--;
+        listener.free();
+    }
+
+    /** The loop closed and freed the listening socket. */
+    @Override
+    public void released() {
+        closed = true;
     }
 
     @Override

@@ -28,7 +28,6 @@ class NativeCallsStayInFfiTest {
             "internal/loop/LoopCore.java",
             "internal/tcp/Connection.java",
             "internal/tcp/DirectRead.java",
-            "internal/tcp/Listener.java",
             "internal/tcp/SocketStreams.java",
             "internal/tcp/Tcp.java");
 

@@ -1,0 +1,128 @@
+package io.github.evasync.internal.ffi;
+
+import io.github.evasync.internal.libevent.LibEvent;
+
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.function.IntConsumer;
+
+/**
+ * A libevent {@code evconnlistener}: a bound, listening socket whose accepted descriptors and
+ * accept errors go to a {@link Target}. It owns the listening descriptor
+ * ({@code LEV_OPT_CLOSE_ON_FREE}) and frees it once. Loop thread only.
+ */
+public final class ConnListener extends NativeOwner {
+    /** What accepting reports to. */
+    public interface Target {
+        /** A connection was accepted; the descriptor is the target's from now on. */
+        void accepted(int fd);
+
+        /** accept failed with {@code errno} (out of descriptors, say). */
+        void acceptFailed(int errno);
+
+        /** The loop closed and freed the listener; must not call into application code. */
+        default void released() {
+        }
+    }
+
+    /** Binding or listening failed with {@code errno} (0 when libevent gave none). */
+    public static final class BindFailed extends RuntimeException {
+        private final int errno;
+
+        BindFailed(int errno) {
+            super(errno > 0 ? LibC.strerror(errno) : "evconnlistener_new_bind failed", null, false, false);
+            this.errno = errno;
+        }
+
+        /** {@return the errno, or 0} */
+        public int errno() {
+            return errno;
+        }
+    }
+
+    private final Target target;
+    private MemorySegment listener;
+    private int port;
+
+    /**
+     * Binds {@code address:port} (port 0: any) and listens.
+     *
+     * @throws BindFailed when the address cannot be bound or listened on
+     */
+    public ConnListener(MemorySegment base, HandleTable handles, IntConsumer count, Scratch scratch,
+                        InetAddress address, int port, boolean reusePort, int backlog, Target target) {
+        super(handles, count);
+        this.target = target;
+        long mark = scratch.mark();
+        try {
+            MemorySegment sa = SockAddr.encode(scratch, address, port);
+            MemorySegment state = scratch.allocate(FastCalls.captureStateSize(), 8);
+            int flags = LibEvent.LEV_OPT_CLOSE_ON_FREE() | LibEvent.LEV_OPT_REUSEABLE() | LibEvent.LEV_OPT_CLOSE_ON_EXEC()
+                    | (reusePort ? LibEvent.LEV_OPT_REUSEABLE_PORT() : 0);
+            open(h -> {
+                MemorySegment lev = FastCalls.evconnlistener_new_bind(state, base, Upcalls.ACCEPT, Upcalls.arg(h),
+                        flags, backlog, sa, (int) sa.byteSize());
+                if (lev.equals(MemorySegment.NULL)) {
+                    throw new BindFailed(FastCalls.errno(state));
+                }
+                listener = lev;
+            });
+            LibEvent.evconnlistener_set_error_cb(listener, Upcalls.ACCEPT_ERROR);
+            if (port != 0) {
+                this.port = port;
+            } else {
+                InetSocketAddress bound = SockAddr.of(scratch, LibEvent.evconnlistener_get_fd(listener), false);
+                if (bound == null) {
+                    free();
+                    throw new IllegalStateException("getsockname failed on the listening socket");
+                }
+                this.port = bound.getPort();
+            }
+        } finally {
+            scratch.reset(mark);
+        }
+    }
+
+    /** {@return the port it listens on} */
+    public int port() {
+        return port;
+    }
+
+    /** Stops accepting for now (connections wait in the kernel's backlog). */
+    public void pause() {
+        LibEvent.evconnlistener_disable(listener);
+    }
+
+    /** Accepts again after {@link #pause()}. */
+    public void resume() {
+        LibEvent.evconnlistener_enable(listener);
+    }
+
+    @Override
+    public void onAccept(Object ignored, int fd, MemorySegment address, int addressLength) {
+        if (isFreed()) {
+            LibC.close(fd);
+            return;
+        }
+        target.accepted(fd);
+    }
+
+    @Override
+    public void onAcceptError(Object ignored, int errno) {
+        if (!isFreed()) {
+            target.acceptFailed(errno);
+        }
+    }
+
+    @Override
+    protected void freeNative() {
+        LibEvent.evconnlistener_free(listener);
+        listener = null;
+    }
+
+    @Override
+    protected void released() {
+        target.released();
+    }
+}
