@@ -1,12 +1,8 @@
 package io.github.evasync.internal.tcp;
 
-import io.github.evasync.internal.ffi.FastCalls;
-import io.github.evasync.internal.ffi.Scratch;
-import io.github.evasync.internal.ffi.Upcalls;
-import io.github.evasync.internal.libevent.LibEvent;
+import io.github.evasync.internal.ffi.ReadEvent;
 import io.github.evasync.internal.loop.LoopCore;
 
-import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 
 /**
@@ -20,16 +16,14 @@ import java.time.Duration;
  * sockets it has stopped reading (cl-async's delayed response) keeps no event for them.
  */
 final class DirectRead {
-    private static final short EV_READ = (short) LibEvent.EV_READ();
-    private static final short EV_PERSIST = (short) LibEvent.EV_PERSIST();
     /** {@link #recv} found nothing waiting. */
-    static final long NOTHING = Long.MIN_VALUE;
+    static final long NOTHING = ReadEvent.NOTHING;
 
     private final LoopCore core;
     private final int fd;
     private final long handle;
     /** The event while reading; null while not, so a socket nobody reads holds no event. */
-    private MemorySegment event;
+    private ReadEvent event;
     private Duration timeout;
 
     /** Reading of {@code fd} whose callbacks reach the connection registered as {@code handle}. */
@@ -51,20 +45,9 @@ final class DirectRead {
     /** Starts reading, or restarts the timeout if reading already. */
     void enable() {
         if (event == null) {
-            MemorySegment e = LibEvent.event_new(core.base(), fd, (short) (EV_READ | EV_PERSIST),
-                    Upcalls.EVENT_CALLBACK, Upcalls.arg(handle));
-            if (e.equals(MemorySegment.NULL)) {
-                throw new IllegalStateException("event_new failed for a socket's read event");
-            }
-            event = e;
+            event = new ReadEvent(core.base(), fd, handle);
         }
-        Scratch s = core.scratch();
-        long mark = s.mark();
-        try {
-            LibEvent.event_add(event, s.timeval(timeout));
-        } finally {
-            s.reset(mark);
-        }
+        event.add(core.scratch(), timeout);
     }
 
     /**
@@ -72,10 +55,10 @@ final class DirectRead {
      * longer touches a persistent event once its callback runs).
      */
     void disable() {
-        MemorySegment e = event;
+        ReadEvent e = event;
         if (e != null) {
             event = null;
-            LibEvent.event_free(e);
+            e.free();
         }
     }
 
@@ -92,19 +75,6 @@ final class DirectRead {
      * count read, 0 at end of stream, {@link #NOTHING} when nothing is waiting, or minus errno.
      */
     long recv() {
-        byte[] buf = core.readAheadBuffer();
-        Scratch s = core.scratch();
-        long mark = s.mark();
-        try {
-            MemorySegment state = s.allocate(FastCalls.captureStateSize(), 8);
-            long n = FastCalls.recv(state, fd, MemorySegment.ofArray(buf), buf.length);
-            if (n >= 0) {
-                return n;
-            }
-            int errno = FastCalls.errno(state);
-            return errno == LibEvent.EAGAIN() || errno == LibEvent.EINTR() ? NOTHING : -errno;
-        } finally {
-            s.reset(mark);
-        }
+        return ReadEvent.recv(core.scratch(), fd, core.readAheadBuffer());
     }
 }

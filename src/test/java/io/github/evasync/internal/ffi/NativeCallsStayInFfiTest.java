@@ -27,7 +27,6 @@ class NativeCallsStayInFfiTest {
     private static final Set<String> NOT_YET_MOVED = Set.of(
             "internal/loop/LoopCore.java",
             "internal/tcp/Connection.java",
-            "internal/tcp/DirectRead.java",
             "internal/tcp/SocketStreams.java",
             "internal/tcp/Tcp.java");
 
