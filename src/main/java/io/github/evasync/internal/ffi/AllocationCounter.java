@@ -1,12 +1,13 @@
 package io.github.evasync.internal.ffi;
 
 import io.github.evasync.internal.libevent.LibEvent;
+import io.github.evasync.internal.libevent.event_set_mem_functions$free_fn;
+import io.github.evasync.internal.libevent.event_set_mem_functions$malloc_fn;
+import io.github.evasync.internal.libevent.event_set_mem_functions$realloc_fn;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -31,12 +32,14 @@ public final class AllocationCounter {
     private static final Map<Long, Long> SIZES = new ConcurrentHashMap<>();
     private static final Object LOCK = new Object();
     private static final Linker LINKER = Linker.nativeLinker();
+    // The C library's allocator has the signatures of the hooks libevent takes (the generated
+    // typedefs of event_set_mem_functions), so one descriptor serves the call and the hook.
     private static final MethodHandle MALLOC = LINKER.downcallHandle(LINKER.defaultLookup().find("malloc").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+            event_set_mem_functions$malloc_fn.descriptor());
     private static final MethodHandle REALLOC = LINKER.downcallHandle(LINKER.defaultLookup().find("realloc").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+            event_set_mem_functions$realloc_fn.descriptor());
     private static final MethodHandle FREE = LINKER.downcallHandle(LINKER.defaultLookup().find("free").orElseThrow(),
-            FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+            event_set_mem_functions$free_fn.descriptor());
     private static volatile boolean installed;
 
     private AllocationCounter() {
@@ -73,13 +76,13 @@ public final class AllocationCounter {
             var lookup = MethodHandles.lookup();
             MemorySegment malloc = LINKER.upcallStub(lookup.findStatic(AllocationCounter.class, "malloc",
                     MethodType.methodType(MemorySegment.class, long.class)),
-                    FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), Arena.global());
+                    event_set_mem_functions$malloc_fn.descriptor(), Arena.global());
             MemorySegment realloc = LINKER.upcallStub(lookup.findStatic(AllocationCounter.class, "realloc",
                     MethodType.methodType(MemorySegment.class, MemorySegment.class, long.class)),
-                    FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), Arena.global());
+                    event_set_mem_functions$realloc_fn.descriptor(), Arena.global());
             MemorySegment free = LINKER.upcallStub(lookup.findStatic(AllocationCounter.class, "free",
                     MethodType.methodType(void.class, MemorySegment.class)),
-                    FunctionDescriptor.ofVoid(ValueLayout.ADDRESS), Arena.global());
+                    event_set_mem_functions$free_fn.descriptor(), Arena.global());
             LibEvent.event_set_mem_functions(malloc, realloc, free);
             installed = true;
         } catch (ReflectiveOperationException e) {
