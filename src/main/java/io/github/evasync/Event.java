@@ -46,7 +46,7 @@ public final class Event {
         this.handler = handler;
         this.oneShot = oneShot;
         this.persist = (flags & NativeEvent.PERSIST) != 0;
-        this.ev = new NativeEvent(core.base(), core.handles(), n -> core.nativeObjects += n, fd, flags,
+        this.ev = new NativeEvent(core.base(), core.handles(), core.counts()::nativeObjects, fd, flags,
                 new NativeEvent.Target() {
                     @Override
                     public void fired(short what) {
@@ -226,7 +226,7 @@ public final class Event {
         active = nowActive;
         boolean is = nowAdded || nowActive;
         if (was != is) {
-            core.pendingEvents += is ? 1 : -1;
+            core.counts().pendingEvents(is ? 1 : -1);
         }
     }
 

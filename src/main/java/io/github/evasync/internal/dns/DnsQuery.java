@@ -35,7 +35,7 @@ public final class DnsQuery implements DnsRequest.Target {
         this.family = family;
         this.onAddresses = onAddresses;
         this.handler = handler;
-        this.request = new DnsRequest(core.handles(), n -> core.nativeObjects += n, this);
+        this.request = new DnsRequest(core.handles(), core.counts()::nativeObjects, this);
     }
 
     /**

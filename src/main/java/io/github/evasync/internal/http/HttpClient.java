@@ -246,7 +246,7 @@ public final class HttpClient {
         void uncount() {
             if (counted) {
                 counted = false;
-                core.outgoingHttp--;
+                core.counts().http(false, -1);
             }
         }
     }
@@ -287,7 +287,7 @@ public final class HttpClient {
                 fresh.socket = Tcp.connect(core, target.host(), target.port(), (s, d) -> fresh.onData(d),
                         fresh::onEvent, TcpOptions.defaults());
                 fresh.counted = true;
-                core.outgoingHttp++;
+                core.counts().http(false, 1);
                 c = fresh;
             }
             conn = c;

@@ -63,7 +63,7 @@ final class HttpConnection {
         this.socket = socket;
         this.parser = new RequestParser(server.options());
         this.timer = core.timer(this::timedOut);
-        core.incomingHttp++;
+        core.counts().http(true, 1);
         HttpServerOptions o = server.options();
         // libevent's write timeout counts only while output waits: an answer that makes no
         // progress for that long closes the connection (a client that never reads).
@@ -499,7 +499,7 @@ final class HttpConnection {
         timer.free();
         queue.clear();
         leftover = null;
-        core.incomingHttp--;
+        core.counts().http(true, -1);
         server.closed(this);
     }
 

@@ -94,20 +94,9 @@ public final class LoopCore implements LoopSink {
      */
     public io.github.evasync.Event newborn;
 
-    /** Native objects owned by Java objects of this loop (stats' dataRegistryCount). */
-    public int nativeObjects;
-    /** User events added or active (stats' pendingEvents). */
-    public int pendingEvents;
-    /** Open DNS queries. */
-    public int dnsQueries;
-    /** Open accepted TCP sockets. */
-    public int incomingTcp;
-    /** Open outgoing TCP sockets. */
-    public int outgoingTcp;
-    /** Open accepted HTTP connections. */
-    public int incomingHttp;
-    /** Open outgoing HTTP connections. */
-    public int outgoingHttp;
+    private final LoopCounts counts = new LoopCounts();
+    /** Open DNS queries; the resolver is freed when none is left. */
+    private int dnsQueries;
 
     /**
      * Makes a loop's core; {@link #open()} then binds it to the loop thread.
@@ -703,10 +692,15 @@ public final class LoopCore implements LoopSink {
 
     // ---- introspection ---------------------------------------------------------------------
 
+    /** What the loop counts; its owners report their changes there. */
+    public LoopCounts counts() {
+        return counts;
+    }
+
     /** The loop's counters. */
     public LoopStats stats() {
-        return new LoopStats(dnsQueries, incomingTcp, outgoingTcp, incomingHttp, outgoingHttp, pendingEvents,
-                handles.live() - 1, nativeObjects);
+        return new LoopStats(dnsQueries, counts.incomingTcp(), counts.outgoingTcp(), counts.incomingHttp(),
+                counts.outgoingHttp(), counts.pendingEvents(), handles.live() - 1, counts.nativeObjects());
     }
 
     /** libevent's dump of the base's events. */

@@ -164,12 +164,8 @@ public final class Connection implements TcpSocket {
         }
         this.handle = h;
         // Counted together with the handle: free() undoes both, whatever fails below.
-        core.nativeObjects++;
-        if (incoming) {
-            core.incomingTcp++;
-        } else {
-            core.outgoingTcp++;
-        }
+        core.counts().nativeObjects(1);
+        core.counts().tcp(incoming, 1);
         if (bev == null) {
             return;
         }
@@ -800,12 +796,8 @@ public final class Connection implements TcpSocket {
             LibC.close(fd);
         }
         core.handles().release(handle);
-        core.nativeObjects--;
-        if (incoming) {
-            core.incomingTcp--;
-        } else {
-            core.outgoingTcp--;
-        }
+        core.counts().nativeObjects(-1);
+        core.counts().tcp(incoming, -1);
         Listener server = acceptedBy;
         if (server != null) {
             acceptedBy = null;

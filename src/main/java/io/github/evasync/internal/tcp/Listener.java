@@ -45,7 +45,7 @@ public final class Listener implements TcpServer, ConnListener.Target {
         this.options = options;
         InetAddress address = resolveBind(bind);
         try {
-            this.listener = new ConnListener(core.base(), core.handles(), n -> core.nativeObjects += n, core.scratch(),
+            this.listener = new ConnListener(core.base(), core.handles(), core.counts()::nativeObjects, core.scratch(),
                     address, port, options.reusePort(), options.backlog(), this);
         } catch (ConnListener.BindFailed e) {
             throw new TcpServerBindError(bind, port, e.errno(), e.getMessage());
