@@ -69,6 +69,13 @@ public final class DnsQuery implements DnsRequest.Target {
                 case INET6 -> DnsRequest.INET6;
                 case UNSPEC -> DnsRequest.UNSPEC;
             });
+        } catch (Throwable t) {
+            // No resolver, or an Error cut the call short: nothing will answer, so nothing stays
+            // registered or counted.
+            if (request.free()) {
+                core.dnsQueryEnded();
+            }
+            throw t;
         } finally {
             inStart = false;
         }

@@ -182,13 +182,7 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
             return false;
         }
         closeAfter = true;
-        String why = aborted;
-        aborted = null; // lets this one answer through
-        try {
-            respond(status, Map.of("Content-Type", "text/plain"), text);
-        } finally {
-            aborted = why;
-        }
+        send(status, Map.of("Content-Type", "text/plain"), text.getBytes(StandardCharsets.UTF_8));
         return true;
     }
 
@@ -253,9 +247,13 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
             connection.run(() -> respond(status, headers, body));
             return;
         }
-        if (!begin()) {
-            return;
+        if (begin()) {
+            send(status, headers, body);
         }
+    }
+
+    /** Writes a whole answer; the caller checked that one may begin. */
+    private void send(int status, Map<String, String> headers, byte[] body) {
         boolean bodiless = status == 204 || status == 304;
         boolean sendBody = !bodiless && !method().equals("HEAD");
         // HEAD gets the Content-Length a GET would have had.
