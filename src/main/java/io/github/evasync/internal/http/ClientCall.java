@@ -1,0 +1,269 @@
+package io.github.evasync.internal.http;
+
+import io.github.evasync.ConnectionError;
+import io.github.evasync.DnsError;
+import io.github.evasync.EventHandler;
+import io.github.evasync.HttpError;
+import io.github.evasync.HttpRefused;
+import io.github.evasync.HttpTimeout;
+import io.github.evasync.TcpEof;
+import io.github.evasync.TcpRefused;
+import io.github.evasync.TcpTimeout;
+import io.github.evasync.http.HttpClientOptions;
+import io.github.evasync.http.HttpResponseCallback;
+import io.github.evasync.internal.loop.LoopCore;
+import io.github.evasync.internal.loop.LoopTimer;
+
+import java.time.Duration;
+
+/**
+ * One request and its response, under one timeout: takes a connection from the
+ * {@link ClientPool} (or opens one), sends, parses the answer, gives the connection back when
+ * client and server agree on where the answer ended, and follows redirects. Exactly one of the
+ * callback and the handler hears back. Loop thread only.
+ *
+ * <p>A reused connection may be out of step with its server, so:
+ * <ul>
+ * <li>One that was not read while idle ("unsure", see {@link ClientPool}) is read for one turn
+ * of the loop before the request goes out, and anything it hears then, a byte or its end, sends
+ * the request elsewhere. Nothing was sent, so that is safe for any method.</li>
+ * <li>If the server closes a reused connection after the request went out and before any byte
+ * of the answer, an idempotent request (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) is sent once
+ * more on a new connection; any other (POST, PATCH, ...) fails with an {@code HttpError}, as
+ * it may have been processed (RFC 9112 section 9.3.1).</li>
+ * <li>A response that ends with bytes after it, a malformed one, and one whose framing is
+ * faulty (both Content-Length and Transfer-Encoding, Transfer-Encoding on HTTP/1.0) never puts
+ * its connection back in the pool.</li>
+ * </ul>
+ * What no HTTP/1.1 client can tell apart remains: bytes that arrive after a request went out
+ * on a connection reused within the same turn are taken as its answer.
+ */
+final class ClientCall {
+    /**
+     * The wait before sending on a connection that was not read: a timer of 0 µs (libevent's
+     * resolution) fires in the loop's next pass, which polls the sockets first.
+     */
+    private static final Duration ONE_TURN = Duration.ofNanos(1);
+
+    private final ClientPool pool;
+    private final LoopCore core;
+    private final ClientTarget target;
+    private final HttpClientOptions options;
+    private final HttpResponseCallback callback;
+    private final EventHandler handler;
+    private final boolean head;
+    private ClientConn conn;
+    private ResponseParser parser;
+    private LoopTimer timer;
+    /** The one-turn wait before sending on a connection that was not read; null otherwise. */
+    private LoopTimer check;
+    private boolean reused;
+    /** Whether the request went out on {@link #conn}. */
+    private boolean sent;
+    private boolean finished;
+
+    ClientCall(ClientPool pool, ClientTarget target, HttpClientOptions options, HttpResponseCallback callback,
+               EventHandler handler) {
+        this.pool = pool;
+        this.core = pool.core();
+        this.target = target;
+        this.options = options;
+        this.callback = callback;
+        this.handler = handler;
+        this.head = options.method().equals("HEAD");
+    }
+
+    /** Sends the request on an idle connection ({@code mayReuse}) or a new one. */
+    void start(boolean mayReuse) {
+        parser = new ResponseParser(head, options.maxResponseBytes());
+        sent = false;
+        ClientConn c = mayReuse ? pool.takeIdle(target.key()) : null;
+        reused = c != null;
+        if (c == null) {
+            c = pool.connect(target);
+        }
+        conn = c;
+        c.call = this;
+        if (timer == null) {
+            timer = core.delay(options.timeout(), () -> {
+                timer = null;
+                fail(new HttpTimeout(-1, "no complete response in " + options.timeout()), true);
+            });
+        }
+        if (c.unsure) {
+            // Bytes may be waiting unseen: read for a turn first, and send only if it stays silent.
+            c.unsure = false;
+            if (!c.reading) {
+                c.socket.enable(true, false);
+                c.reading = true;
+            }
+            ClientConn checked = c;
+            check = core.delay(ONE_TURN, () -> {
+                check = null;
+                // After every callback of this turn, including the read of anything that was waiting.
+                core.afterTurn(() -> {
+                    if (finished || conn != checked || sent) {
+                        return;
+                    }
+                    if (checked.socket.isClosed()) {
+                        restartElsewhere();
+                    } else {
+                        send();
+                    }
+                });
+            });
+            return;
+        }
+        send();
+    }
+
+    private void send() {
+        sent = true;
+        conn.socket.write(ClientRequest.bytes(target, options));
+    }
+
+    /** The connection being checked spoke or ended before the request went out: use another. */
+    private void restartElsewhere() {
+        cancelCheck();
+        ClientConn bad = conn;
+        bad.call = null;
+        bad.closeNow();
+        start(true);
+    }
+
+    /** Bytes arrived on this call's connection. */
+    void onData(byte[] data) {
+        if (finished) {
+            return;
+        }
+        if (!sent) {
+            // Bytes before the request went out: an answer to nobody on a pooled connection.
+            restartElsewhere();
+            return;
+        }
+        ResponseParser.Parsed p;
+        try {
+            p = parser.feed(data);
+        } catch (RuntimeException e) {
+            fail(new HttpError(-1, "malformed response: " + e.getMessage()), true);
+            return;
+        }
+        if (p != null) {
+            complete(p);
+        }
+    }
+
+    /** This call's connection ended: EOF, a timeout or an error (its socket is closed already). */
+    void onEnded(Exception ev) {
+        if (finished) {
+            return;
+        }
+        conn.uncount();
+        if (!sent) {
+            // A pooled connection ended (or broke) while idle: nothing was sent on it.
+            restartElsewhere();
+            return;
+        }
+        if (ev instanceof TcpEof) {
+            ResponseParser.Parsed p = parser.end();
+            if (p != null) {
+                complete(p);
+                return;
+            }
+            if (reused && !parser.started()) {
+                if (ClientRequest.idempotent(options.method())) {
+                    // The server had closed the idle connection: try once more on a new one.
+                    conn.call = null;
+                    start(false);
+                    return;
+                }
+                fail(new HttpError(-1, "the server closed the reused connection after the request was sent"
+                        + " and before any answer; " + options.method()
+                        + " is not idempotent, so it is not sent again"), false);
+                return;
+            }
+            fail(new HttpError(-1, "the server closed the connection before the response was complete"), false);
+        } else if (ev instanceof TcpRefused r) {
+            fail(new HttpRefused(r.errcode(), r.errmsg()), false);
+        } else if (ev instanceof TcpTimeout t) {
+            fail(new HttpTimeout(t.errcode(), t.errmsg()), false);
+        } else if (ev instanceof DnsError d) {
+            fail(d, false);
+        } else if (ev instanceof ConnectionError e) {
+            fail(new HttpError(e.errcode(), e.errmsg()), false);
+        } else {
+            fail(new HttpError(-1, String.valueOf(ev.getMessage())), false);
+        }
+    }
+
+    private void complete(ResponseParser.Parsed p) {
+        finished = true;
+        cancelTimer();
+        if (p.keepAlive() && !parser.extra() && !conn.socket.isClosed()) {
+            pool.giveBack(conn);
+            if (head) {
+                // A server may send a body after a HEAD answer: look before the next use.
+                conn.unsure = true;
+            }
+        } else {
+            conn.call = null;
+            conn.close();
+        }
+        if (redirect(p)) {
+            return;
+        }
+        try {
+            callback.onResponse(p.status(), p.headers(), p.body());
+        } catch (Throwable t) {
+            core.callbackFailed(t, handler);
+        }
+    }
+
+    /**
+     * Follows a redirect when the options allow one more: a new call to the Location, with the
+     * same callback and handler ({@link ClientRequest#redirected} says what it sends).
+     */
+    private boolean redirect(ResponseParser.Parsed p) {
+        int status = p.status();
+        String location = p.headers().get("Location");
+        if (options.followRedirects() == 0 || location == null || !ClientRequest.isRedirect(status)) {
+            return false;
+        }
+        ClientTarget to;
+        try {
+            to = target.resolve(location);
+        } catch (IllegalArgumentException badLocation) {
+            return false; // not a place we can go (https, no host, ...): the 3xx is the answer
+        }
+        new ClientCall(pool, to, ClientRequest.redirected(options, status, target, to), callback, handler).start(true);
+        return true;
+    }
+
+    private void fail(Exception condition, boolean closeConnection) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        cancelTimer();
+        conn.call = null;
+        if (closeConnection || !sent) {
+            conn.closeNow();
+        }
+        core.deliver(condition, handler);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.free();
+            timer = null;
+        }
+        cancelCheck();
+    }
+
+    private void cancelCheck() {
+        if (check != null) {
+            check.free();
+            check = null;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.github.evasync.internal.http;
+
+import io.github.evasync.internal.loop.LoopCore;
+import io.github.evasync.internal.tcp.Tcp;
+import io.github.evasync.tcp.TcpOptions;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Where a loop's client connections come from and go back to: a new connection per call that
+ * finds none idle, and the keep-alive connections waiting idle per host and port (at most
+ * {@value #MAX_IDLE_PER_HOST} each, none older than 30 s). Loop thread only.
+ *
+ * <p>An idle connection stops reading at the end of the turn that gave it back, so that it keeps
+ * no event added and never keeps a loop alive; it is then "unsure": bytes may wait unseen in the
+ * kernel, and its next call reads for a turn before it sends (see {@link ClientCall}). A byte or
+ * an end heard on an idle connection that is still read takes it out of the pool
+ * ({@link ClientConn}).
+ */
+final class ClientPool {
+    private static final int MAX_IDLE_PER_HOST = 8;
+    private static final long MAX_IDLE_NANOS = 30_000_000_000L;
+
+    private final LoopCore core;
+    private final Map<String, ArrayDeque<ClientConn>> idle = new HashMap<>();
+    /** Connections given back this turn, to stop reading once the turn is over. */
+    private final ArrayDeque<ClientConn> toPark = new ArrayDeque<>();
+
+    ClientPool(LoopCore core) {
+        this.core = core;
+    }
+
+    LoopCore core() {
+        return core;
+    }
+
+    /** An idle connection to {@code key} that is open and not too old, or null; the others close. */
+    ClientConn takeIdle(String key) {
+        ArrayDeque<ClientConn> q = idle.get(key);
+        long now = System.nanoTime();
+        while (q != null && !q.isEmpty()) {
+            ClientConn c = q.pollFirst();
+            if (!c.socket.isClosed() && now - c.idleSince < MAX_IDLE_NANOS) {
+                return c;
+            }
+            c.close();
+        }
+        return null;
+    }
+
+    /** Opens a new connection to {@code target}, counted in the loop's stats. */
+    ClientConn connect(ClientTarget target) {
+        ClientConn fresh = new ClientConn(this, target.key());
+        Tcp.checkConnectArgs(target.host(), target.port(), TcpOptions.defaults());
+        fresh.socket = Tcp.connect(core, target.host(), target.port(), (s, d) -> fresh.onData(d),
+                fresh::onEvent, TcpOptions.defaults());
+        fresh.counted = true;
+        core.counts().http(false, 1);
+        return fresh;
+    }
+
+    /** Takes back a connection whose call ended cleanly; closes it when its host has enough idle. */
+    void giveBack(ClientConn c) {
+        ArrayDeque<ClientConn> q = idle.computeIfAbsent(c.key, k -> new ArrayDeque<>());
+        if (q.size() >= MAX_IDLE_PER_HOST) {
+            c.close();
+            return;
+        }
+        c.idleSince = System.nanoTime();
+        c.call = null;
+        q.addLast(c);
+        // Not reading: an idle connection must not keep the loop running. But not at once: a
+        // callback often sends its next request straight away, and stopping and restarting the
+        // read would cost two epoll_ctl calls for nothing. So at the end of this turn.
+        if (toPark.isEmpty()) {
+            core.afterTurn(this::park);
+        }
+        toPark.addLast(c);
+    }
+
+    /** Stops reading on the connections that are still idle at the end of the turn that gave them back. */
+    private void park() {
+        for (ClientConn c; (c = toPark.pollFirst()) != null; ) {
+            if (c.call == null && !c.socket.isClosed() && c.reading) {
+                c.socket.disable(true, false);
+                c.reading = false;
+                c.unsure = true;
+            }
+        }
+    }
+
+    /** Takes {@code c} out of the pool, if it is there. */
+    void forget(ClientConn c) {
+        ArrayDeque<ClientConn> q = idle.get(c.key);
+        if (q != null) {
+            q.remove(c);
+        }
+    }
+
+    /** Closes every idle keep-alive connection. */
+    void closeIdle() {
+        for (ArrayDeque<ClientConn> q : idle.values()) {
+            for (ClientConn c : q) {
+                c.close();
+            }
+        }
+        idle.clear();
+    }
+}
