@@ -5,6 +5,7 @@ import io.github.evasync.EventHandler;
 import io.github.evasync.http.BodyCallback;
 import io.github.evasync.http.Headers;
 import io.github.evasync.http.HttpRequest;
+import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.tcp.ReadCallback;
 import io.github.evasync.tcp.TcpSocket;
 
@@ -20,6 +21,13 @@ import java.util.Objects;
 /**
  * One request and its answer. The answer's bytes go to the connection, which sends them at once
  * when this exchange is first in line and holds them until then otherwise.
+ *
+ * <p>Thread rule: the application may call any public method from any thread. Each one that
+ * acts does its work on the loop thread through {@link LoopCore#run} (at once on the loop,
+ * waited for from a plain thread, queued from another loop's) or, when it answers,
+ * {@link LoopCore#call}; its arguments are checked on the caller's thread first. {@link #chunk}
+ * alone treats another loop's thread its own way. The ones that only read what the request
+ * said do not hop; the rest of this class runs on the loop.
  */
 final class Exchange implements HttpRequest, RequestParser.BodySink {
     private enum Answer { NONE, STREAMING, DONE }
@@ -29,6 +37,7 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpConnection connection;
+    private final LoopCore core;
     private final RequestParser.Parsed request;
     private final String resource;
     private final String query;
@@ -53,6 +62,7 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
 
     Exchange(HttpConnection connection, RequestParser.Parsed request) {
         this.connection = connection;
+        this.core = connection.core();
         this.request = request;
         String u = request.uri();
         int q = u.indexOf('?');
@@ -102,10 +112,10 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
     @Override
     public void onBody(BodyCallback callback) {
         Objects.requireNonNull(callback, "callback");
-        if (!connection.inLoop()) {
-            connection.run(() -> onBody(callback));
-            return;
-        }
+        core.run(() -> setOnBody(callback));
+    }
+
+    private void setOnBody(BodyCallback callback) {
         if (!request.streamed()) {
             throw new IllegalStateException("onBody() needs streamRequestBodies(true); the body is in body()");
         }
@@ -208,20 +218,12 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
 
     @Override
     public void pause() {
-        if (!connection.inLoop()) {
-            connection.run(this::pause);
-            return;
-        }
-        connection.pauseBody(true);
+        core.run(() -> connection.pauseBody(true));
     }
 
     @Override
     public void resume() {
-        if (!connection.inLoop()) {
-            connection.run(this::resume);
-            return;
-        }
-        connection.pauseBody(false);
+        core.run(() -> connection.pauseBody(false));
     }
 
     @Override
@@ -243,13 +245,11 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
     public void respond(int status, Map<String, String> headers, byte[] body) {
         Objects.requireNonNull(body, "body");
         refuse101(status);
-        if (!connection.inLoop()) {
-            connection.run(() -> respond(status, headers, body));
-            return;
-        }
-        if (begin()) {
-            send(status, headers, body);
-        }
+        core.run(() -> {
+            if (begin()) {
+                send(status, headers, body);
+            }
+        });
     }
 
     /** Writes a whole answer; the caller checked that one may begin. */
@@ -276,10 +276,10 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
     @Override
     public void startChunked(int status, Map<String, String> headers) {
         refuse101(status);
-        if (!connection.inLoop()) {
-            connection.run(() -> startChunked(status, headers));
-            return;
-        }
+        core.run(() -> beginChunked(status, headers));
+    }
+
+    private void beginChunked(int status, Map<String, String> headers) {
         if (!begin()) {
             return;
         }
@@ -295,14 +295,18 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
     @Override
     public boolean chunk(byte[] data) {
         Objects.requireNonNull(data, "data");
-        if (!connection.inLoop()) {
-            if (connection.onOtherLoop()) {
-                byte[] copy = data.clone();
-                connection.run(() -> chunk(copy));
-                return !drainWanted;
-            }
-            return connection.call(() -> chunk(data));
+        if (core.onOtherLoop()) {
+            // Another loop's thread must not wait for this loop (LoopCore.call refuses): the chunk
+            // is queued, a copy since the caller may reuse its array at once, and the answer is
+            // the drain state last seen.
+            byte[] copy = data.clone();
+            core.run(() -> sendChunk(copy));
+            return !drainWanted;
         }
+        return core.call(() -> sendChunk(data));
+    }
+
+    private boolean sendChunk(byte[] data) {
         if (connection.isClosed() || aborted != null) {
             return true; // the client is gone, or its body was aborted: nothing piles up
         }
@@ -332,11 +336,7 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
 
     @Override
     public void onDrain(Runnable onDrain) {
-        if (!connection.inLoop()) {
-            connection.run(() -> onDrain(onDrain));
-            return;
-        }
-        this.onDrain = onDrain;
+        core.run(() -> this.onDrain = onDrain);
     }
 
     /** The output this answer waits behind fell below half the high watermark. */
@@ -352,9 +352,10 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
 
     @Override
     public TcpSocket upgrade(Headers headers, ReadCallback read, EventHandler handler) {
-        if (!connection.inLoop()) {
-            return connection.call(() -> upgrade(headers, read, handler));
-        }
+        return core.call(() -> upgradeOnLoop(headers, read, handler));
+    }
+
+    private TcpSocket upgradeOnLoop(Headers headers, ReadCallback read, EventHandler handler) {
         if (answer != Answer.NONE) {
             throw new IllegalStateException("the request was already answered");
         }
@@ -383,10 +384,10 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
 
     @Override
     public void end() {
-        if (!connection.inLoop()) {
-            connection.run(this::end);
-            return;
-        }
+        core.run(this::endOnLoop);
+    }
+
+    private void endOnLoop() {
         if (aborted != null || (connection.isClosed() && answer == Answer.DONE)) {
             return;
         }

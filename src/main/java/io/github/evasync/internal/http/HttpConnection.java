@@ -83,20 +83,9 @@ final class HttpConnection {
         armWaitForRequest();
     }
 
-    boolean inLoop() {
-        return core.inLoop();
-    }
-
-    void run(Runnable r) {
-        core.run(r);
-    }
-
-    <T> T call(java.util.concurrent.Callable<T> c) {
-        return core.call(c);
-    }
-
-    boolean onOtherLoop() {
-        return core.onOtherLoop();
+    /** The loop this connection lives on; its exchanges' public methods hop to it. */
+    LoopCore core() {
+        return core;
     }
 
     /** Runs an application callback of an exchange, its exceptions going by the error rules. */
