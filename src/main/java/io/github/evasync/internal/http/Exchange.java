@@ -433,7 +433,7 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
             for (Map.Entry<String, String> h : fields) {
                 String name = Objects.requireNonNull(h.getKey(), "header name");
                 String value = Objects.requireNonNull(h.getValue(), "header value of " + name);
-                if (!RequestParser.isToken(name)) {
+                if (!HttpSyntax.isToken(name)) {
                     throw new IllegalArgumentException("header name is not a token: " + name);
                 }
                 for (int k = 0; k < value.length(); k++) {

@@ -281,10 +281,10 @@ final class RequestParser {
         if (sp2 < 0 || indexOf(h, ' ', sp2 + 1, lineEnd) >= 0) {
             throw new BadRequest(400, "malformed request line");
         }
-        if (sp1 == 0 || !isToken(h, 0, sp1)) {
+        if (sp1 == 0 || !HttpSyntax.isToken(h, 0, sp1)) {
             throw new BadRequest(400, "bad method");
         }
-        if (sp2 == sp1 + 1 || !validTarget(h, sp1 + 1, sp2)) {
+        if (sp2 == sp1 + 1 || !HttpSyntax.validTarget(h, sp1 + 1, sp2)) {
             throw new BadRequest(400, "bad request target");
         }
         method = latin1(h, 0, sp1);
@@ -305,7 +305,7 @@ final class RequestParser {
             while (ve > vs && (h[ve - 1] == ' ' || h[ve - 1] == '\t')) {
                 ve--;
             }
-            if (hasControl(h, vs, ve)) {
+            if (HttpSyntax.hasControl(h, vs, ve)) {
                 throw new BadRequest(400, "control character in a header value");
             }
             String value = latin1(h, vs, ve);
@@ -323,12 +323,12 @@ final class RequestParser {
         if (hosts == 0 && version == HTTP_11) {
             throw new BadRequest(400, "missing Host");
         }
-        if (host != null && !validHost(host)) {
+        if (host != null && !HttpSyntax.validHost(host)) {
             throw new BadRequest(400, "malformed Host");
         }
         String connection = headers.get("Connection");
-        boolean close = hasToken(connection, "close");
-        keepAlive = version == HTTP_11 ? !close : hasToken(connection, "keep-alive") && !close;
+        boolean close = HttpSyntax.hasToken(connection, "close");
+        keepAlive = version == HTTP_11 ? !close : HttpSyntax.hasToken(connection, "keep-alive") && !close;
         String expect = headers.get("Expect");
         expectContinue = expect != null && expect.equalsIgnoreCase("100-continue") && version == HTTP_11;
         if (expect != null && !expectContinue) {
@@ -367,7 +367,7 @@ final class RequestParser {
         if (colon <= start) {
             throw new BadRequest(400, what + " line without a name");
         }
-        if (!isToken(b, start, colon)) {
+        if (!HttpSyntax.isToken(b, start, colon)) {
             throw new BadRequest(400, "bad " + what + " name");
         }
         return colon;
@@ -394,11 +394,11 @@ final class RequestParser {
                     int comma = v.indexOf(',', k);
                     int e = comma < 0 ? n : comma;
                     int s = k;
-                    while (s < e && isOws(v.charAt(s))) {
+                    while (s < e && HttpSyntax.isOws(v.charAt(s))) {
                         s++;
                     }
                     int t = e;
-                    while (t > s && isOws(v.charAt(t - 1))) {
+                    while (t > s && HttpSyntax.isOws(v.charAt(t - 1))) {
                         t--;
                     }
                     if (t > s) {
@@ -451,10 +451,10 @@ final class RequestParser {
 
     /** The decimal {@code s[from..to)} with SP/HTAB around it, or a BadRequest. */
     private static long parseLength(String s, int from, int to) throws BadRequest {
-        while (from < to && isOws(s.charAt(from))) {
+        while (from < to && HttpSyntax.isOws(s.charAt(from))) {
             from++;
         }
-        while (to > from && isOws(s.charAt(to - 1))) {
+        while (to > from && HttpSyntax.isOws(s.charAt(to - 1))) {
             to--;
         }
         if (from == to || to - from > 18) {
@@ -479,7 +479,7 @@ final class RequestParser {
                 int k = 0;
                 long size = 0;
                 while (k < lineLen) {
-                    int d = hex(l[k]);
+                    int d = HttpSyntax.hex(l[k]);
                     if (d < 0) {
                         break;
                     }
@@ -499,7 +499,7 @@ final class RequestParser {
                 if (k < lineLen ? l[k] != ';' : k != ws) {
                     throw new BadRequest(400, "bad chunk size");
                 }
-                if (hasControl(l, k, lineLen)) {
+                if (HttpSyntax.hasControl(l, k, lineLen)) {
                     throw new BadRequest(400, "control character in a chunk extension");
                 }
                 if (bodyLen + size > options.maxBodyBytes() && !streaming) {
@@ -526,7 +526,7 @@ final class RequestParser {
                 }
                 // A trailer field is checked like a header field, then dropped.
                 int colon = fieldColon(line, 0, lineLen, "trailer");
-                if (hasControl(line, colon + 1, lineLen)) {
+                if (HttpSyntax.hasControl(line, colon + 1, lineLen)) {
                     throw new BadRequest(400, "control character in a trailer value");
                 }
                 lineLen = 0;
@@ -582,151 +582,5 @@ final class RequestParser {
 
     private static String latin1(byte[] b, int from, int to) {
         return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
-    }
-
-    private static boolean isOws(char c) {
-        return c == ' ' || c == '\t';
-    }
-
-    /** Whether {@code b[from..to)} holds a control character other than HTAB: 0x00 to 0x1F, or DEL. */
-    private static boolean hasControl(byte[] b, int from, int to) {
-        for (int k = from; k < to; k++) {
-            int c = b[k] & 0xff;
-            if ((c < 0x20 && c != '\t') || c == 0x7f) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int hex(byte c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        int l = c | 0x20;
-        return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
-    }
-
-    /** The token delimiters of RFC 9110 section 5.6.2, besides CTLs, SP and non-ASCII. */
-    private static final String DELIMITERS = "()<>@,;:\\\"/[]?={}";
-
-    static boolean isToken(String s) {
-        for (int k = 0; k < s.length(); k++) {
-            if (!isTokenChar(s.charAt(k))) {
-                return false;
-            }
-        }
-        return !s.isEmpty();
-    }
-
-    private static boolean isToken(byte[] b, int from, int to) {
-        for (int k = from; k < to; k++) {
-            if (!isTokenChar((char) (b[k] & 0xff))) {
-                return false;
-            }
-        }
-        return to > from;
-    }
-
-    private static boolean isTokenChar(char c) {
-        return c > 32 && c < 127 && DELIMITERS.indexOf(c) < 0;
-    }
-
-    private static boolean validTarget(byte[] b, int from, int to) {
-        for (int k = from; k < to; k++) {
-            int c = b[k] & 0xff;
-            if (c <= 32 || c >= 127) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Whether {@code s} is {@code uri-host [ ":" port ]} of RFC 3986: an IP literal in brackets, or
-     * a reg-name (which an IPv4 address also is) of unreserved characters, sub-delims and
-     * percent-encodings, possibly empty; then digits after a colon.
-     */
-    static boolean validHost(String s) {
-        int n = s.length();
-        int k = 0;
-        if (n > 0 && s.charAt(0) == '[') {
-            int close = s.indexOf(']');
-            if (close < 2) {
-                return false;
-            }
-            for (k = 1; k < close; k++) {
-                char c = s.charAt(k);
-                if (!isUnreserved(c) && !isSubDelim(c) && c != ':') {
-                    return false;
-                }
-            }
-            k = close + 1;
-        } else {
-            while (k < n && s.charAt(k) != ':') {
-                char c = s.charAt(k);
-                if (c == '%') {
-                    if (k + 2 >= n || !isHexDigit(s.charAt(k + 1)) || !isHexDigit(s.charAt(k + 2))) {
-                        return false;
-                    }
-                    k += 3;
-                } else if (isUnreserved(c) || isSubDelim(c)) {
-                    k++;
-                } else {
-                    return false;
-                }
-            }
-        }
-        if (k == n) {
-            return true;
-        }
-        if (s.charAt(k) != ':') {
-            return false;
-        }
-        for (k++; k < n; k++) {
-            char c = s.charAt(k);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isUnreserved(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '-' || c == '.' || c == '_' || c == '~';
-    }
-
-    private static boolean isSubDelim(char c) {
-        return "!$&'()*+,;=".indexOf(c) >= 0;
-    }
-
-    private static boolean isHexDigit(char c) {
-        return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
-    }
-
-    private static boolean hasToken(String headerValue, String token) {
-        if (headerValue == null) {
-            return false;
-        }
-        int n = headerValue.length();
-        int k = 0;
-        while (k <= n) {
-            int comma = headerValue.indexOf(',', k);
-            int e = comma < 0 ? n : comma;
-            int s = k;
-            while (s < e && isOws(headerValue.charAt(s))) {
-                s++;
-            }
-            int t = e;
-            while (t > s && isOws(headerValue.charAt(t - 1))) {
-                t--;
-            }
-            if (t - s == token.length() && headerValue.regionMatches(true, s, token, 0, t - s)) {
-                return true;
-            }
-            k = e + 1;
-        }
-        return false;
     }
 }
