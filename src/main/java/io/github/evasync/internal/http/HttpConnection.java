@@ -536,37 +536,10 @@ final class HttpConnection {
         return socket;
     }
 
-    /** A socket handed over by {@link #upgrade}, and the bytes of the new protocol read already. */
-    private static final class Upgraded {
-        final Connection socket;
-        final ReadCallback read;
-        final EventHandler handler;
-        byte[] rest;
-
-        Upgraded(Connection socket, ReadCallback read, EventHandler handler, byte[] rest) {
-            this.socket = socket;
-            this.read = read;
-            this.handler = handler;
-            this.rest = rest;
-        }
-    }
-
     private void finishUpgrade() {
         Upgraded u = upgraded;
         upgraded = null;
-        if (u.socket.isClosed()) {
-            return;
-        }
-        if (u.rest != null && u.rest.length > 0 && u.read != null) {
-            try {
-                u.read.onRead(u.socket, u.rest);
-            } catch (Throwable t) {
-                core.callbackFailed(t, u.handler);
-            }
-        }
-        if (!u.socket.isClosed()) {
-            u.socket.enable(true, false);
-        }
+        u.deliverAndRead(core);
     }
 
     /** The server's grace ran out: close at once, answered or not. */
