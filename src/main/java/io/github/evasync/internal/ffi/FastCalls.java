@@ -27,26 +27,54 @@ public final class FastCalls {
 
     /** Whether libevent's allocator is C's, so that critical calls into libevent cannot reach Java. */
     private static final boolean CRITICAL = !AllocationCounter.installed();
-    private static final MethodHandle BUFFEREVENT_WRITE = LINKER.downcallHandle(
-            LibEvent.bufferevent_write$address(), LibEvent.bufferevent_write$descriptor(), HEAP);
-    private static final MethodHandle EVBUFFER_REMOVE = LINKER.downcallHandle(
-            LibEvent.evbuffer_remove$address(), LibEvent.evbuffer_remove$descriptor(), HEAP);
-    private static final MethodHandle EVBUFFER_COPYOUT = LINKER.downcallHandle(
-            LibEvent.evbuffer_copyout$address(), LibEvent.evbuffer_copyout$descriptor(), HEAP);
-    private static final MethodHandle EVBUFFER_GET_LENGTH = LINKER.downcallHandle(
-            LibEvent.evbuffer_get_length$address(), LibEvent.evbuffer_get_length$descriptor(),
-            Linker.Option.critical(false));
-    private static final MethodHandle SEND = LINKER.downcallHandle(
-            LibEvent.send$address(), LibEvent.send$descriptor(), HEAP);
     private static final int MSG_NOSIGNAL = LibEvent.MSG_NOSIGNAL();
-    // recv never calls back into Java or libevent's allocator, so it may stay critical even
-    // while AllocationCounter is installed.
-    private static final MethodHandle RECV = LINKER.downcallHandle(
-            LibEvent.recv$address(), LibEvent.recv$descriptor(), HEAP, ERRNO);
-    private static final MethodHandle LISTENER_NEW_BIND = LINKER.downcallHandle(
-            LibEvent.evconnlistener_new_bind$address(), LibEvent.evconnlistener_new_bind$descriptor(), ERRNO);
-    private static final MethodHandle SOCKET_CONNECT = LINKER.downcallHandle(
-            LibEvent.bufferevent_socket_connect$address(), LibEvent.bufferevent_socket_connect$descriptor(), ERRNO);
+
+    // One holder class per handle: a handle is linked when its call is first made, not when the
+    // first of them is. Each link spins classes and costs about half a megabyte at start-up
+    // (bench/RESULTS.md, the idle server), and a server that never connects out, say, never
+    // needs bufferevent_socket_connect's.
+    private static final class Write {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
+                LibEvent.bufferevent_write$address(), LibEvent.bufferevent_write$descriptor(), HEAP);
+    }
+
+    private static final class Remove {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
+                LibEvent.evbuffer_remove$address(), LibEvent.evbuffer_remove$descriptor(), HEAP);
+    }
+
+    private static final class Copyout {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
+                LibEvent.evbuffer_copyout$address(), LibEvent.evbuffer_copyout$descriptor(), HEAP);
+    }
+
+    private static final class Length {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
+                LibEvent.evbuffer_get_length$address(), LibEvent.evbuffer_get_length$descriptor(),
+                Linker.Option.critical(false));
+    }
+
+    private static final class Send {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
+                LibEvent.send$address(), LibEvent.send$descriptor(), HEAP);
+    }
+
+    private static final class Recv {
+        // recv never calls back into Java or libevent's allocator, so it may stay critical even
+        // while AllocationCounter is installed.
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
+                LibEvent.recv$address(), LibEvent.recv$descriptor(), HEAP, ERRNO);
+    }
+
+    private static final class ListenerNewBind {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
+                LibEvent.evconnlistener_new_bind$address(), LibEvent.evconnlistener_new_bind$descriptor(), ERRNO);
+    }
+
+    private static final class SocketConnect {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
+                LibEvent.bufferevent_socket_connect$address(), LibEvent.bufferevent_socket_connect$descriptor(), ERRNO);
+    }
 
     private FastCalls() {
     }
@@ -71,7 +99,7 @@ public final class FastCalls {
             }
         }
         try {
-            return (int) BUFFEREVENT_WRITE.invokeExact(bev, data, len);
+            return (int) Write.HANDLE.invokeExact(bev, data, len);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -84,7 +112,7 @@ public final class FastCalls {
      */
     public static long send(int fd, MemorySegment data, long len) {
         try {
-            return (long) SEND.invokeExact(fd, data, len, MSG_NOSIGNAL);
+            return (long) Send.HANDLE.invokeExact(fd, data, len, MSG_NOSIGNAL);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -97,7 +125,7 @@ public final class FastCalls {
      */
     public static long recv(MemorySegment state, int fd, MemorySegment data, long len) {
         try {
-            return (long) RECV.invokeExact(state, fd, data, len, 0);
+            return (long) Recv.HANDLE.invokeExact(state, fd, data, len, 0);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -116,7 +144,7 @@ public final class FastCalls {
             }
         }
         try {
-            return (int) EVBUFFER_REMOVE.invokeExact(buf, data, len);
+            return (int) Remove.HANDLE.invokeExact(buf, data, len);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -125,7 +153,7 @@ public final class FastCalls {
     /** {@code evbuffer_copyout} straight into a heap array (or any segment): peeks without draining. */
     public static long evbuffer_copyout(MemorySegment buf, MemorySegment data, long len) {
         try {
-            return (long) EVBUFFER_COPYOUT.invokeExact(buf, data, len);
+            return (long) Copyout.HANDLE.invokeExact(buf, data, len);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -134,7 +162,7 @@ public final class FastCalls {
     /** {@code evbuffer_get_length}. */
     public static long evbuffer_get_length(MemorySegment buf) {
         try {
-            return (long) EVBUFFER_GET_LENGTH.invokeExact(buf);
+            return (long) Length.HANDLE.invokeExact(buf);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -145,7 +173,7 @@ public final class FastCalls {
                                                         MemorySegment arg, int flags, int backlog,
                                                         MemorySegment sa, int len) {
         try {
-            return (MemorySegment) LISTENER_NEW_BIND.invokeExact(state, base, cb, arg, flags, backlog, sa, len);
+            return (MemorySegment) ListenerNewBind.HANDLE.invokeExact(state, base, cb, arg, flags, backlog, sa, len);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -154,7 +182,7 @@ public final class FastCalls {
     /** {@code bufferevent_socket_connect}, storing errno in {@code state}. */
     public static int bufferevent_socket_connect(MemorySegment state, MemorySegment bev, MemorySegment sa, int len) {
         try {
-            return (int) SOCKET_CONNECT.invokeExact(state, bev, sa, len);
+            return (int) SocketConnect.HANDLE.invokeExact(state, bev, sa, len);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
