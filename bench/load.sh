@@ -8,7 +8,9 @@
 # idle: RSS of each hello server with nothing to do, and of a bare JVM; scale: evasync and Netty
 # on 1 and 2 loops (reusePort for evasync), server and wrk -t2 sharing both cores.
 # Environment: SECONDS_PER_RUN (10), ROUNDS (2), HOLD_CONNS (fd limit - 500), IMPLS
-# ("c evasync netty"), WRITE_RESULTS (1: rewrite bench/RESULTS.md's load section and
+# ("c evasync netty"), MEMFLAGS (the JVM flags of hold and idle, for every JVM alike: a small
+# serial heap, and glibc's freed memory given back once a second, as a deployment that cares
+# about footprint would run), WRITE_RESULTS (1: rewrite bench/RESULTS.md's load section and
 # bench/chart.svg when every scenario ran). Needs: gcc, libevent-dev, wrk, python3.
 # Raw lines: bench/target/load/results.txt; a summary table on stdout.
 set -euo pipefail
@@ -23,6 +25,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 # Up to the fd limit: the server needs one descriptor per held connection, plus its own few.
 hold_conns=${HOLD_CONNS:-$(( $(ulimit -n) - 500 ))}
 impls=${IMPLS:-c evasync netty}
+memflags=${MEMFLAGS:--XX:+UseSerialGC -Xms32m -Xmn8m -Xmx512m -XX:TrimNativeHeapInterval=1000}
 
 java=$(bench/find-java.sh)
 
@@ -42,7 +45,7 @@ clk=$(getconf CLK_TCK)
 start_server() { # impl mode port [extra]   (environment: CORES, LOOPS)
   local impl=$1 mode=$2 p=$3 extra=${4:-}
   local jflags="--enable-native-access=ALL-UNNAMED -Xmx1g"
-  if [ "$mode" = hold ] || [ "$mode" = idle ]; then jflags="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms32m -Xmn8m -Xmx512m"; fi
+  if [ "$mode" = hold ] || [ "$mode" = idle ]; then jflags="--enable-native-access=ALL-UNNAMED $memflags"; fi
   if [ "$mode" = idle ]; then mode=hello; fi
   local cores=${CORES:-0}
   case $impl in
