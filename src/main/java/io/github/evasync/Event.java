@@ -46,7 +46,7 @@ public final class Event {
         this.handler = handler;
         this.oneShot = oneShot;
         this.persist = (flags & NativeEvent.PERSIST) != 0;
-        this.ev = new NativeEvent(core.base(), core.handles(), core.counts()::nativeObjects, fd, flags,
+        this.ev = new NativeEvent(core.eventBase(), core.handles(), core.counts()::nativeObjects, fd, flags,
                 new NativeEvent.Target() {
                     @Override
                     public void fired(short what) {

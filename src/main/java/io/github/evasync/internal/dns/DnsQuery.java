@@ -64,7 +64,7 @@ public final class DnsQuery implements DnsRequest.Target {
         core.dnsQueryStarted();
         inStart = true;
         try {
-            request.start(core.dnsBase(), core.scratch(), host, switch (family) {
+            request.start(core.resolverBase(), core.scratch(), host, switch (family) {
                 case INET -> DnsRequest.INET;
                 case INET6 -> DnsRequest.INET6;
                 case UNSPEC -> DnsRequest.UNSPEC;

@@ -53,15 +53,15 @@ public final class DnsRequest extends NativeOwner {
         open(h -> { });
     }
 
-    /** Asks {@code dnsBase} for {@code host}'s addresses of {@code family} ({@link #INET}...). */
-    public void start(MemorySegment dnsBase, Scratch scratch, String host, int family) {
+    /** Asks {@code dns} for {@code host}'s addresses of {@code family} ({@link #INET}...). */
+    public void start(DnsBase dns, Scratch scratch, String host, int family) {
         long mark = scratch.mark();
         try {
             MemorySegment hints = scratch.allocate(addrinfo.layout());
             addrinfo.ai_family(hints, family);
             // One entry per address rather than one per socket type.
             addrinfo.ai_socktype(hints, LibEvent.SOCK_STREAM());
-            MemorySegment req = LibEvent.evdns_getaddrinfo(dnsBase, scratch.allocateFrom(host), MemorySegment.NULL,
+            MemorySegment req = LibEvent.evdns_getaddrinfo(dns.pointer(), scratch.allocateFrom(host), MemorySegment.NULL,
                     hints, Upcalls.ADDRINFO, Upcalls.arg(handle()));
             // NULL: libevent answered at once and already called back.
             request = isFreed() || req.equals(MemorySegment.NULL) ? null : req;

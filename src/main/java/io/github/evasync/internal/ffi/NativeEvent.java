@@ -43,12 +43,12 @@ public final class NativeEvent extends NativeOwner {
      * @param flags a mix of {@link #READ}, {@link #WRITE}, {@link #SIGNAL}, {@link #PERSIST}
      * @throws IllegalStateException when libevent refuses
      */
-    public NativeEvent(MemorySegment base, HandleTable handles, IntConsumer count, int fd, short flags,
+    public NativeEvent(EventBase base, HandleTable handles, IntConsumer count, int fd, short flags,
                        Target target) {
         super(handles, count);
         this.target = target;
         open(h -> {
-            MemorySegment e = LibEvent.event_new(base, fd, flags, Upcalls.EVENT_CALLBACK, Upcalls.arg(h));
+            MemorySegment e = LibEvent.event_new(base.pointer(), fd, flags, Upcalls.EVENT_CALLBACK, Upcalls.arg(h));
             if (e.equals(MemorySegment.NULL)) {
                 throw new IllegalStateException("event_new failed" + (fd >= 0 ? " for fd " + fd : ""));
             }

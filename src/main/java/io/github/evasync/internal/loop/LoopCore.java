@@ -5,18 +5,15 @@ import io.github.evasync.EventHandler;
 import io.github.evasync.LoopOptions;
 import io.github.evasync.LoopStats;
 import io.github.evasync.SocketClosed;
+import io.github.evasync.internal.ffi.DnsBase;
+import io.github.evasync.internal.ffi.EventBase;
 import io.github.evasync.internal.ffi.HandleTable;
-import io.github.evasync.internal.ffi.LibC;
 import io.github.evasync.internal.ffi.LoopSink;
 import io.github.evasync.internal.ffi.Native;
-import io.github.evasync.internal.ffi.NativeCallbacks;
+import io.github.evasync.internal.ffi.RawPointers;
 import io.github.evasync.internal.ffi.Scratch;
 import io.github.evasync.internal.ffi.Upcalls;
-import io.github.evasync.internal.ffi.Wakeup;
-import io.github.evasync.internal.libevent.LibEvent;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.time.Duration;
@@ -36,7 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #call}, {@link #exit} and the state reads, which any thread may use (DESIGN.md,
  * mechanism 4).
  */
-public final class LoopCore implements LoopSink {
+public final class LoopCore implements LoopSink, RawPointers {
     private static final ThreadLocal<LoopCore> CURRENT = new ThreadLocal<>();
 
     private static final int OPEN = 0;
@@ -44,24 +41,6 @@ public final class LoopCore implements LoopSink {
     private static final int CLOSED = 2;
     /** Tasks run per wakeup before the loop gives I/O a turn. */
     private static final int TASK_BATCH = 4096;
-
-    private static final short EV_TIMEOUT = (short) LibEvent.EV_TIMEOUT();
-    private static final short EV_READ = (short) LibEvent.EV_READ();
-    private static final int COUNT_ALL = LibEvent.EVENT_BASE_COUNT_ADDED() | LibEvent.EVENT_BASE_COUNT_ACTIVE()
-            | LibEvent.EVENT_BASE_COUNT_VIRTUAL();
-    private static final int EVLOOP_ONCE = LibEvent.EVLOOP_ONCE();
-
-    private static final NativeCallbacks WAKE_KIND = new NativeCallbacks() {
-        @Override
-        public void onEvent(Object target, int fd, short what) {
-            ((LoopCore) target).onWake(what);
-        }
-
-        @Override
-        public void release(Object target) {
-            // The wakeup event is freed by shutdown(), after every user object.
-        }
-    };
 
     private final LoopOptions options;
     private final boolean live;
@@ -74,14 +53,10 @@ public final class LoopCore implements LoopSink {
     private volatile int state = OPEN;
     private volatile Thread thread;
 
-    private Arena arena;
-    private MemorySegment base;
-    private Scratch scratch;
+    private EventBase base;
     private byte[] readAhead;
     private HandleTable handles;
-    private Wakeup wakeup;
-    private MemorySegment wakeEvent;
-    private MemorySegment dnsBase;
+    private DnsBase dnsBase;
     private boolean stopping;
     private boolean exitRequested;
     private Throwable failure;
@@ -121,21 +96,11 @@ public final class LoopCore implements LoopSink {
         if (CURRENT.get() != null) {
             throw new IllegalStateException("this thread already runs an event loop; nest work with delay() instead");
         }
-        arena = Arena.ofConfined();
+        handles = new HandleTable(this);
         try {
-            base = LibEvent.event_base_new();
-            if (base.equals(MemorySegment.NULL)) {
-                throw new IllegalStateException("event_base_new failed: libevent could not make an event base");
-            }
-            scratch = new Scratch(arena);
-            handles = new HandleTable(this);
-            wakeup = new Wakeup(arena);
-            long h = handles.register(this, WAKE_KIND);
-            wakeEvent = LibEvent.event_new(base, wakeup.readFd(), (short) (EV_READ | LibEvent.EV_PERSIST()),
-                    Upcalls.EVENT_CALLBACK, Upcalls.arg(h));
-            LibEvent.event_add(wakeEvent, MemorySegment.NULL);
+            base = new EventBase(handles, this::onWake);
         } catch (RuntimeException | Error e) {
-            freeNative();
+            handles.close();
             throw e;
         }
         thread = Thread.currentThread();
@@ -154,9 +119,7 @@ public final class LoopCore implements LoopSink {
             if (!live && idle()) {
                 return true;
             }
-            if (LibEvent.event_base_loop(base, EVLOOP_ONCE) < 0) {
-                throw new IllegalStateException("event_base_loop failed");
-            }
+            base.runOnce();
             for (Runnable r; (r = afterTurn.pollFirst()) != null; ) {
                 try {
                     r.run();
@@ -178,7 +141,7 @@ public final class LoopCore implements LoopSink {
 
     private boolean idle() {
         // The wakeup event is always added; anything more is work.
-        return tasks.isEmpty() && LibEvent.event_base_get_num_events(base, COUNT_ALL) <= 1;
+        return tasks.isEmpty() && base.eventCount() <= 1;
     }
 
     /**
@@ -229,53 +192,18 @@ public final class LoopCore implements LoopSink {
     }
 
     /**
-     * The loop's resolver, made on first use from /etc/resolv.conf and /etc/hosts. It is
-     * inactive (it keeps no event added) while no query is in flight, so an idle {@code run}
-     * loop can still end.
+     * The loop's resolver, made on first use from the loop's options. It keeps no event added
+     * while no query is in flight, so an idle {@code run} loop can still end.
      */
-    public MemorySegment dnsBase() {
+    @Override
+    public DnsBase resolverBase() {
         if (dnsBase == null) {
-            // Nameservers are added after the flag is set: evdns_base_new with
-            // INITIALIZE_NAMESERVERS adds them first and their read events stay added, which would
-            // keep an idle loop alive for ever.
-            MemorySegment d = LibEvent.evdns_base_new(base, LibEvent.EVDNS_BASE_DISABLE_WHEN_INACTIVE());
-            if (d.equals(MemorySegment.NULL)) {
-                throw new IllegalStateException("evdns_base_new failed: libevent could not make a resolver");
-            }
-            long mark = scratch.mark();
-            try {
-                List<String> servers = options.nameservers();
-                if (servers.isEmpty()) {
-                    int r = LibEvent.evdns_base_resolv_conf_parse(d, LibEvent.DNS_OPTIONS_ALL(),
-                            scratch.allocateFrom("/etc/resolv.conf"));
-                    if (r != 0) {
-                        // No usable resolv.conf: still resolve /etc/hosts names and literals.
-                        LibEvent.evdns_base_load_hosts(d, MemorySegment.NULL);
-                    }
-                } else {
-                    for (String server : servers) {
-                        if (LibEvent.evdns_base_nameserver_ip_add(d, scratch.allocateFrom(server)) != 0) {
-                            LibEvent.evdns_base_free(d, 0);
-                            throw new IllegalArgumentException("libevent refused the nameserver " + server);
-                        }
-                    }
-                    LibEvent.evdns_base_load_hosts(d, MemorySegment.NULL);
-                }
-                java.time.Duration t = Scratch.clamp(options.dnsTimeout());
-                String seconds = java.math.BigDecimal.valueOf(t.toMillis()).movePointLeft(3).toPlainString();
-                LibEvent.evdns_base_set_option(d, scratch.allocateFrom("timeout:"), scratch.allocateFrom(seconds));
-                // libevent's default of 64 queries in flight queues the rest behind them; a server
-                // answers many more at once, and the queue is what limits a burst of lookups.
-                LibEvent.evdns_base_set_option(d, scratch.allocateFrom("max-inflight:"), scratch.allocateFrom("128"));
-            } finally {
-                scratch.reset(mark);
-            }
-            dnsBase = d;
+            dnsBase = new DnsBase(base, options.nameservers(), options.dnsTimeout());
         }
         return dnsBase;
     }
 
-    /** A DNS query of any kind began on {@link #dnsBase()}. */
+    /** A DNS query of any kind began on {@link #resolverBase()}. */
     public void dnsQueryStarted() {
         dnsQueries++;
     }
@@ -289,7 +217,7 @@ public final class LoopCore implements LoopSink {
         if (--dnsQueries == 0 && !stopping) {
             execute(() -> {
                 if (dnsQueries == 0 && dnsBase != null && !stopping) {
-                    LibEvent.evdns_base_free(dnsBase, 0);
+                    dnsBase.free(false);
                     dnsBase = null;
                 }
             });
@@ -300,34 +228,18 @@ public final class LoopCore implements LoopSink {
         if (dnsBase != null) {
             // Failing the requests lets libevent free them through its deferred callbacks, which
             // one non-blocking pass runs; our own callbacks are skipped, the loop is stopping.
-            LibEvent.evdns_base_free(dnsBase, 1);
+            dnsBase.free(true);
             dnsBase = null;
-            // The wakeup event goes first: a wakeup written as the loop stopped is never
-            // drained, and a non-blocking pass runs for as long as some event is active, so
-            // its readable descriptor would keep that pass going for ever.
-            if (wakeEvent != null) {
-                LibEvent.event_del(wakeEvent);
-            }
-            LibEvent.event_base_loop(base, LibEvent.EVLOOP_NONBLOCK());
+            base.runReadyCallbacks();
         }
     }
 
     private void freeNative() {
-        if (wakeEvent != null) {
-            LibEvent.event_free(wakeEvent);
-            wakeEvent = null;
-        }
-        if (wakeup != null) {
-            wakeup.close();
-        }
-        if (base != null && !base.equals(MemorySegment.NULL)) {
-            LibEvent.event_base_free(base);
-        }
-        base = null;
-        if (handles != null) {
+        try {
+            base.free();
+        } finally {
             handles.close();
         }
-        arena.close();
     }
 
     /**
@@ -372,7 +284,7 @@ public final class LoopCore implements LoopSink {
         if (inLoop()) {
             exitRequested = true;
             stopping = true;
-            LibEvent.event_base_loopbreak(base);
+            base.breakLoop();
         } else if (state == OPEN) {
             try {
                 execute(this::exit);
@@ -409,11 +321,11 @@ public final class LoopCore implements LoopSink {
     }
 
     /** The event base; loop thread only. */
-    public MemorySegment base() {
+    @Override
+    public EventBase eventBase() {
         return base;
     }
 
-    /** The scratch allocator; loop thread only. */
     /**
      * The loop's buffer that sockets {@code recv} into (loop thread only; what a read puts in it
      * is copied out before any callback runs).
@@ -427,8 +339,9 @@ public final class LoopCore implements LoopSink {
         return b;
     }
 
+    /** The scratch allocator; loop thread only. */
     public Scratch scratch() {
-        return scratch;
+        return base.scratch();
     }
 
     /** The handle table; loop thread only. */
@@ -465,9 +378,9 @@ public final class LoopCore implements LoopSink {
         }
         if (wakePending.compareAndSet(false, true)) {
             if (inLoop()) {
-                LibEvent.event_active(wakeEvent, EV_TIMEOUT, (short) 0);
+                base.wakeOnLoop();
             } else {
-                wakeup.signal();
+                base.wake();
             }
         }
     }
@@ -558,10 +471,7 @@ public final class LoopCore implements LoopSink {
         return c != null && c != this;
     }
 
-    private void onWake(short what) {
-        if ((what & EV_READ) != 0) {
-            wakeup.drain();
-        }
+    private void onWake() {
         wakePending.set(false);
         int n = 0;
         Runnable r;
@@ -573,7 +483,7 @@ public final class LoopCore implements LoopSink {
             }
             if (++n == TASK_BATCH) {
                 if (!tasks.isEmpty() && wakePending.compareAndSet(false, true)) {
-                    LibEvent.event_active(wakeEvent, EV_TIMEOUT, (short) 0);
+                    base.wakeOnLoop();
                 }
                 return;
             }
@@ -676,7 +586,7 @@ public final class LoopCore implements LoopSink {
         }
         stopping = true;
         if (base != null) {
-            LibEvent.event_base_loopbreak(base);
+            base.breakLoop();
         }
     }
 
@@ -705,8 +615,7 @@ public final class LoopCore implements LoopSink {
 
     /** libevent's dump of the base's events. */
     public String dumpStatus() {
-        MemorySegment b = base;
-        return LibC.captureFile(file -> LibEvent.event_base_dump_events(b, file));
+        return base.dump();
     }
 
     /** Rethrows any throwable without declaring it, keeping its type. */

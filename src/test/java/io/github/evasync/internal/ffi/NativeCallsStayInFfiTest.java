@@ -25,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class NativeCallsStayInFfiTest {
     /** Files that still make native calls themselves (issue 15's work list). */
     private static final Set<String> NOT_YET_MOVED = Set.of(
-            "internal/loop/LoopCore.java",
             "internal/tcp/Connection.java",
             "internal/tcp/SocketStreams.java",
             "internal/tcp/Tcp.java");
