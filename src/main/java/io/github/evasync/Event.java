@@ -213,7 +213,7 @@ public final class Event {
                 }
             }
         } catch (Throwable t) {
-            core.callbackFailed(t, handler);
+            core.errors().callbackFailed(t, handler);
         }
         if (oneShot && !freed && arms == armsBefore) {
             freeNative();

@@ -110,7 +110,7 @@ public final class EventLoop implements AutoCloseable {
             try {
                 start.accept(loop);
             } catch (Throwable t) {
-                core.callbackFailed(t, null);
+                core.errors().callbackFailed(t, null);
             }
             idle = core.loop();
         } catch (Throwable t) {
@@ -129,14 +129,14 @@ public final class EventLoop implements AutoCloseable {
             CURRENT.remove();
         }
         if (escaped != null) {
-            Throwable first = core.failure();
+            Throwable first = core.errors().failure();
             if (first != null && first != escaped) {
                 first.addSuppressed(escaped);
                 throw LoopCore.sneaky(first);
             }
             throw LoopCore.sneaky(escaped);
         }
-        Throwable failure = core.failure();
+        Throwable failure = core.errors().failure();
         if (failure != null) {
             throw LoopCore.sneaky(failure);
         }
@@ -176,7 +176,7 @@ public final class EventLoop implements AutoCloseable {
             try {
                 core.loop();
             } catch (Throwable e) {
-                core.fatal(e);
+                core.errors().fatal(e);
             } finally {
                 try {
                     core.shutdown();
@@ -802,7 +802,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** {@return libevent's listing of the loop's events (cl-async's {@code dump-event-loop-status})} */
     public String dumpStatus() {
-        return core.call(core::dumpStatus);
+        return core.call(() -> core.eventBase().dump());
     }
 
     @Override

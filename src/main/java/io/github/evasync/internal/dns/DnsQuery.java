@@ -51,7 +51,7 @@ public final class DnsQuery implements DnsRequest.Target {
                 if (family.equals(Family.UNSPEC) || Family.of(literal) == family) {
                     deliver(core, () -> onAddresses.accept(List.of(literal)), handler);
                 } else {
-                    core.deliver(new DnsError(host, DnsRequest.EAI_FAMILY,
+                    core.errors().deliver(new DnsError(host, DnsRequest.EAI_FAMILY,
                             "an " + Family.of(literal) + " literal has no " + family + " address"), handler);
                 }
             });
@@ -61,10 +61,10 @@ public final class DnsQuery implements DnsRequest.Target {
     }
 
     private void start() {
-        core.dnsQueryStarted();
+        core.resolver().queryStarted();
         inStart = true;
         try {
-            request.start(core.resolverBase(), core.scratch(), host, switch (family) {
+            request.start(core.resolver().base(), core.scratch(), host, switch (family) {
                 case INET -> DnsRequest.INET;
                 case INET6 -> DnsRequest.INET6;
                 case UNSPEC -> DnsRequest.UNSPEC;
@@ -73,7 +73,7 @@ public final class DnsQuery implements DnsRequest.Target {
             // No resolver, or an Error cut the call short: nothing will answer, so nothing stays
             // registered or counted.
             if (request.free()) {
-                core.dnsQueryEnded();
+                core.resolver().queryEnded();
             }
             throw t;
         } finally {
@@ -83,7 +83,7 @@ public final class DnsQuery implements DnsRequest.Target {
 
     @Override
     public void answered(int result, List<InetSocketAddress> addresses, String errorText) {
-        core.dnsQueryEnded();
+        core.resolver().queryEnded();
         List<InetAddress> found = new ArrayList<>();
         for (InetSocketAddress a : addresses) {
             if (!found.contains(a.getAddress()) && familyMatches(a.getAddress())) {
@@ -92,9 +92,9 @@ public final class DnsQuery implements DnsRequest.Target {
         }
         Runnable outcome;
         if (result != 0) {
-            outcome = () -> core.deliver(new DnsError(host, result, errorText), handler);
+            outcome = () -> core.errors().deliver(new DnsError(host, result, errorText), handler);
         } else if (found.isEmpty()) {
-            outcome = () -> core.deliver(new DnsError(host, DnsRequest.EAI_NODATA, "no " + family + " address"), handler);
+            outcome = () -> core.errors().deliver(new DnsError(host, DnsRequest.EAI_NODATA, "no " + family + " address"), handler);
         } else {
             List<InetAddress> all = List.copyOf(found);
             outcome = () -> deliver(core, () -> onAddresses.accept(all), handler);
@@ -110,7 +110,7 @@ public final class DnsQuery implements DnsRequest.Target {
     /** The loop closed first and cancelled the request: no callback runs. */
     @Override
     public void released() {
-        core.dnsQueryEnded();
+        core.resolver().queryEnded();
     }
 
     private boolean familyMatches(InetAddress a) {
@@ -121,7 +121,7 @@ public final class DnsQuery implements DnsRequest.Target {
         try {
             callback.run();
         } catch (Throwable t) {
-            core.callbackFailed(t, handler);
+            core.errors().callbackFailed(t, handler);
         }
     }
 

@@ -5,6 +5,7 @@ import io.github.evasync.EventHandler;
 import io.github.evasync.LoopOptions;
 import io.github.evasync.LoopStats;
 import io.github.evasync.SocketClosed;
+import io.github.evasync.internal.dns.Resolver;
 import io.github.evasync.internal.ffi.DnsBase;
 import io.github.evasync.internal.ffi.EventBase;
 import io.github.evasync.internal.ffi.HandleTable;
@@ -25,9 +26,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The machinery behind one {@code EventLoop}: its event base, thread, handle table, scratch
- * memory, cross-thread task queue and error routing. The public loop holds its core and hands
- * it to the internal code it calls; the core never calls back through the public loop.
+ * The machinery behind one {@code EventLoop}: its thread, event base, handle table,
+ * cross-thread task queue and wakeup, and its shutdown. Errors go through its
+ * {@link LoopErrors}, DNS through its {@link Resolver}, counts into its {@link LoopCounts}. The
+ * public loop holds its core and hands it to the internal code it calls; the core never calls
+ * back through the public loop.
  *
  * <p>Everything here runs on the loop thread except {@link #execute}, {@link #submit},
  * {@link #call}, {@link #exit} and the state reads, which any thread may use (DESIGN.md,
@@ -56,10 +59,8 @@ public final class LoopCore implements LoopSink, RawPointers {
     private EventBase base;
     private byte[] readAhead;
     private HandleTable handles;
-    private DnsBase dnsBase;
     private boolean stopping;
     private boolean exitRequested;
-    private Throwable failure;
 
     /**
      * An event made by an API call that has not returned it yet. An {@code Error} such as a
@@ -70,8 +71,8 @@ public final class LoopCore implements LoopSink, RawPointers {
     public io.github.evasync.Event newborn;
 
     private final LoopCounts counts = new LoopCounts();
-    /** Open DNS queries; the resolver is freed when none is left. */
-    private int dnsQueries;
+    private final LoopErrors errors;
+    private final Resolver resolver = new Resolver(this);
 
     /**
      * Makes a loop's core; {@link #open()} then binds it to the loop thread.
@@ -81,6 +82,7 @@ public final class LoopCore implements LoopSink, RawPointers {
     public LoopCore(LoopOptions options, boolean live) {
         this.options = Objects.requireNonNull(options, "options");
         this.live = live;
+        this.errors = new LoopErrors(options, live, this::stopForFailure);
     }
 
     /** The core of the loop the calling thread runs, or null. */
@@ -124,7 +126,7 @@ public final class LoopCore implements LoopSink, RawPointers {
                 try {
                     r.run();
                 } catch (Throwable t) {
-                    callbackFailed(t, null);
+                    errors.callbackFailed(t, null);
                 }
             }
         }
@@ -171,7 +173,7 @@ public final class LoopCore implements LoopSink, RawPointers {
                 handles.releaseAll();
             } finally {
                 try {
-                    freeDns();
+                    resolver.close();
                 } finally {
                     freeNative();
                     CURRENT.remove();
@@ -187,51 +189,28 @@ public final class LoopCore implements LoopSink, RawPointers {
         try {
             r.run();
         } catch (Throwable t) {
-            callbackFailed(t, null);
+            errors.callbackFailed(t, null);
         }
     }
 
-    /**
-     * The loop's resolver, made on first use from the loop's options. It keeps no event added
-     * while no query is in flight, so an idle {@code run} loop can still end.
-     */
+    /** The loop's resolver and its count of queries in flight. */
+    public Resolver resolver() {
+        return resolver;
+    }
+
     @Override
     public DnsBase resolverBase() {
-        if (dnsBase == null) {
-            dnsBase = new DnsBase(base, options.nameservers(), options.dnsTimeout());
-        }
-        return dnsBase;
+        return resolver.base();
     }
 
-    /** A DNS query of any kind began on {@link #resolverBase()}. */
-    public void dnsQueryStarted() {
-        dnsQueries++;
+    /** A DNS query of any kind began on the resolver. */
+    public void dnsQueryStarted() { // delegate: callers outside internal/loop move to resolver().queryStarted()
+        resolver.queryStarted();
     }
 
-    /**
-     * A DNS query ended. When none is left the resolver is freed on the next turn: libevent
-     * keeps timers of its own on it (probes of a failed nameserver every 10 s and more) that
-     * would keep an idle loop alive for ever. The next lookup makes a new one.
-     */
-    public void dnsQueryEnded() {
-        if (--dnsQueries == 0 && !stopping) {
-            execute(() -> {
-                if (dnsQueries == 0 && dnsBase != null && !stopping) {
-                    dnsBase.free(false);
-                    dnsBase = null;
-                }
-            });
-        }
-    }
-
-    private void freeDns() {
-        if (dnsBase != null) {
-            // Failing the requests lets libevent free them through its deferred callbacks, which
-            // one non-blocking pass runs; our own callbacks are skipped, the loop is stopping.
-            dnsBase.free(true);
-            dnsBase = null;
-            base.runReadyCallbacks();
-        }
+    /** A DNS query ended; the resolver is freed on the next turn when none is left. */
+    public void dnsQueryEnded() { // delegate: callers outside internal/loop move to resolver().queryEnded()
+        resolver.queryEnded();
     }
 
     private void freeNative() {
@@ -267,11 +246,6 @@ public final class LoopCore implements LoopSink, RawPointers {
             newborn = null;
             e.free();
         }
-    }
-
-    /** The failure that ended a {@code run} loop, or null. */
-    public Throwable failure() {
-        return failure;
     }
 
     /** Whether {@link #exit()} ended the loop. */
@@ -313,7 +287,6 @@ public final class LoopCore implements LoopSink, RawPointers {
     public boolean live() {
         return live;
     }
-
 
     /** The loop's options. */
     public LoopOptions options() {
@@ -479,7 +452,7 @@ public final class LoopCore implements LoopSink, RawPointers {
             try {
                 r.run();
             } catch (Throwable t) {
-                callbackFailed(t, null);
+                errors.callbackFailed(t, null);
             }
             if (++n == TASK_BATCH) {
                 if (!tasks.isEmpty() && wakePending.compareAndSet(false, true)) {
@@ -497,93 +470,28 @@ public final class LoopCore implements LoopSink, RawPointers {
 
     // ---- error routing (API.md, "Error handling") --------------------------------------------
 
-    /**
-     * Routes an exception thrown by application code in a callback of an operation whose
-     * handler is {@code handler} (null when it has none).
-     */
-    public void callbackFailed(Throwable t, EventHandler handler) {
-        EventHandler def = options.defaultEventHandler();
-        if (!(t instanceof Exception) || !options.catchAppErrors()) {
-            fatal(t);
-            return;
-        }
-        if (handler != null && handler != def) {
-            try {
-                handler.onEvent((Exception) t);
-                return;
-            } catch (Throwable t2) {
-                if (!(t2 instanceof Exception)) {
-                    fatal(t2);
-                    return;
-                }
-                t = t2;
-            }
-        }
-        try {
-            def.onEvent((Exception) t);
-        } catch (Throwable t3) {
-            fatal(t3);
-        }
+    /** Where the loop's errors go. */
+    public LoopErrors errors() {
+        return errors;
     }
 
-    /** Delivers a condition to an operation's handler, or the default handler when it has none. */
-    public void deliver(Exception condition, EventHandler handler) {
-        EventHandler def = options.defaultEventHandler();
-        EventHandler h = handler != null ? handler : def;
-        try {
-            h.onEvent(condition);
-        } catch (Throwable t) {
-            if (h != def) {
-                callbackFailed(t, null);
-            } else {
-                fatal(t);
-            }
-        }
+    /** See {@link LoopErrors#callbackFailed}. */
+    public void callbackFailed(Throwable t, EventHandler handler) { // delegate: callers outside internal/loop move to errors()
+        errors.callbackFailed(t, handler);
     }
 
-    /**
-     * Reports a condition that a remote peer or the system can cause and that harms nothing
-     * else: an accept that failed for want of descriptors, a reset on an accepted connection.
-     * It goes to {@code handler} when there is one, to a default handler the application set,
-     * and otherwise to the log (an accept error as a warning, a connection's error at debug
-     * level, an end of stream nowhere). Unlike {@link #deliver}, it never reaches the built-in
-     * default handler, which rethrows errors and so would end a {@code run} loop: nothing a
-     * peer does may stop a loop.
-     */
-    public void reportTransient(Exception condition, EventHandler handler) {
-        if (handler == null && options.defaultEventHandler() == LoopOptions.RETHROWING_HANDLER) {
-            if (condition instanceof io.github.evasync.ConnectionError) {
-                try {
-                    TRANSIENT_LOG.log(condition instanceof io.github.evasync.TcpAcceptError
-                            ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, condition.toString());
-                } catch (Throwable t) {
-                    // Logging needs resources too (a descriptor, when out of them); the condition
-                    // passes all the same.
-                }
-            }
-            return;
-        }
-        deliver(condition, handler);
+    /** See {@link LoopErrors#deliver}. */
+    public void deliver(Exception condition, EventHandler handler) { // delegate: callers outside internal/loop move to errors()
+        errors.deliver(condition, handler);
     }
 
-    private static final System.Logger TRANSIENT_LOG = System.getLogger("io.github.evasync");
+    /** See {@link LoopErrors#reportTransient}. */
+    public void reportTransient(Exception condition, EventHandler handler) { // delegate: callers outside internal/loop move to errors()
+        errors.reportTransient(condition, handler);
+    }
 
-    /**
-     * What nothing caught: a {@code run} loop stops and rethrows it; a live loop hands it to
-     * its uncaught handler and goes on.
-     */
-    public void fatal(Throwable t) {
-        if (live) {
-            try {
-                options.uncaughtHandler().accept(t);
-            } catch (Throwable ignored) {
-                // The uncaught handler failed too; the loop must go on, so this is dropped.
-            }
-            return;
-        }
-        if (failure == null) {
-            failure = t;
-        }
+    /** A {@code run} loop failed: it stops after this turn's callbacks. */
+    private void stopForFailure() {
         stopping = true;
         if (base != null) {
             base.breakLoop();
@@ -597,7 +505,7 @@ public final class LoopCore implements LoopSink, RawPointers {
 
     @Override
     public void escaped(Throwable t) {
-        fatal(t);
+        errors.fatal(t);
     }
 
     // ---- introspection ---------------------------------------------------------------------
@@ -607,15 +515,9 @@ public final class LoopCore implements LoopSink, RawPointers {
         return counts;
     }
 
-    /** The loop's counters. */
+    /** The loop's counters; the wake event is no object of the application's. */
     public LoopStats stats() {
-        return new LoopStats(dnsQueries, counts.incomingTcp(), counts.outgoingTcp(), counts.incomingHttp(),
-                counts.outgoingHttp(), counts.pendingEvents(), handles.live() - 1, counts.nativeObjects());
-    }
-
-    /** libevent's dump of the base's events. */
-    public String dumpStatus() {
-        return base.dump();
+        return counts.stats(resolver.queries(), handles.live() - 1);
     }
 
     /** Rethrows any throwable without declaring it, keeping its type. */

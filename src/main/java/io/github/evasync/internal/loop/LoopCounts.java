@@ -1,5 +1,7 @@
 package io.github.evasync.internal.loop;
 
+import io.github.evasync.LoopStats;
+
 /**
  * What a loop counts for its stats ({@code LoopStats}): objects that own native memory, armed
  * events, open sockets and HTTP connections by direction. The owners report changes as deltas;
@@ -44,27 +46,14 @@ public final class LoopCounts {
         }
     }
 
-    int nativeObjects() {
-        return nativeObjects;
-    }
-
-    int pendingEvents() {
-        return pendingEvents;
-    }
-
-    int incomingTcp() {
-        return incomingTcp;
-    }
-
-    int outgoingTcp() {
-        return outgoingTcp;
-    }
-
-    int incomingHttp() {
-        return incomingHttp;
-    }
-
-    int outgoingHttp() {
-        return outgoingHttp;
+    /**
+     * {@return the counts as stats}
+     *
+     * @param dnsQueries DNS queries in flight, which the resolver counts
+     * @param registered objects in the loop's handle table, its own wake event left out
+     */
+    LoopStats stats(int dnsQueries, int registered) {
+        return new LoopStats(dnsQueries, incomingTcp, outgoingTcp, incomingHttp, outgoingHttp, pendingEvents,
+                registered, nativeObjects);
     }
 }

@@ -63,7 +63,7 @@ public final class LoopTimer {
         try {
             action.run();
         } catch (Throwable t) {
-            core.callbackFailed(t, null);
+            core.errors().callbackFailed(t, null);
         }
         if (oneShot && !pending) {
             event.free();

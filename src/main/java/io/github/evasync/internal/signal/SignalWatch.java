@@ -113,7 +113,7 @@ public final class SignalWatch {
         try {
             callback.accept(signo);
         } catch (Throwable t) {
-            core.callbackFailed(t, handler);
+            core.errors().callbackFailed(t, handler);
         }
     }
 
