@@ -72,14 +72,10 @@ public final class Event {
         if (timeout != null && timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative: " + timeout);
         }
-        if (!core.inLoop()) {
-            checkLive("add");
-            onLoop(() -> add(timeout));
-            return;
-        }
-        checkLive("add");
-        arms++;
-        addNow(timeout);
+        onLoop("add", () -> {
+            arms++;
+            addNow(timeout);
+        });
     }
 
     /** Adds the event; false when libevent refused (a descriptor epoll cannot watch). */
@@ -100,19 +96,15 @@ public final class Event {
      */
     public void activate() {
         checkLive("activate");
-        if (!core.inLoop()) {
-            try {
-                core.execute(() -> {
-                    if (!freed) {
-                        activateNow();
-                    }
-                });
-            } catch (LoopClosedException e) {
-                throw freedError("activate");
-            }
-            return;
+        try {
+            core.runOrQueue(() -> {
+                if (!freed) { // freed before the loop got to it
+                    activateNow();
+                }
+            });
+        } catch (LoopClosedException e) {
+            throw freedError("activate");
         }
-        activateNow();
     }
 
     void activateNow() {
@@ -129,19 +121,18 @@ public final class Event {
      * @throws EventFreed if the event was freed
      */
     public boolean remove() {
-        if (!core.inLoop()) {
-            checkLive("remove");
-            try {
-                return core.call(this::remove);
-            } catch (LoopClosedException e) {
-                throw freedError("remove");
-            }
-        }
         checkLive("remove");
-        boolean was = added || active;
-        ev.remove();
-        setState(false, false);
-        return was;
+        try {
+            return core.call(() -> {
+                checkLive("remove");
+                boolean was = added || active;
+                ev.remove();
+                setState(false, false);
+                return was;
+            });
+        } catch (LoopClosedException e) {
+            throw freedError("remove");
+        }
     }
 
     /**
@@ -149,14 +140,9 @@ public final class Event {
      * safe while it is pending or from inside its own callback.
      */
     public void free() {
-        if (freed) {
-            return;
+        if (!freed) {
+            core.runUnlessClosed(this::freeNative);
         }
-        if (!core.inLoop()) {
-            core.runUnlessClosed(this::free);
-            return;
-        }
-        freeNative();
     }
 
     private void freeNative() {
@@ -179,17 +165,14 @@ public final class Event {
 
     /** {@return whether the event is added or active} */
     public boolean isPending() {
-        if (!core.inLoop()) {
-            if (freed) {
-                return false;
-            }
-            try {
-                return core.call(this::isPending);
-            } catch (LoopClosedException e) {
-                return false; // the loop freed it
-            }
+        if (freed) {
+            return false;
         }
-        return !freed && (added || active);
+        try {
+            return core.call(() -> !freed && (added || active));
+        } catch (LoopClosedException e) {
+            return false; // the loop freed it
+        }
     }
 
     private void fire(short what) {
@@ -241,10 +224,17 @@ public final class Event {
                 + (core.isOpen() ? "" : ": its event loop is closed"));
     }
 
-    /** Carries a void call onto the loop; on a closed loop the event is freed, and says so. */
-    private void onLoop(Runnable r) {
+    /**
+     * Carries a void call onto the loop, checking that the event lives before it goes and again
+     * when it runs; on a closed loop the event is freed, and says so.
+     */
+    private void onLoop(String what, Runnable r) {
+        checkLive(what);
         try {
-            core.run(r);
+            core.run(() -> {
+                checkLive(what);
+                r.run();
+            });
         } catch (LoopClosedException e) {
             throw freedError("use");
         }

@@ -3,6 +3,7 @@ package io.github.evasync;
 import io.github.evasync.internal.ffi.LibC;
 import io.github.evasync.internal.ffi.Native;
 import io.github.evasync.internal.ffi.NativeEvent;
+import io.github.evasync.internal.loop.LoopClosedException;
 import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.dns.DnsCallback;
 import io.github.evasync.dns.Family;
@@ -326,20 +327,19 @@ public final class EventLoop implements AutoCloseable {
     public Event delay(Duration time, Runnable callback, EventHandler handler) {
         checkTime(time, "time");
         Objects.requireNonNull(callback, "callback");
-        if (!core.inLoop()) {
-            return core.call(() -> delay(time, callback, handler));
-        }
-        core.dropNewborn();
-        Event e = Event.timer(core, callback, handler, false, true);
-        core.newborn = e;
-        if (time.isZero()) {
-            // An active event runs in FIFO order on the next turn, which the timer heap does not promise.
-            e.activateNow();
-        } else {
-            e.addNow(time);
-        }
-        core.newborn = null;
-        return e;
+        return core.call(() -> {
+            core.dropNewborn();
+            Event e = Event.timer(core, callback, handler, false, true);
+            core.newborn = e;
+            if (time.isZero()) {
+                // An active event runs in FIFO order on the next turn, which the timer heap does not promise.
+                e.activateNow();
+            } else {
+                e.addNow(time);
+            }
+            core.newborn = null;
+            return e;
+        });
     }
 
     /**
@@ -366,15 +366,14 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalArgumentException("time must be positive for an interval");
         }
         Objects.requireNonNull(callback, "callback");
-        if (!core.inLoop()) {
-            return core.call(() -> interval(time, callback));
-        }
-        core.dropNewborn();
-        Event e = Event.timer(core, callback, null, true, false);
-        core.newborn = e;
-        e.addNow(time);
-        core.newborn = null;
-        return e;
+        return core.call(() -> {
+            core.dropNewborn();
+            Event e = Event.timer(core, callback, null, true, false);
+            core.newborn = e;
+            e.addNow(time);
+            core.newborn = null;
+            return e;
+        });
     }
 
     /**
@@ -386,10 +385,7 @@ public final class EventLoop implements AutoCloseable {
      */
     public Event makeEvent(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
-        if (!core.inLoop()) {
-            return core.call(() -> makeEvent(callback));
-        }
-        return Event.timer(core, callback, null, false, false);
+        return core.call(() -> Event.timer(core, callback, null, false, false));
     }
 
     /**
@@ -414,9 +410,10 @@ public final class EventLoop implements AutoCloseable {
         if (timeout != null) {
             checkTime(timeout, "timeout");
         }
-        if (!core.inLoop()) {
-            return core.call(() -> watchFd(fd, onRead, onWrite, onTimeout, timeout));
-        }
+        return core.call(() -> watch(fd, onRead, onWrite, onTimeout, timeout));
+    }
+
+    private Event watch(int fd, Runnable onRead, Runnable onWrite, Runnable onTimeout, Duration timeout) {
         if (!LibC.isOpen(fd)) {
             // Refused before libevent grows its descriptor table to this number.
             throw new IllegalArgumentException("fd " + fd + " cannot be watched: it is not open");
@@ -469,11 +466,8 @@ public final class EventLoop implements AutoCloseable {
         DnsQuery.checkHost(host);
         Objects.requireNonNull(family, "family");
         Objects.requireNonNull(callback, "callback");
-        if (!core.inLoop()) {
-            core.run(() -> dnsLookup(host, family, callback, handler));
-            return;
-        }
-        DnsQuery.lookup(core, host, family, all -> callback.resolved(all.get(0), Family.of(all.get(0))), handler);
+        core.run(() -> DnsQuery.lookup(core, host, family, all -> callback.resolved(all.get(0), Family.of(all.get(0))),
+                handler));
     }
 
     /**
@@ -523,14 +517,10 @@ public final class EventLoop implements AutoCloseable {
                 throw e;
             }
         };
-        if (core.inLoop()) {
-            guarded.run();
-        } else {
-            try {
-                core.execute(guarded);
-            } catch (IllegalStateException closed) {
-                future.completeExceptionally(closed);
-            }
+        try {
+            core.runOrQueue(guarded);
+        } catch (LoopClosedException closed) {
+            future.completeExceptionally(closed);
         }
     }
 
@@ -565,10 +555,7 @@ public final class EventLoop implements AutoCloseable {
      */
     public TcpSocket tcpConnect(String host, int port, ReadCallback read, EventHandler handler, TcpOptions options) {
         Tcp.checkConnectArgs(host, port, options);
-        if (!core.inLoop()) {
-            return core.call(() -> tcpConnect(host, port, read, handler, options));
-        }
-        return Tcp.connect(core, host, port, read, handler, options);
+        return core.call(() -> Tcp.connect(core, host, port, read, handler, options));
     }
 
     /**
@@ -601,10 +588,7 @@ public final class EventLoop implements AutoCloseable {
     public TcpServer tcpServer(String bindAddress, int port, ReadCallback read, EventHandler handler,
                                ServerOptions options) {
         checkServerArgs(bindAddress, port, options);
-        if (!core.inLoop()) {
-            return core.call(() -> tcpServer(bindAddress, port, read, handler, options));
-        }
-        return Tcp.server(core, bindAddress, port, read, handler, options);
+        return core.call(() -> Tcp.server(core, bindAddress, port, read, handler, options));
     }
 
     /**
@@ -620,10 +604,7 @@ public final class EventLoop implements AutoCloseable {
         if (fd < 0) {
             throw new IllegalArgumentException("fd must not be negative: " + fd);
         }
-        if (!core.inLoop()) {
-            return core.call(() -> wrapFd(fd, read, handler));
-        }
-        return Tcp.wrap(core, fd, read, handler);
+        return core.call(() -> Tcp.wrap(core, fd, read, handler));
     }
 
     // ---- HTTP ----------------------------------------------------------------------------------
@@ -661,10 +642,7 @@ public final class EventLoop implements AutoCloseable {
                                  HttpServerOptions options) {
         Objects.requireNonNull(handler, "handler");
         checkServerArgs(bind, port, options);
-        if (!core.inLoop()) {
-            return core.call(() -> httpServer(bind, port, handler, eventHandler, options));
-        }
-        return HttpServerImpl.start(core, bind, port, handler, eventHandler, options);
+        return core.call(() -> HttpServerImpl.start(core, bind, port, handler, eventHandler, options));
     }
 
     /**
@@ -697,10 +675,9 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         if (!core.inLoop()) {
             HttpClient.check(uri); // a bad uri throws here, on the caller's thread
-            core.run(() -> httpClient(uri, callback, handler, options));
-            return;
         }
-        HttpClient.of(core).request(uri, options, callback, handler); // checks uri (parsed once, cached)
+        // On the loop request() checks the uri itself (parsed once, cached): no second parse.
+        core.run(() -> HttpClient.of(core).request(uri, options, callback, handler));
     }
 
     /**
@@ -728,11 +705,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** Closes the HTTP client's idle keep-alive connections. */
     public void closeIdleHttpConnections() {
-        if (!core.inLoop()) {
-            core.run(this::closeIdleHttpConnections);
-            return;
-        }
-        HttpClient.of(core).closeIdle();
+        core.run(() -> HttpClient.of(core).closeIdle());
     }
 
     // ---- signals -------------------------------------------------------------------------------
@@ -763,11 +736,7 @@ public final class EventLoop implements AutoCloseable {
     public void signalHandler(int signo, IntConsumer callback, EventHandler handler) {
         SignalWatch.check(signo);
         Objects.requireNonNull(callback, "callback");
-        if (!core.inLoop()) {
-            core.run(() -> signalHandler(signo, callback, handler));
-            return;
-        }
-        SignalWatch.add(core, signo, callback, handler);
+        core.run(() -> SignalWatch.add(core, signo, callback, handler));
     }
 
     /**
@@ -777,20 +746,12 @@ public final class EventLoop implements AutoCloseable {
      * @param signo a signal number
      */
     public void freeSignalHandler(int signo) {
-        if (!core.inLoop()) {
-            core.run(() -> freeSignalHandler(signo));
-            return;
-        }
-        SignalWatch.remove(core, signo);
+        core.run(() -> SignalWatch.remove(core, signo));
     }
 
     /** Frees every signal handler of this loop (cl-async's {@code clear-signal-handlers}). */
     public void clearSignalHandlers() {
-        if (!core.inLoop()) {
-            core.run(this::clearSignalHandlers);
-            return;
-        }
-        SignalWatch.clear(core);
+        core.run(() -> SignalWatch.clear(core));
     }
 
     // ---- introspection -------------------------------------------------------------------------

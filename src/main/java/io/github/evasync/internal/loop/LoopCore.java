@@ -438,6 +438,20 @@ public final class LoopCore implements LoopSink, RawPointers {
         }
     }
 
+    /**
+     * For calls that are safe from any thread and never wait: runs {@code r} at once on the
+     * loop thread, and from any other thread queues it ({@link #execute}) and goes on.
+     *
+     * @throws LoopClosedException from another thread once the loop is closed
+     */
+    public void runOrQueue(Runnable r) {
+        if (inLoop()) {
+            r.run();
+        } else {
+            execute(r);
+        }
+    }
+
     /** Whether the calling thread runs some other loop than this one. */
     public boolean onOtherLoop() {
         LoopCore c = CURRENT.get();
