@@ -215,7 +215,7 @@ final class ClientCall {
         try {
             callback.onResponse(p.status(), p.headers(), p.body());
         } catch (Throwable t) {
-            core.callbackFailed(t, handler);
+            core.errors().callbackFailed(t, handler);
         }
     }
 
@@ -249,7 +249,7 @@ final class ClientCall {
         if (closeConnection || !sent) {
             conn.closeNow();
         }
-        core.deliver(condition, handler);
+        core.errors().deliver(condition, handler);
     }
 
     private void cancelTimer() {

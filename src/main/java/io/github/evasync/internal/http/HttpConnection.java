@@ -93,7 +93,7 @@ final class HttpConnection {
         try {
             r.run();
         } catch (Throwable t) {
-            core.callbackFailed(t, server.eventHandler());
+            core.errors().callbackFailed(t, server.eventHandler());
         }
     }
 
@@ -226,7 +226,7 @@ final class HttpConnection {
                     closeNow("the request's handler failed");
                 }
             }
-            core.callbackFailed(t, server.eventHandler());
+            core.errors().callbackFailed(t, server.eventHandler());
         }
         if (!closed && !closing && parser.idle() && queue.isEmpty()) {
             armWaitForRequest();

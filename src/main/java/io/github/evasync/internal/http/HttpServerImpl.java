@@ -46,7 +46,7 @@ public final class HttpServerImpl implements HttpServer {
                         c.socketEnded();
                     } else {
                         // What reaches the server itself is an accept error: passing, never fatal.
-                        core.reportTransient(condition, eventHandler);
+                        core.errors().reportTransient(condition, eventHandler);
                     }
                 },
                 ServerOptions.defaults().reusePort(options.reusePort())

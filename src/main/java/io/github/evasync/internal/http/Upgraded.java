@@ -33,7 +33,7 @@ final class Upgraded {
             try {
                 read.onRead(socket, rest);
             } catch (Throwable t) {
-                core.callbackFailed(t, handler);
+                core.errors().callbackFailed(t, handler);
             }
         }
         if (!socket.isClosed()) {
