@@ -28,11 +28,13 @@ final class Dnsmasq implements AutoCloseable {
     /**
      * Starts dnsmasq serving {@code hostsLines} ("ADDRESS NAME" lines) under your.test. dnsmasq
      * listens on UDP and TCP; a port free for UDP may be taken for TCP (by a connection of another
-     * test), so a start that finds its port in use tries another.
+     * test), so a start that finds its port in use tries another. While a test that opens
+     * thousands of connections runs beside it (another suite on the machine), most ephemeral
+     * ports are taken for TCP: hence many tries, each of which costs a bind or two.
      */
     static Dnsmasq start(List<String> hostsLines) throws Exception {
         IllegalStateException last = null;
-        for (int attempt = 0; attempt < 5; attempt++) {
+        for (int attempt = 0; attempt < 100; attempt++) {
             try {
                 return startOnce(hostsLines);
             } catch (IllegalStateException e) {
