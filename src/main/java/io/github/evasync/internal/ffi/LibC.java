@@ -23,6 +23,11 @@ public final class LibC {
     private static final LibEvent.fcntl FCNTL_INT = LibEvent.fcntl.makeInvoker(LibEvent.C_INT);
     private static final int F_GETFD = LibEvent.F_GETFD();
 
+    /** errno: the peer refused the connection. */
+    public static final int ECONNREFUSED = LibEvent.ECONNREFUSED();
+    /** errno: a non-blocking connect has started. */
+    public static final int EINPROGRESS = LibEvent.EINPROGRESS();
+
     private LibC() {
     }
 
@@ -82,6 +87,11 @@ public final class LibC {
     /** The C library's text for an errno value. */
     public static String strerror(int errno) {
         return LibEvent.strerror(errno).getString(0);
+    }
+
+    /** getaddrinfo's text for one of its error codes (a failed host name lookup). */
+    public static String gaiStrerror(int code) {
+        return LibEvent.evutil_gai_strerror(code).getString(0);
     }
 
     /**

@@ -7,15 +7,13 @@ import io.github.evasync.TcpEof;
 import io.github.evasync.TcpError;
 import io.github.evasync.TcpRefused;
 import io.github.evasync.TcpTimeout;
-import io.github.evasync.internal.ffi.FastCalls;
+import io.github.evasync.internal.ffi.BufferEvent;
 import io.github.evasync.internal.ffi.LibC;
-import io.github.evasync.internal.ffi.NativeCallbacks;
-import io.github.evasync.internal.ffi.Scratch;
 import io.github.evasync.internal.ffi.SockAddr;
-import io.github.evasync.internal.ffi.Upcalls;
-import io.github.evasync.internal.libevent.LibEvent;
+import io.github.evasync.internal.ffi.SocketOptions;
 import io.github.evasync.internal.loop.LoopClosedException;
 import io.github.evasync.internal.loop.LoopCore;
+import io.github.evasync.internal.loop.LoopCounts;
 import io.github.evasync.tcp.ConnectCallback;
 import io.github.evasync.tcp.ReadCallback;
 import io.github.evasync.tcp.TcpSocket;
@@ -23,8 +21,7 @@ import io.github.evasync.tcp.WriteCallback;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -32,53 +29,17 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.IntConsumer;
 
 /**
- * A {@link TcpSocket} on a libevent socket bufferevent. It owns the bufferevent (and through
- * {@code BEV_OPT_CLOSE_ON_FREE} the descriptor) and frees it exactly once, in {@link #free()}.
- * An accepted socket makes its bufferevent only when it first needs one (output the kernel did
- * not take at once, libevent reading, a write timeout): until then it owns the bare descriptor.
- * A server holding many sockets it has read and not yet answered so keeps no bufferevent for them
- * (about 1 KB of libevent memory each).
+ * A {@link TcpSocket} on a libevent socket bufferevent: the native side is the {@link BufferEvent}
+ * this class extends, which owns the bufferevent (and through it the descriptor) and frees it
+ * exactly once. An accepted socket makes its bufferevent only when it first needs one (output
+ * the kernel did not take at once, libevent reading, a write timeout): until then it owns the
+ * bare descriptor. A server holding many sockets it has read and not yet answered so keeps no
+ * bufferevent for them (about 1 KB of libevent memory each).
  */
-public final class Connection implements TcpSocket {
-    static final NativeCallbacks KIND = new NativeCallbacks() {
-        @Override
-        public void onBufferRead(Object target) {
-            ((Connection) target).onReadable();
-        }
-
-        @Override
-        public void onEvent(Object target, int fd, short what) {
-            ((Connection) target).onReadEvent(what);
-        }
-
-        @Override
-        public void onBufferWrite(Object target) {
-            ((Connection) target).onFlushed();
-        }
-
-        @Override
-        public void onBufferEvent(Object target, short what, int errno) {
-            ((Connection) target).onEvent(what, errno);
-        }
-
-        @Override
-        public void release(Object target) {
-            ((Connection) target).free();
-        }
-    };
-
-    static final short EV_READ = (short) LibEvent.EV_READ();
-    static final short EV_WRITE = (short) LibEvent.EV_WRITE();
-    private static final int CONNECTED = LibEvent.BEV_EVENT_CONNECTED();
-    private static final int EOF = LibEvent.BEV_EVENT_EOF();
-    private static final int ERROR = LibEvent.BEV_EVENT_ERROR();
-    private static final int TIMEOUT = LibEvent.BEV_EVENT_TIMEOUT();
-    private static final int READING = LibEvent.BEV_EVENT_READING();
-    private static final int ECONNREFUSED = LibEvent.ECONNREFUSED();
-    private static final short EV_TIMEOUT = (short) LibEvent.EV_TIMEOUT();
-    private static final int EINPROGRESS = LibEvent.EINPROGRESS();
+public final class Connection extends BufferEvent implements TcpSocket {
     private static final byte[] EMPTY = new byte[0];
     static final long DEFAULT_LOW_WATERMARK = 32 * 1024;
     static final long DEFAULT_HIGH_WATERMARK = 64 * 1024;
@@ -92,23 +53,11 @@ public final class Connection implements TcpSocket {
     /** Where arriving bytes go; replaced once when a protocol upgrade hands the socket over. */
     private ReadCallback read;
     private EventHandler handler;
-    private final ConnectCallback connectCallback;
-    private final long handle;
-    /** The bufferevent; null before an accepted socket needs one, and once freed. */
-    private MemorySegment bev;
-    private MemorySegment output;
     private volatile boolean closed;
-    /** Whether {@link #free()} ran: descriptor closed, handle released. */
-    private boolean freed;
     private volatile Object data;
-    private boolean connecting;
-    /** The socket, once connected; -1 while connecting. Lets a write skip the evbuffer. */
-    private int fd = -1;
+    /** The connect under way; null once connected, and for accepted and wrapped sockets. */
+    private Connecting connecting;
     private boolean writeDisabled;
-    private String host;
-    /** Whether this socket's host name is being resolved (an open DNS query). */
-    private boolean resolving;
-    private int connectErrno;
     private Duration writeTimeout;
     private long queued;
     /** Write callbacks waiting for their bytes to leave; made on first need (memory per socket). */
@@ -118,71 +67,60 @@ public final class Connection implements TcpSocket {
     private Runnable onDrain;
     /** Output above the high watermark, not yet drained to the low one; read by other loops' writes. */
     private volatile boolean drainWanted;
-    private boolean writeCallbackArmed;
     private SocketStreams.In stream;
     /** Our own read event, once connected, for byte-array reads; null while libevent reads. */
     private DirectRead direct;
     private Duration readTimeout;
-    /** The arena of the zero-copy view a read callback holds, while it runs; null otherwise. */
-    private Arena view;
     /** The server that accepted this socket, told when it closes; null for outgoing ones. */
     private Listener acceptedBy;
     /** Neighbours in the accepting server's list of open connections. */
     Connection prevAccepted;
     Connection nextAccepted;
 
-    Connection(LoopCore core, MemorySegment bev, boolean incoming, ReadCallback read, EventHandler handler,
-               ConnectCallback connectCallback) {
-        this(core, bev, -1, incoming, read, handler, connectCallback);
-    }
-
     /** An accepted descriptor, owned from the call on; its bufferevent waits until needed. */
     static Connection accepted(LoopCore core, int fd, ReadCallback read, EventHandler handler) {
-        return new Connection(core, null, fd, true, read, handler, null);
+        return new Connection(core, false, fd, true, read, handler);
     }
 
-    private Connection(LoopCore core, MemorySegment bev, int fd, boolean incoming, ReadCallback read,
-                       EventHandler handler, ConnectCallback connectCallback) {
+    /** A socket to connect (see {@link #connect}), with its bufferevent on no descriptor yet. */
+    static Connection outgoing(LoopCore core, ReadCallback read, EventHandler handler) {
+        Connection c = new Connection(core, true, -1, false, read, handler);
+        c.enableEvents((short) (READ | WRITE));
+        return c;
+    }
+
+    /** A connected descriptor the application hands over (made non-blocking already), read from now. */
+    static Connection wrapped(LoopCore core, int fd, ReadCallback read, EventHandler handler) {
+        Connection c = new Connection(core, true, fd, false, read, handler);
+        c.enableEvents(WRITE);
+        c.startReading(true);
+        return c;
+    }
+
+    private Connection(LoopCore core, boolean bufferNow, int fd, boolean incoming, ReadCallback read,
+                       EventHandler handler) {
+        // Counted in the stats together with the handle: free() undoes both.
+        super(core.handles(), Counters.of(core, incoming), bufferNow ? core.base() : null, fd, DEFAULT_LOW_WATERMARK);
         this.core = core;
-        this.bev = bev;
-        this.fd = fd;
         this.incoming = incoming;
         this.read = read;
         this.handler = handler;
-        this.connectCallback = connectCallback;
-        long h;
-        try {
-            h = core.handles().register(this, KIND);
-        } catch (Throwable t) {
-            // Ours from the call on, even when it fails.
-            if (bev != null) {
-                LibEvent.bufferevent_free(bev);
-            } else {
-                LibC.close(fd);
-            }
-            throw t;
-        }
-        this.handle = h;
-        // Counted together with the handle: free() undoes both, whatever fails below.
-        core.counts().nativeObjects(1);
-        core.counts().tcp(incoming, 1);
-        if (bev == null) {
-            return;
-        }
-        try {
-            attach(bev);
-            this.fd = LibEvent.bufferevent_getfd(bev);
-        } catch (Throwable t) {
-            free();
-            throw t;
-        }
     }
 
-    private void attach(MemorySegment b) {
-        output = LibEvent.bufferevent_get_output(b);
-        LibEvent.bufferevent_setcb(b, Upcalls.BUFFER_READ, writeCallbackArmed ? Upcalls.BUFFER_WRITE : MemorySegment.NULL,
-                Upcalls.BUFFER_EVENT, Upcalls.arg(handle));
-        LibEvent.bufferevent_setwatermark(b, EV_WRITE, lowWatermark, 0);
+    /** A socket's stats counts, one per loop and direction: a socket keeps no counter of its own. */
+    private record Counters(IntConsumer incoming, IntConsumer outgoing) {
+        static IntConsumer of(LoopCore core, boolean incoming) {
+            Counters c = core.attachment(Counters.class, () -> new Counters(counter(core.counts(), true),
+                    counter(core.counts(), false)));
+            return incoming ? c.incoming : c.outgoing;
+        }
+
+        private static IntConsumer counter(LoopCounts counts, boolean incoming) {
+            return delta -> {
+                counts.nativeObjects(delta);
+                counts.tcp(incoming, delta);
+            };
+        }
     }
 
     /**
@@ -190,114 +128,77 @@ public final class Connection implements TcpSocket {
      * state the socket's settings call for: its write side enabled unless disabled, reading off
      * (we read, or the caller enables it), the timeouts applied. Open sockets only.
      */
-    private MemorySegment bufferevent() {
-        MemorySegment b = bev;
-        if (b != null) {
-            return b;
+    @Override
+    protected void needBufferevent() {
+        if (hasBufferevent()) {
+            return;
         }
-        b = LibEvent.bufferevent_socket_new(core.base(), fd, LibEvent.BEV_OPT_CLOSE_ON_FREE());
-        if (b.equals(MemorySegment.NULL)) {
+        if (!makeBufferevent(core.base(), lowWatermark)) {
             throw new TcpError(this, -1, "bufferevent_socket_new failed (out of memory?)");
         }
-        bev = b;
-        attach(b);
         if (writeDisabled) {
-            LibEvent.bufferevent_disable(b, EV_WRITE);
+            disableEvents(WRITE);
         }
         if (readTimeout != null || writeTimeout != null) {
-            setBuffereventTimeouts(b);
+            setTimeouts(core.scratch(), readTimeout, writeTimeout);
         }
-        return b;
-    }
-
-    /** Bytes waiting in our output buffer; none while there is no bufferevent. */
-    private long outputLength() {
-        return bev == null ? 0 : FastCalls.evbuffer_get_length(output);
     }
 
     void acceptedBy(Listener server) {
         acceptedBy = server;
     }
 
-    void startConnecting(String hostName) {
-        connecting = true;
-        host = hostName;
-        fd = -1;
-        if (hostName != null) {
-            resolving = true;
-            core.dnsQueryStarted();
+    /** Starts connecting to {@code host}, a name or an address literal. */
+    void connect(String host, int port, ConnectCallback callback) {
+        InetAddress literal = SockAddr.literal(host);
+        Connecting k = new Connecting(core, literal == null ? host : null, callback);
+        connecting = k;
+        ConnectCall call;
+        if (literal != null) {
+            call = connect(core.scratch(), literal, port);
+            k.callErrno(call.errno());
+        } else {
+            call = connect(core.dnsBase(), core.scratch(), host, port);
+        }
+        if (call.failed()) {
+            failSoon(call.errno());
         }
     }
 
     private void resolved() {
-        if (resolving) {
-            resolving = false;
-            core.dnsQueryEnded();
+        Connecting k = connecting;
+        if (k != null) {
+            k.resolved(core);
         }
-    }
-
-    void connectErrno(int errno) {
-        connectErrno = errno;
-    }
-
-    /** The bufferevent of an outgoing socket; null once freed. */
-    MemorySegment bev() {
-        return bev;
     }
 
     // ---- libevent callbacks ----------------------------------------------------------------
 
-    private void onReadable() {
-        if (freed) {
-            return;
-        }
-        MemorySegment in = LibEvent.bufferevent_get_input(bev);
-        long n = FastCalls.evbuffer_get_length(in);
-        if (n == 0) {
-            return;
-        }
+    @Override
+    protected void inputArrived(long n) {
         if (closed || read == null) {
             // Closed by the application: nothing more is delivered.
-            LibEvent.evbuffer_drain(in, n);
+            drainInput(n);
             return;
         }
         try {
             if (stream != null) {
                 read.onRead(this, EMPTY);
             } else if (read.zeroCopy()) {
-                Arena v = Arena.ofConfined();
-                view = v;
                 try {
-                    MemorySegment p = LibEvent.evbuffer_pullup(in, n).reinterpret(n, v, null);
-                    read.onRead(this, p.asByteBuffer().asReadOnlyBuffer());
+                    read.onRead(this, openView(n));
                 } finally {
-                    endView();
-                    // libevent holds the bufferevent (and so this buffer) until the callback
-                    // returns, even when the application freed the socket inside it.
-                    LibEvent.evbuffer_drain(in, n);
+                    closeView();
+                    drainInput(n);
                 }
             } else {
                 int len = (int) Math.min(n, Integer.MAX_VALUE - 8);
                 byte[] bytes = new byte[len];
-                FastCalls.evbuffer_remove(in, MemorySegment.ofArray(bytes), len);
+                removeInput(bytes, 0, len);
                 read.onRead(this, bytes);
             }
         } catch (Throwable t) {
             core.callbackFailed(t, handler);
-        }
-    }
-
-    /**
-     * Ends the zero-copy view handed to a read callback, if one is out: from now on touching it
-     * throws {@link IllegalStateException} rather than read memory that is about to be drained
-     * or freed. Called when the callback returns and by every path that drains the input
-     * buffer, frees it or changes how the socket reads (the input stream, disable, close).
-     */
-    void endView() {
-        Arena v = view;
-        if (v != null) {
-            view = null;
-            v.close();
         }
     }
 
@@ -308,32 +209,33 @@ public final class Connection implements TcpSocket {
      * @param wanted whether the socket is to be read now (not disabled by the application)
      */
     void startReading(boolean wanted) {
-        if (freed || closed || direct != null) {
+        if (isFreed() || closed || direct != null) {
             return;
         }
         if (!readsDirectly()) {
-            MemorySegment b = bufferevent();
+            needBufferevent();
             if (wanted) {
-                LibEvent.bufferevent_enable(b, EV_READ);
+                enableEvents(READ);
             }
             return;
         }
-        direct = new DirectRead(core, fd, handle, wanted, readTimeout);
+        direct = new DirectRead(core, fd(), handle(), wanted, readTimeout);
     }
 
     /** Whether this socket's data goes to a byte array, so that we read it rather than libevent. */
     private boolean readsDirectly() {
-        return fd >= 0 && stream == null && (read == null || !read.zeroCopy());
+        return fd() >= 0 && stream == null && (read == null || !read.zeroCopy());
     }
 
     /** Our read event fired: one recv, then the data, the end of stream or the error. */
-    private void onReadEvent(short what) {
+    @Override
+    protected void readEvent(boolean timedOut) {
         DirectRead d = direct;
-        if (freed || d == null) {
+        if (d == null) {
             return;
         }
-        if ((what & EV_READ) == 0 && (what & EV_TIMEOUT) != 0) {
-            onEvent((short) (READING | TIMEOUT), 0);
+        if (timedOut) {
+            socketEvent((short) (READING | TIMEOUT), 0);
             return;
         }
         long n = d.recv();
@@ -341,9 +243,9 @@ public final class Connection implements TcpSocket {
             return;
         }
         if (n == 0) {
-            onEvent((short) (READING | EOF), 0);
+            socketEvent((short) (READING | EOF), 0);
         } else if (n < 0) {
-            onEvent((short) (READING | ERROR), (int) -n);
+            socketEvent((short) (READING | ERROR), (int) -n);
         } else if (!closed && read != null) {
             byte[] bytes = Arrays.copyOf(core.readAheadBuffer(), (int) n);
             try {
@@ -354,15 +256,13 @@ public final class Connection implements TcpSocket {
         }
     }
 
-    private void onFlushed() {
-        if (freed) {
-            return;
-        }
-        long out = FastCalls.evbuffer_get_length(output);
+    @Override
+    protected void outputLow() {
+        long out = outputLength();
         long flushed = queued - out;
         while (pendingWrites != null && !pendingWrites.isEmpty() && pendingWrites.peekFirst().end() <= flushed) {
             runWriteCallback(pendingWrites.pollFirst().callback());
-            if (freed) {
+            if (isFreed()) {
                 return;
             }
         }
@@ -375,12 +275,12 @@ public final class Connection implements TcpSocket {
                 } catch (Throwable t) {
                     core.callbackFailed(t, handler);
                 }
-                if (freed) {
+                if (isFreed()) {
                     return;
                 }
             }
         }
-        if (closed && FastCalls.evbuffer_get_length(output) == 0) {
+        if (closed && outputLength() == 0) {
             free();
             return;
         }
@@ -395,24 +295,25 @@ public final class Connection implements TcpSocket {
         }
     }
 
-    private void onEvent(short what, int errno) {
-        if (freed) {
+    @Override
+    protected void socketEvent(short what, int errno) {
+        if (isFreed()) {
             return;
         }
         resolved();
         if ((what & CONNECTED) != 0) {
-            connecting = false;
-            fd = LibEvent.bufferevent_getfd(bev);
-            Tcp.setNoDelay(core, fd);
+            Connecting k = connecting;
+            connecting = null;
+            connected(core.scratch());
             // libevent read while connecting (there was nothing to read); from now on, we do.
-            boolean wanted = (LibEvent.bufferevent_get_enabled(bev) & EV_READ) != 0;
+            boolean wanted = libeventReads();
             if (readsDirectly()) {
-                LibEvent.bufferevent_disable(bev, EV_READ);
+                disableEvents(READ);
                 startReading(wanted);
             }
-            if (connectCallback != null && !closed) {
+            if (k != null && k.callback != null && !closed) {
                 try {
-                    connectCallback.onConnect(this);
+                    k.callback.onConnect(this);
                 } catch (Throwable t) {
                     core.callbackFailed(t, handler);
                 }
@@ -444,17 +345,16 @@ public final class Connection implements TcpSocket {
     }
 
     private Exception errorCondition(int errno) {
-        if (connecting && host != null) {
-            int dnsError = LibEvent.bufferevent_socket_get_dns_error(bev);
+        Connecting k = connecting;
+        if (k != null && k.host != null) {
+            int dnsError = dnsError();
             if (dnsError != 0) {
-                return new DnsError(host, dnsError, LibEvent.evutil_gai_strerror(dnsError).getString(0));
+                return new DnsError(k.host, dnsError, LibC.gaiStrerror(dnsError));
             }
         }
-        // A connect that failed at once (a refused loopback connect) reports later, through a
-        // deferred callback, when errno no longer says why; the connect call's own errno does.
-        int err = connecting && connectErrno != 0 && connectErrno != EINPROGRESS ? connectErrno : errno;
+        int err = k != null ? k.errno(errno) : errno;
         String msg = err > 0 ? LibC.strerror(err) : "socket error";
-        if (connecting && err == ECONNREFUSED) {
+        if (k != null && err == LibC.ECONNREFUSED) {
             return new TcpRefused(this, err, msg);
         }
         return new TcpError(this, err > 0 ? err : -1, msg);
@@ -463,7 +363,7 @@ public final class Connection implements TcpSocket {
     /** Reports a connect that failed before libevent took it, on the loop's next turn. */
     void failSoon(int errno) {
         core.execute(() -> {
-            if (!freed && !closed) {
+            if (!isFreed() && !closed) {
                 Exception c = errorCondition(errno);
                 closeNow();
                 core.deliver(c, handler);
@@ -504,7 +404,7 @@ public final class Connection implements TcpSocket {
             return onLoop(() -> write(data, callback));
         }
         checkOpen();
-        return writeSegment(MemorySegment.ofArray(data), data.length, callback);
+        return wrote(data.length, writeOut(data, !writeDisabled), callback);
     }
 
     @Override
@@ -520,15 +420,15 @@ public final class Connection implements TcpSocket {
         }
         checkOpen();
         int len = data.remaining();
-        MemorySegment seg;
+        long out;
         if (data.isReadOnly() && !data.isDirect()) {
             byte[] copy = new byte[len];
             data.duplicate().get(copy);
-            seg = MemorySegment.ofArray(copy);
+            out = writeOut(copy, !writeDisabled);
         } else {
-            seg = MemorySegment.ofBuffer(data);
+            out = writeOut(data, !writeDisabled);
         }
-        boolean ok = writeSegment(seg, len, callback);
+        boolean ok = wrote(len, out, callback);
         data.position(data.limit());
         return ok;
     }
@@ -544,19 +444,15 @@ public final class Connection implements TcpSocket {
         return !drainWanted;
     }
 
-    private boolean writeSegment(MemorySegment seg, long len, WriteCallback callback) {
-        long sent = 0;
-        if (len > 0 && fd >= 0 && !writeDisabled && outputLength() == 0) {
-            // Nothing is queued, so bytes can go straight to the kernel: no copy into the
-            // evbuffer and no write event to arm and disarm (two epoll_ctl calls) when it all fits.
-            // Anything short of that (EAGAIN, an error) is left to libevent, which reports errors.
-            sent = Math.max(0, FastCalls.send(fd, seg, len));
-        }
-        if (sent < len && FastCalls.bufferevent_write(bufferevent(), seg.asSlice(sent), len - sent) != 0) {
-            throw new TcpError(this, -1, "libevent could not queue " + (len - sent) + " bytes (out of memory?)");
+    /**
+     * Books a write of {@code len} bytes that {@link #writeOut} answered with {@code out} (the
+     * output left waiting): its callback, the flow-control state, the write callbacks' arming.
+     */
+    private boolean wrote(long len, long out, WriteCallback callback) {
+        if (out < 0) {
+            throw new TcpError(this, -1, "libevent could not queue " + (-out) + " bytes (out of memory?)");
         }
         queued += len;
-        long out = len > 0 && sent == len ? 0 : outputLength();
         if (callback != null) {
             if (out == 0) {
                 // Already in the kernel: the callback runs on the next turn, never inside write,
@@ -580,12 +476,7 @@ public final class Connection implements TcpSocket {
 
     /** Asks libevent for write callbacks only while someone waits for one: they cost an upcall. */
     private void updateWriteCallback() {
-        boolean want = (pendingWrites != null && !pendingWrites.isEmpty()) || drainWanted || closed;
-        if (want != writeCallbackArmed && bev != null) {
-            writeCallbackArmed = want;
-            LibEvent.bufferevent_setcb(bev, Upcalls.BUFFER_READ, want ? Upcalls.BUFFER_WRITE : MemorySegment.NULL,
-                    Upcalls.BUFFER_EVENT, Upcalls.arg(handle));
-        }
+        armWrites((pendingWrites != null && !pendingWrites.isEmpty()) || drainWanted || closed);
     }
 
     @Override
@@ -609,20 +500,18 @@ public final class Connection implements TcpSocket {
         checkOpen();
         lowWatermark = low;
         highWatermark = high;
-        if (bev != null) {
-            LibEvent.bufferevent_setwatermark(bev, EV_WRITE, low, 0);
-        }
+        setLowWatermark(low);
     }
 
     /**
      * Keeps at most {@code bytes} of this socket's output waiting unsent in the kernel (see
-     * {@link Tcp#setNotSentLowat}); loop thread, open socket. Output beyond it waits in the
+     * {@link SocketOptions#notSentLowat}); loop thread, open socket. Output beyond it waits in the
      * bufferevent, where the watermarks count it.
      */
     public void limitUnsentInKernel(int bytes) {
         checkOpen();
-        if (fd >= 0) {
-            Tcp.setNotSentLowat(core, fd, bytes);
+        if (fd() >= 0) {
+            SocketOptions.notSentLowat(core.scratch(), fd(), bytes);
         }
     }
 
@@ -657,18 +546,8 @@ public final class Connection implements TcpSocket {
             direct.timeout(read);
         }
         // Without a bufferevent nothing is queued to time out; one made later gets them then.
-        if (bev != null) {
-            setBuffereventTimeouts(bev);
-        }
-    }
-
-    private void setBuffereventTimeouts(MemorySegment b) {
-        Scratch s = core.scratch();
-        long mark = s.mark();
-        try {
-            LibEvent.bufferevent_set_timeouts(b, s.timeval(readTimeout), s.timeval(writeTimeout));
-        } finally {
-            s.reset(mark);
+        if (hasBufferevent()) {
+            setTimeouts(core.scratch(), readTimeout, writeTimeout);
         }
     }
 
@@ -690,11 +569,7 @@ public final class Connection implements TcpSocket {
         if (read && direct != null) {
             direct.enable();
         }
-        short flags = (short) ((libeventReads ? EV_READ : 0) | (write ? EV_WRITE : 0));
-        // Without a bufferevent libevent neither reads nor has output to write: nothing to tell it.
-        if (flags != 0 && bev != null) {
-            LibEvent.bufferevent_enable(bev, flags);
-        }
+        enableEvents((short) ((libeventReads ? READ : 0) | (write ? WRITE : 0)));
         if (write) {
             writeDisabled = false;
         }
@@ -708,16 +583,13 @@ public final class Connection implements TcpSocket {
         }
         checkOpen();
         if (read) {
-            endView();
+            closeView();
         }
         boolean libeventReads = read && direct == null;
         if (read && direct != null) {
             direct.disable();
         }
-        short flags = (short) ((libeventReads ? EV_READ : 0) | (write ? EV_WRITE : 0));
-        if (flags != 0 && bev != null) {
-            LibEvent.bufferevent_disable(bev, flags);
-        }
+        disableEvents((short) ((libeventReads ? READ : 0) | (write ? WRITE : 0)));
         if (write) {
             writeDisabled = true;
         }
@@ -736,14 +608,12 @@ public final class Connection implements TcpSocket {
             }
             return;
         }
-        if (closed || freed) {
+        if (closed || isFreed()) {
             return;
         }
         closed = true;
-        endView();
-        if (bev != null) {
-            LibEvent.bufferevent_disable(bev, EV_READ);
-        }
+        closeView();
+        disableEvents(READ);
         if (direct != null) {
             direct.disable();
         }
@@ -761,7 +631,7 @@ public final class Connection implements TcpSocket {
     @Override
     public void closeNow() {
         if (!core.inLoop()) {
-            if (!freed) {
+            if (!isFreed()) {
                 core.runUnlessClosed(this::closeNow);
             }
             return;
@@ -769,35 +639,29 @@ public final class Connection implements TcpSocket {
         free();
     }
 
-    /** Frees the bufferevent and closes the descriptor; exactly once, whatever calls it. */
-    void free() {
-        if (freed) {
-            return;
-        }
-        freed = true;
-        MemorySegment b = bev;
+    /**
+     * As the socket is freed ({@link #free()}, exactly once, whatever calls it): it is closed,
+     * the input stream keeps what arrived unread, reading and waiting writes end. Also runs when
+     * making the bufferevent failed inside the constructor, before this class's fields are set.
+     */
+    @Override
+    protected void beforeNativeFree() {
         closed = true;
-        endView();
         if (stream != null) {
-            stream.keepRemaining(LibEvent.bufferevent_get_input(b));
+            stream.keepRemaining();
         }
-        bev = null;
-        output = null;
         pendingWrites = null;
         if (direct != null) {
             direct.disable();
             direct = null;
         }
         resolved();
-        if (b != null) {
-            // Safe inside this bufferevent's own callback: libevent holds a reference until it returns.
-            LibEvent.bufferevent_free(b);
-        } else {
-            LibC.close(fd);
-        }
-        core.handles().release(handle);
-        core.counts().nativeObjects(-1);
-        core.counts().tcp(incoming, -1);
+        connecting = null;
+    }
+
+    /** Tells the server that accepted this socket that it is gone. */
+    @Override
+    protected void afterNativeFree() {
         Listener server = acceptedBy;
         if (server != null) {
             acceptedBy = null;
@@ -853,16 +717,16 @@ public final class Connection implements TcpSocket {
         }
         checkOpen();
         if (stream == null) {
-            endView();
+            closeView();
             // The stream reads the bufferevent's input buffer: libevent reads from now on.
-            MemorySegment b = bufferevent();
+            needBufferevent();
             stream = new SocketStreams.In(this);
             if (direct != null) {
                 boolean wanted = direct.wanted();
                 direct.disable();
                 direct = null;
                 if (wanted) {
-                    LibEvent.bufferevent_enable(b, EV_READ);
+                    enableEvents(READ);
                 }
             }
         }
@@ -890,20 +754,19 @@ public final class Connection implements TcpSocket {
         applyTimeouts(null, null);
         if (direct != null && !readsDirectly()) {
             // The new callback wants libevent's buffer (zero-copy): libevent reads from now on.
-            MemorySegment b = bufferevent();
+            needBufferevent();
             boolean wanted = direct.wanted();
             direct.disable();
             direct = null;
             if (wanted) {
-                LibEvent.bufferevent_enable(b, EV_READ);
+                enableEvents(READ);
             }
         }
     }
 
-    /** The input evbuffer while open, for the input stream (which has a bufferevent); null once freed. */
-    MemorySegment input() {
-        MemorySegment b = bev;
-        return freed || b == null ? null : LibEvent.bufferevent_get_input(b);
+    /** Whether the input buffer is there to read: open, with a bufferevent (the input stream's). */
+    boolean hasInput() {
+        return !isFreed() && hasBufferevent();
     }
 
     LoopCore core() {
@@ -925,11 +788,7 @@ public final class Connection implements TcpSocket {
             return onLoop(() -> address(peer));
         }
         checkOpen();
-        int socket = bev != null ? LibEvent.bufferevent_getfd(bev) : fd;
-        if (socket < 0) {
-            return null;
-        }
-        return SockAddr.of(core.scratch(), socket, peer);
+        return address(core.scratch(), peer);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.github.evasync.TcpAcceptError;
 import io.github.evasync.TcpServerBindError;
 import io.github.evasync.internal.ffi.ConnListener;
 import io.github.evasync.internal.ffi.LibC;
+import io.github.evasync.internal.ffi.SocketOptions;
 import io.github.evasync.internal.loop.GracefulShutdown;
 import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.tcp.ReadCallback;
@@ -76,7 +77,7 @@ public final class Listener implements TcpServer, ConnListener.Target {
             LibC.close(fd);
             return;
         }
-        Tcp.setNoDelay(core, fd);
+        SocketOptions.noDelay(core.scratch(), fd);
         // No bufferevent yet: the socket makes one when it first needs it (held connections).
         Connection c = Connection.accepted(core, fd, read, handler);
         c.acceptedBy(this);

@@ -1,12 +1,8 @@
 package io.github.evasync.internal.tcp;
 
-import io.github.evasync.internal.ffi.FastCalls;
-import io.github.evasync.internal.libevent.LibEvent;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -31,11 +27,11 @@ final class SocketStreams {
             this.socket = socket;
         }
 
-        /** Called as the socket is freed: keeps what arrived but was not read yet. */
-        void keepRemaining(MemorySegment input) {
-            long n = FastCalls.evbuffer_get_length(input);
+        /** Called as the socket is freed, its input buffer still there: keeps what arrived but was not read yet. */
+        void keepRemaining() {
+            long n = socket.inputLength();
             remaining = new byte[(int) Math.min(n, Integer.MAX_VALUE - 8)];
-            FastCalls.evbuffer_remove(input, MemorySegment.ofArray(remaining), remaining.length);
+            socket.removeInput(remaining, 0, remaining.length);
             remainingPos = 0;
         }
 
@@ -55,8 +51,7 @@ final class SocketStreams {
             if (len == 0) {
                 return 0;
             }
-            MemorySegment in = socket.input();
-            if (in == null) {
+            if (!socket.hasInput()) {
                 if (remaining == null || remainingPos == remaining.length) {
                     return -1;
                 }
@@ -65,11 +60,11 @@ final class SocketStreams {
                 remainingPos += n;
                 return n;
             }
-            if (FastCalls.evbuffer_get_length(in) == 0) {
+            if (socket.inputLength() == 0) {
                 throw new NothingArrived();
             }
-            socket.endView();
-            return FastCalls.evbuffer_remove(in, MemorySegment.ofArray(b).asSlice(off, len), len);
+            // Ends a zero-copy view first: it must not see the bytes move.
+            return socket.removeInput(b, off, len);
         }
 
         @Override
@@ -77,11 +72,10 @@ final class SocketStreams {
             if (!socket.core().inLoop()) {
                 return socket.core().call(this::available);
             }
-            MemorySegment in = socket.input();
-            if (in == null) {
+            if (!socket.hasInput()) {
                 return remaining == null ? 0 : remaining.length - remainingPos;
             }
-            return (int) Math.min(FastCalls.evbuffer_get_length(in), Integer.MAX_VALUE);
+            return (int) Math.min(socket.inputLength(), Integer.MAX_VALUE);
         }
 
         @Override
@@ -89,13 +83,12 @@ final class SocketStreams {
             if (!socket.core().inLoop()) {
                 return socket.core().call(() -> skip(n));
             }
-            MemorySegment in = socket.input();
-            if (in == null || n <= 0) {
-                return in == null ? Math.max(0, Math.min(n, available())) : 0;
+            boolean open = socket.hasInput();
+            if (!open || n <= 0) {
+                return !open ? Math.max(0, Math.min(n, available())) : 0;
             }
-            long k = Math.min(n, FastCalls.evbuffer_get_length(in));
-            socket.endView();
-            LibEvent.evbuffer_drain(in, k);
+            long k = Math.min(n, socket.inputLength());
+            socket.drainInput(k); // ends a zero-copy view first
             return k;
         }
 

@@ -1,0 +1,406 @@
+package io.github.evasync.internal.ffi;
+
+import io.github.evasync.internal.libevent.LibEvent;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.function.IntConsumer;
+
+/**
+ * A TCP socket's native side: its descriptor and libevent {@code bufferevent} (which owns the
+ * descriptor through {@code BEV_OPT_CLOSE_ON_FREE}), with every call the socket makes on them.
+ * An accepted socket may do without a bufferevent until it first needs one
+ * ({@link #makeBufferevent}); until then this owns the bare descriptor and closes it when freed.
+ *
+ * <p>The connection extends this class rather than hold one: a server may hold tens of thousands
+ * of idle sockets, and a second object per socket would cost each of them its header and
+ * fields. The upcalls (the bufferevent's three callbacks and the socket's own read event, which
+ * carries the same handle) end in the abstract hooks below. Loop thread only.
+ */
+public abstract class BufferEvent extends NativeOwner {
+    /** Event flag: reading. */
+    public static final short READ = (short) LibEvent.EV_READ();
+    /** Event flag: writing. */
+    public static final short WRITE = (short) LibEvent.EV_WRITE();
+    /** {@link #socketEvent} flag: the connect finished. */
+    public static final short CONNECTED = (short) LibEvent.BEV_EVENT_CONNECTED();
+    /** {@link #socketEvent} flag: the peer closed its side. */
+    public static final short EOF = (short) LibEvent.BEV_EVENT_EOF();
+    /** {@link #socketEvent} flag: an error, with errno. */
+    public static final short ERROR = (short) LibEvent.BEV_EVENT_ERROR();
+    /** {@link #socketEvent} flag: a read or write timeout. */
+    public static final short TIMEOUT = (short) LibEvent.BEV_EVENT_TIMEOUT();
+    /** {@link #socketEvent} flag: it happened while reading (else writing). */
+    public static final short READING = (short) LibEvent.BEV_EVENT_READING();
+
+    private static final short EV_TIMEOUT = (short) LibEvent.EV_TIMEOUT();
+    private static final int CLOSE_ON_FREE = LibEvent.BEV_OPT_CLOSE_ON_FREE();
+
+    /** The descriptor; -1 while an outgoing socket connects. Lets a write skip the evbuffer. */
+    private int fd;
+    /** The bufferevent; null before an accepted socket needs one, and once freed. */
+    private MemorySegment bev;
+    private MemorySegment input;
+    private MemorySegment output;
+    /** The arena of the zero-copy view a read callback holds, while it runs; null otherwise. */
+    private Arena view;
+    /** Whether libevent calls {@link #outputLow()}: only while someone waits, each call is an upcall. */
+    private boolean writeArmed;
+
+    /**
+     * Registers the socket: with a bufferevent made now on {@code base} (on {@code fd}, or on no
+     * descriptor yet when {@code fd} is -1, to connect), or, with {@code base} null, on the bare
+     * descriptor {@code fd}. The descriptor is this owner's from the call on, even when it fails.
+     *
+     * @param count told +1 now and -1 when freed
+     * @param lowWatermark the output length at which {@link #outputLow()} is called
+     * @throws IllegalStateException when libevent cannot make the bufferevent
+     */
+    protected BufferEvent(HandleTable handles, IntConsumer count, MemorySegment base, int fd, long lowWatermark) {
+        super(handles, count);
+        this.fd = fd;
+        MemorySegment b = null;
+        if (base != null) {
+            b = newBufferevent(base, fd);
+            if (b == null) {
+                throw new IllegalStateException("bufferevent_socket_new failed" + (fd < 0 ? "" : " for fd " + fd));
+            }
+        }
+        try {
+            open(h -> { });
+        } catch (Throwable t) {
+            if (b != null) {
+                LibEvent.bufferevent_free(b);
+            } else {
+                LibC.close(fd);
+            }
+            throw t;
+        }
+        if (b == null) {
+            return;
+        }
+        bev = b;
+        try {
+            attach(lowWatermark);
+            this.fd = LibEvent.bufferevent_getfd(b);
+        } catch (Throwable t) {
+            free();
+            throw t;
+        }
+    }
+
+    private static MemorySegment newBufferevent(MemorySegment base, int fd) {
+        MemorySegment b = LibEvent.bufferevent_socket_new(base, fd, CLOSE_ON_FREE);
+        return b.equals(MemorySegment.NULL) ? null : b;
+    }
+
+    private void attach(long lowWatermark) {
+        input = LibEvent.bufferevent_get_input(bev);
+        output = LibEvent.bufferevent_get_output(bev);
+        setCallbacks();
+        LibEvent.bufferevent_setwatermark(bev, WRITE, lowWatermark, 0);
+    }
+
+    private void setCallbacks() {
+        LibEvent.bufferevent_setcb(bev, Upcalls.BUFFER_READ, writeArmed ? Upcalls.BUFFER_WRITE : MemorySegment.NULL,
+                Upcalls.BUFFER_EVENT, Upcalls.arg(handle()));
+    }
+
+    /**
+     * Makes the bufferevent of a socket that has done without one so far, on its descriptor,
+     * with its write side enabled and reading off. {@return false when libevent could not}
+     */
+    protected final boolean makeBufferevent(MemorySegment base, long lowWatermark) {
+        MemorySegment b = newBufferevent(base, fd);
+        if (b == null) {
+            return false;
+        }
+        bev = b;
+        attach(lowWatermark);
+        return true;
+    }
+
+    /** {@return whether the socket has its bufferevent (and so input and output buffers)} */
+    public final boolean hasBufferevent() {
+        return bev != null;
+    }
+
+    /** {@return the descriptor, or -1 while connecting} */
+    protected final int fd() {
+        return fd;
+    }
+
+    // ---- upcalls: each ends in a hook -----------------------------------------------------
+
+    @Override
+    public final void onBufferRead(Object ignored) {
+        if (!isFreed()) {
+            long n = FastCalls.evbuffer_get_length(input);
+            if (n != 0) {
+                inputArrived(n);
+            }
+        }
+    }
+
+    @Override
+    public final void onBufferWrite(Object ignored) {
+        if (!isFreed()) {
+            outputLow();
+        }
+    }
+
+    @Override
+    public final void onBufferEvent(Object ignored, short what, int errno) {
+        if (!isFreed()) {
+            socketEvent(what, errno);
+        }
+    }
+
+    /** The socket's own read event (see {@link ReadEvent}), which carries this owner's handle. */
+    @Override
+    public final void onEvent(Object ignored, int fd, short what) {
+        if (!isFreed()) {
+            readEvent((what & READ) == 0 && (what & EV_TIMEOUT) != 0);
+        }
+    }
+
+    /** {@code n} bytes (more than none) wait in the input buffer. */
+    protected abstract void inputArrived(long n);
+
+    /** The output buffer fell to the low watermark (called only while {@link #armWrites armed}). */
+    protected abstract void outputLow();
+
+    /**
+     * Connected, end of stream, timeout or error: a mix of {@link #CONNECTED}, {@link #EOF},
+     * {@link #ERROR}, {@link #TIMEOUT} and {@link #READING}, with the errno as the upcall began.
+     */
+    protected abstract void socketEvent(short what, int errno);
+
+    /** The socket's own read event fired: readable, or the read timeout passed. */
+    protected abstract void readEvent(boolean timedOut);
+
+    /** Runs as the socket is freed, before its buffers go: the last chance to read the input. */
+    protected abstract void beforeNativeFree();
+
+    /** Runs once the descriptor is closed. */
+    protected abstract void afterNativeFree();
+
+    @Override
+    protected final void freeNative() {
+        closeView();
+        beforeNativeFree();
+        MemorySegment b = bev;
+        bev = null;
+        input = null;
+        output = null;
+        if (b != null) {
+            // Safe inside this bufferevent's own callback: libevent holds a reference until it returns.
+            LibEvent.bufferevent_free(b);
+        } else {
+            LibC.close(fd);
+        }
+        afterNativeFree();
+    }
+
+    // ---- events, timeouts, watermarks ------------------------------------------------------
+
+    /** Enables {@link #READ} and/or {@link #WRITE}; nothing to tell libevent without a bufferevent. */
+    protected final void enableEvents(short flags) {
+        if (flags != 0 && bev != null) {
+            LibEvent.bufferevent_enable(bev, flags);
+        }
+    }
+
+    /** Disables {@link #READ} and/or {@link #WRITE}; nothing to tell libevent without a bufferevent. */
+    protected final void disableEvents(short flags) {
+        if (flags != 0 && bev != null) {
+            LibEvent.bufferevent_disable(bev, flags);
+        }
+    }
+
+    /** {@return whether libevent reads the socket (its read side is enabled)} */
+    protected final boolean libeventReads() {
+        return bev != null && (LibEvent.bufferevent_get_enabled(bev) & READ) != 0;
+    }
+
+    /** Sets the bufferevent's read and write timeouts (null: none); needs the bufferevent. */
+    protected final void setTimeouts(Scratch scratch, Duration read, Duration write) {
+        long mark = scratch.mark();
+        try {
+            LibEvent.bufferevent_set_timeouts(bev, scratch.timeval(read), scratch.timeval(write));
+        } finally {
+            scratch.reset(mark);
+        }
+    }
+
+    /** Sets the output length at which {@link #outputLow()} is called, if there is a bufferevent. */
+    protected final void setLowWatermark(long low) {
+        if (bev != null) {
+            LibEvent.bufferevent_setwatermark(bev, WRITE, low, 0);
+        }
+    }
+
+    /** Asks for {@link #outputLow()} calls, or stops them; a bufferevent made later starts without. */
+    protected final void armWrites(boolean want) {
+        if (want != writeArmed && bev != null) {
+            writeArmed = want;
+            setCallbacks();
+        }
+    }
+
+    // ---- writing ---------------------------------------------------------------------------
+
+    /** {@return the bytes waiting in the output buffer; none while there is no bufferevent} */
+    public final long outputLength() {
+        return bev == null ? 0 : FastCalls.evbuffer_get_length(output);
+    }
+
+    /** Writes all of {@code data}; see {@link #writeOut(MemorySegment, long, boolean)}. */
+    protected final long writeOut(byte[] data, boolean mayBypass) {
+        return writeOut(MemorySegment.ofArray(data), data.length, mayBypass);
+    }
+
+    /**
+     * Writes the remaining bytes of {@code data} (heap or direct), leaving its position alone; see
+     * {@link #writeOut(MemorySegment, long, boolean)}.
+     */
+    protected final long writeOut(ByteBuffer data, boolean mayBypass) {
+        return writeOut(MemorySegment.ofBuffer(data), data.remaining(), mayBypass);
+    }
+
+    /**
+     * Writes bytes: when nothing is queued (and {@code mayBypass}), straight to the kernel with
+     * one {@code send}, with no copy into the evbuffer and no write event to arm and disarm (two
+     * epoll_ctl calls) when it all fits; what the kernel did not take, or all of it, is copied
+     * into the output buffer (made first through {@link #needBufferevent()}), which libevent
+     * writes when the socket is writable and whose errors it reports.
+     *
+     * @return the bytes waiting in the output buffer afterwards, or, when libevent could not
+     *         queue them (out of memory), minus the count it could not queue
+     */
+    private long writeOut(MemorySegment data, long len, boolean mayBypass) {
+        long sent = 0;
+        if (len > 0 && mayBypass && fd >= 0 && outputLength() == 0) {
+            sent = Math.max(0, FastCalls.send(fd, data, len));
+        }
+        if (sent < len) {
+            if (bev == null) {
+                needBufferevent();
+            }
+            if (FastCalls.bufferevent_write(bev, data.asSlice(sent), len - sent) != 0) {
+                return -(len - sent);
+            }
+        }
+        return len > 0 && sent == len ? 0 : outputLength();
+    }
+
+    /** Makes the bufferevent ({@link #makeBufferevent}) in the state the socket's settings call for. */
+    protected abstract void needBufferevent();
+
+    // ---- reading ---------------------------------------------------------------------------
+
+    /** {@return the bytes waiting in the input buffer}; needs the bufferevent. */
+    public final long inputLength() {
+        return FastCalls.evbuffer_get_length(input);
+    }
+
+    /** Moves up to {@code len} input bytes into {@code b} at {@code off}; {@return the count moved} */
+    public final int removeInput(byte[] b, int off, int len) {
+        closeView();
+        return FastCalls.evbuffer_remove(input, MemorySegment.ofArray(b).asSlice(off, len), len);
+    }
+
+    /**
+     * Drops the first {@code n} input bytes; nothing once freed (a read callback may free the
+     * socket, and then its input goes with it).
+     */
+    public final void drainInput(long n) {
+        closeView();
+        if (input != null) {
+            LibEvent.evbuffer_drain(input, n);
+        }
+    }
+
+    /**
+     * A read-only view of the first {@code n} input bytes, without copying them; valid until
+     * {@link #closeView()}, after which touching it throws {@link IllegalStateException} rather
+     * than read memory that is drained or freed.
+     */
+    protected final ByteBuffer openView(long n) {
+        Arena v = Arena.ofConfined();
+        view = v;
+        return LibEvent.evbuffer_pullup(input, n).reinterpret(n, v, null).asByteBuffer().asReadOnlyBuffer();
+    }
+
+    /**
+     * Ends the zero-copy view {@link #openView} handed to a read callback, if one is out: from
+     * now on touching it throws {@link IllegalStateException} rather than read memory that is
+     * about to be drained or freed. Called when the callback returns and by every path that
+     * drains the input buffer, frees it or changes how the socket reads (the input stream,
+     * disable, close).
+     */
+    public final void closeView() {
+        Arena v = view;
+        if (v != null) {
+            view = null;
+            v.close();
+        }
+    }
+
+    // ---- connecting, addresses -------------------------------------------------------------
+
+    /** How a connect call went: whether it failed at once, and the errno it left. */
+    public record ConnectCall(boolean failed, int errno) {
+    }
+
+    /** Starts connecting the bufferevent to {@code address:port}. */
+    protected final ConnectCall connect(Scratch scratch, InetAddress address, int port) {
+        long mark = scratch.mark();
+        try {
+            MemorySegment state = scratch.allocate(FastCalls.captureStateSize(), 8);
+            MemorySegment sa = SockAddr.encode(scratch, address, port);
+            int r = FastCalls.bufferevent_socket_connect(state, bev, sa, (int) sa.byteSize());
+            return new ConnectCall(r != 0, FastCalls.errno(state));
+        } finally {
+            scratch.reset(mark);
+        }
+    }
+
+    /**
+     * Starts resolving {@code host} on {@code dnsBase} and then connecting to {@code port}. A
+     * lookup that fails at once may already have reported (and the socket been freed); that
+     * does not count as failing here.
+     */
+    protected final ConnectCall connect(MemorySegment dnsBase, Scratch scratch, String host, int port) {
+        long mark = scratch.mark();
+        try {
+            int r = LibEvent.bufferevent_socket_connect_hostname(bev, dnsBase, LibEvent.AF_UNSPEC(),
+                    scratch.allocateFrom(host), port);
+            boolean failed = r != 0 && bev != null;
+            return new ConnectCall(failed, failed ? LibC.errno() : 0);
+        } finally {
+            scratch.reset(mark);
+        }
+    }
+
+    /** {@return the getaddrinfo error of a failed host name lookup, or 0} */
+    protected final int dnsError() {
+        return bev == null ? 0 : LibEvent.bufferevent_socket_get_dns_error(bev);
+    }
+
+    /** The connect finished: takes the descriptor libevent made, and turns Nagle off on it. */
+    protected final void connected(Scratch scratch) {
+        fd = LibEvent.bufferevent_getfd(bev);
+        SocketOptions.noDelay(scratch, fd);
+    }
+
+    /** {@return the socket's address, or its peer's; null when unknown (not connected yet)} */
+    protected final InetSocketAddress address(Scratch scratch, boolean peer) {
+        int socket = bev != null ? LibEvent.bufferevent_getfd(bev) : fd;
+        return socket < 0 ? null : SockAddr.of(scratch, socket, peer);
+    }
+}

@@ -1,0 +1,50 @@
+package io.github.evasync.internal.tcp;
+
+import io.github.evasync.internal.ffi.LibC;
+import io.github.evasync.internal.loop.LoopCore;
+import io.github.evasync.tcp.ConnectCallback;
+
+/**
+ * An outgoing socket's connect while it lasts: the host name being resolved (an open DNS query
+ * in the loop's count), the connect call's errno and the callback to run once connected. Made
+ * when connecting starts and dropped once connected or freed, so that a connected socket, and
+ * every accepted one, carries none of it (held sockets cost memory).
+ */
+final class Connecting {
+    /** The host name being resolved, or null for an address literal. */
+    final String host;
+    final ConnectCallback callback;
+    /** What errno said as the connect call returned; 0 when not known. */
+    private int callErrno;
+    private boolean resolving;
+
+    Connecting(LoopCore core, String host, ConnectCallback callback) {
+        this.host = host;
+        this.callback = callback;
+        if (host != null) {
+            resolving = true;
+            core.dnsQueryStarted();
+        }
+    }
+
+    void callErrno(int errno) {
+        callErrno = errno;
+    }
+
+    /** The lookup, if any, is over: it leaves the loop's count of open DNS queries. */
+    void resolved(LoopCore core) {
+        if (resolving) {
+            resolving = false;
+            core.dnsQueryEnded();
+        }
+    }
+
+    /**
+     * The errno to report for a connect that failed with {@code errno}. A connect that failed at
+     * once (a refused loopback connect) reports later, through a deferred callback, when errno
+     * no longer says why; the connect call's own errno does.
+     */
+    int errno(int errno) {
+        return callErrno != 0 && callErrno != LibC.EINPROGRESS ? callErrno : errno;
+    }
+}
