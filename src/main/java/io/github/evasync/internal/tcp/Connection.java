@@ -1,14 +1,10 @@
 package io.github.evasync.internal.tcp;
 
-import io.github.evasync.DnsError;
 import io.github.evasync.EventHandler;
 import io.github.evasync.SocketClosed;
 import io.github.evasync.TcpEof;
-import io.github.evasync.TcpError;
-import io.github.evasync.TcpRefused;
 import io.github.evasync.TcpTimeout;
 import io.github.evasync.internal.ffi.BufferEvent;
-import io.github.evasync.internal.ffi.LibC;
 import io.github.evasync.internal.ffi.SockAddr;
 import io.github.evasync.internal.ffi.SocketOptions;
 import io.github.evasync.internal.loop.LoopClosedException;
@@ -26,51 +22,28 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.IntConsumer;
 
 /**
- * A {@link TcpSocket} on a libevent socket bufferevent: the native side is the {@link BufferEvent}
- * this class extends, which owns the bufferevent (and through it the descriptor) and frees it
- * exactly once. An accepted socket makes its bufferevent only when it first needs one (output
- * the kernel did not take at once, libevent reading, a write timeout): until then it owns the
- * bare descriptor. A server holding many sockets it has read and not yet answered so keeps no
- * bufferevent for them (about 1 KB of libevent memory each).
+ * A {@link TcpSocket} on a libevent socket bufferevent. It is made of layers, each a class: the
+ * native side ({@link BufferEvent}, which owns the bufferevent, and through it the descriptor,
+ * and frees it exactly once), the read path ({@link SocketInput}), the write queue
+ * ({@link SocketOutput}) and, here, the socket's life: connecting, conditions, closing, and
+ * the public methods with their thread rule. An accepted socket makes its bufferevent only when
+ * it first needs one (output the kernel did not take at once, libevent reading, a write
+ * timeout): until then it owns the bare descriptor. A server holding many sockets it has read
+ * and not yet answered so keeps no bufferevent for them (about 1 KB of libevent memory each).
  */
-public final class Connection extends BufferEvent implements TcpSocket {
-    private static final byte[] EMPTY = new byte[0];
-    static final long DEFAULT_LOW_WATERMARK = 32 * 1024;
-    static final long DEFAULT_HIGH_WATERMARK = 64 * 1024;
+public final class Connection extends SocketOutput {
     private static final Duration CLOSE_FLUSH_TIMEOUT = Duration.ofSeconds(30);
 
-    private record PendingWrite(long end, WriteCallback callback) {
-    }
-
-    private final LoopCore core;
     private final boolean incoming;
-    /** Where arriving bytes go; replaced once when a protocol upgrade hands the socket over. */
-    private ReadCallback read;
     private EventHandler handler;
     private volatile boolean closed;
     private volatile Object data;
     /** The connect under way; null once connected, and for accepted and wrapped sockets. */
     private Connecting connecting;
-    private boolean writeDisabled;
-    private Duration writeTimeout;
-    private long queued;
-    /** Write callbacks waiting for their bytes to leave; made on first need (memory per socket). */
-    private ArrayDeque<PendingWrite> pendingWrites;
-    private long lowWatermark = DEFAULT_LOW_WATERMARK;
-    private long highWatermark = DEFAULT_HIGH_WATERMARK;
-    private Runnable onDrain;
-    /** Output above the high watermark, not yet drained to the low one; read by other loops' writes. */
-    private volatile boolean drainWanted;
-    private SocketStreams.In stream;
-    /** Our own read event, once connected, for byte-array reads; null while libevent reads. */
-    private DirectRead direct;
-    private Duration readTimeout;
     /** The server that accepted this socket, told when it closes; null for outgoing ones. */
     private Listener acceptedBy;
     /** Neighbours in the accepting server's list of open connections. */
@@ -100,10 +73,8 @@ public final class Connection extends BufferEvent implements TcpSocket {
     private Connection(LoopCore core, boolean bufferNow, int fd, boolean incoming, ReadCallback read,
                        EventHandler handler) {
         // Counted in the stats together with the handle: free() undoes both.
-        super(core.handles(), Counters.of(core, incoming), bufferNow ? core.base() : null, fd, DEFAULT_LOW_WATERMARK);
-        this.core = core;
+        super(core, Counters.of(core, incoming), bufferNow, fd, read);
         this.incoming = incoming;
-        this.read = read;
         this.handler = handler;
     }
 
@@ -120,27 +91,6 @@ public final class Connection extends BufferEvent implements TcpSocket {
                 counts.nativeObjects(delta);
                 counts.tcp(incoming, delta);
             };
-        }
-    }
-
-    /**
-     * The bufferevent, made now for an accepted socket that has done without one so far, in the
-     * state the socket's settings call for: its write side enabled unless disabled, reading off
-     * (we read, or the caller enables it), the timeouts applied. Open sockets only.
-     */
-    @Override
-    protected void needBufferevent() {
-        if (hasBufferevent()) {
-            return;
-        }
-        if (!makeBufferevent(core.base(), lowWatermark)) {
-            throw new TcpError(this, -1, "bufferevent_socket_new failed (out of memory?)");
-        }
-        if (writeDisabled) {
-            disableEvents(WRITE);
-        }
-        if (readTimeout != null || writeTimeout != null) {
-            setTimeouts(core.scratch(), readTimeout, writeTimeout);
         }
     }
 
@@ -175,124 +125,8 @@ public final class Connection extends BufferEvent implements TcpSocket {
     // ---- libevent callbacks ----------------------------------------------------------------
 
     @Override
-    protected void inputArrived(long n) {
-        if (closed || read == null) {
-            // Closed by the application: nothing more is delivered.
-            drainInput(n);
-            return;
-        }
-        try {
-            if (stream != null) {
-                read.onRead(this, EMPTY);
-            } else if (read.zeroCopy()) {
-                try {
-                    read.onRead(this, openView(n));
-                } finally {
-                    closeView();
-                    drainInput(n);
-                }
-            } else {
-                int len = (int) Math.min(n, Integer.MAX_VALUE - 8);
-                byte[] bytes = new byte[len];
-                removeInput(bytes, 0, len);
-                read.onRead(this, bytes);
-            }
-        } catch (Throwable t) {
-            core.callbackFailed(t, handler);
-        }
-    }
-
-    /**
-     * Starts reading once the socket is connected: with our own read event (see
-     * {@link DirectRead}) when the data goes to a byte array, else through the bufferevent.
-     *
-     * @param wanted whether the socket is to be read now (not disabled by the application)
-     */
-    void startReading(boolean wanted) {
-        if (isFreed() || closed || direct != null) {
-            return;
-        }
-        if (!readsDirectly()) {
-            needBufferevent();
-            if (wanted) {
-                enableEvents(READ);
-            }
-            return;
-        }
-        direct = new DirectRead(core, fd(), handle(), wanted, readTimeout);
-    }
-
-    /** Whether this socket's data goes to a byte array, so that we read it rather than libevent. */
-    private boolean readsDirectly() {
-        return fd() >= 0 && stream == null && (read == null || !read.zeroCopy());
-    }
-
-    /** Our read event fired: one recv, then the data, the end of stream or the error. */
-    @Override
-    protected void readEvent(boolean timedOut) {
-        DirectRead d = direct;
-        if (d == null) {
-            return;
-        }
-        if (timedOut) {
-            socketEvent((short) (READING | TIMEOUT), 0);
-            return;
-        }
-        long n = d.recv();
-        if (n == DirectRead.NOTHING) {
-            return;
-        }
-        if (n == 0) {
-            socketEvent((short) (READING | EOF), 0);
-        } else if (n < 0) {
-            socketEvent((short) (READING | ERROR), (int) -n);
-        } else if (!closed && read != null) {
-            byte[] bytes = Arrays.copyOf(core.readAheadBuffer(), (int) n);
-            try {
-                read.onRead(this, bytes);
-            } catch (Throwable t) {
-                core.callbackFailed(t, handler);
-            }
-        }
-    }
-
-    @Override
-    protected void outputLow() {
-        long out = outputLength();
-        long flushed = queued - out;
-        while (pendingWrites != null && !pendingWrites.isEmpty() && pendingWrites.peekFirst().end() <= flushed) {
-            runWriteCallback(pendingWrites.pollFirst().callback());
-            if (isFreed()) {
-                return;
-            }
-        }
-        if (drainWanted && out <= lowWatermark) {
-            drainWanted = false;
-            Runnable r = onDrain;
-            if (r != null && !closed) {
-                try {
-                    r.run();
-                } catch (Throwable t) {
-                    core.callbackFailed(t, handler);
-                }
-                if (isFreed()) {
-                    return;
-                }
-            }
-        }
-        if (closed && outputLength() == 0) {
-            free();
-            return;
-        }
-        updateWriteCallback();
-    }
-
-    private void runWriteCallback(WriteCallback cb) {
-        try {
-            cb.onWrite(this);
-        } catch (Throwable t) {
-            core.callbackFailed(t, handler);
-        }
+    void callbackThrew(Throwable t) {
+        core.callbackFailed(t, handler);
     }
 
     @Override
@@ -305,12 +139,7 @@ public final class Connection extends BufferEvent implements TcpSocket {
             Connecting k = connecting;
             connecting = null;
             connected(core.scratch());
-            // libevent read while connecting (there was nothing to read); from now on, we do.
-            boolean wanted = libeventReads();
-            if (readsDirectly()) {
-                disableEvents(READ);
-                startReading(wanted);
-            }
+            connectedReading();
             if (k != null && k.callback != null && !closed) {
                 try {
                     k.callback.onConnect(this);
@@ -346,18 +175,16 @@ public final class Connection extends BufferEvent implements TcpSocket {
 
     private Exception errorCondition(int errno) {
         Connecting k = connecting;
-        if (k != null && k.host != null) {
+        if (k == null) {
+            return SocketErrors.failed(this, errno);
+        }
+        if (k.host != null) {
             int dnsError = dnsError();
             if (dnsError != 0) {
-                return new DnsError(k.host, dnsError, LibC.gaiStrerror(dnsError));
+                return SocketErrors.lookupFailed(k.host, dnsError);
             }
         }
-        int err = k != null ? k.errno(errno) : errno;
-        String msg = err > 0 ? LibC.strerror(err) : "socket error";
-        if (k != null && err == LibC.ECONNREFUSED) {
-            return new TcpRefused(this, err, msg);
-        }
-        return new TcpError(this, err > 0 ? err : -1, msg);
+        return SocketErrors.connectFailed(this, k.errno(errno));
     }
 
     /** Reports a connect that failed before libevent took it, on the loop's next turn. */
@@ -404,7 +231,7 @@ public final class Connection extends BufferEvent implements TcpSocket {
             return onLoop(() -> write(data, callback));
         }
         checkOpen();
-        return wrote(data.length, writeOut(data, !writeDisabled), callback);
+        return writeNow(data, callback);
     }
 
     @Override
@@ -419,18 +246,7 @@ public final class Connection extends BufferEvent implements TcpSocket {
             return onLoop(() -> write(data, callback));
         }
         checkOpen();
-        int len = data.remaining();
-        long out;
-        if (data.isReadOnly() && !data.isDirect()) {
-            byte[] copy = new byte[len];
-            data.duplicate().get(copy);
-            out = writeOut(copy, !writeDisabled);
-        } else {
-            out = writeOut(data, !writeDisabled);
-        }
-        boolean ok = wrote(len, out, callback);
-        data.position(data.limit());
-        return ok;
+        return writeNow(data, callback);
     }
 
     /**
@@ -441,42 +257,7 @@ public final class Connection extends BufferEvent implements TcpSocket {
      */
     private boolean writeLater(byte[] copy, WriteCallback callback) {
         onLoopRun(() -> write(copy, callback));
-        return !drainWanted;
-    }
-
-    /**
-     * Books a write of {@code len} bytes that {@link #writeOut} answered with {@code out} (the
-     * output left waiting): its callback, the flow-control state, the write callbacks' arming.
-     */
-    private boolean wrote(long len, long out, WriteCallback callback) {
-        if (out < 0) {
-            throw new TcpError(this, -1, "libevent could not queue " + (-out) + " bytes (out of memory?)");
-        }
-        queued += len;
-        if (callback != null) {
-            if (out == 0) {
-                // Already in the kernel: the callback runs on the next turn, never inside write,
-                // and even if the socket is closed by then: the bytes are out (closing does not
-                // take them back).
-                core.execute(() -> runWriteCallback(callback));
-            } else {
-                if (pendingWrites == null) {
-                    pendingWrites = new ArrayDeque<>(4);
-                }
-                pendingWrites.addLast(new PendingWrite(queued, callback));
-            }
-        }
-        boolean below = out <= highWatermark;
-        if (!below) {
-            drainWanted = true;
-        }
-        updateWriteCallback();
-        return below;
-    }
-
-    /** Asks libevent for write callbacks only while someone waits for one: they cost an upcall. */
-    private void updateWriteCallback() {
-        armWrites((pendingWrites != null && !pendingWrites.isEmpty()) || drainWanted || closed);
+        return belowHighWatermark();
     }
 
     @Override
@@ -498,9 +279,7 @@ public final class Connection extends BufferEvent implements TcpSocket {
             return;
         }
         checkOpen();
-        lowWatermark = low;
-        highWatermark = high;
-        setLowWatermark(low);
+        watermarks(low, high);
     }
 
     /**
@@ -522,7 +301,7 @@ public final class Connection extends BufferEvent implements TcpSocket {
             return;
         }
         checkOpen();
-        this.onDrain = onDrain;
+        drainCallback(onDrain);
     }
 
     // ---- control ---------------------------------------------------------------------------
@@ -539,19 +318,6 @@ public final class Connection extends BufferEvent implements TcpSocket {
         applyTimeouts(read, write);
     }
 
-    void applyTimeouts(Duration read, Duration write) {
-        writeTimeout = write;
-        readTimeout = read;
-        if (direct != null) {
-            direct.timeout(read);
-        }
-        // Without a bufferevent nothing is queued to time out; one made later gets them then.
-        if (hasBufferevent()) {
-            setTimeouts(core.scratch(), readTimeout, writeTimeout);
-        }
-    }
-
-
     private static void checkTimeout(Duration d, String name) {
         if (d != null && (d.isNegative() || d.isZero())) {
             throw new IllegalArgumentException(name + " timeout must be positive: " + d);
@@ -565,13 +331,10 @@ public final class Connection extends BufferEvent implements TcpSocket {
             return;
         }
         checkOpen();
-        boolean libeventReads = read && direct == null;
-        if (read && direct != null) {
-            direct.enable();
-        }
-        enableEvents((short) ((libeventReads ? READ : 0) | (write ? WRITE : 0)));
+        boolean ours = read && resumeReading();
+        enableEvents((short) ((read && !ours ? READ : 0) | (write ? WRITE : 0)));
         if (write) {
-            writeDisabled = false;
+            writesEnabled(true);
         }
     }
 
@@ -582,16 +345,10 @@ public final class Connection extends BufferEvent implements TcpSocket {
             return;
         }
         checkOpen();
-        if (read) {
-            closeView();
-        }
-        boolean libeventReads = read && direct == null;
-        if (read && direct != null) {
-            direct.disable();
-        }
-        disableEvents((short) ((libeventReads ? READ : 0) | (write ? WRITE : 0)));
+        boolean ours = read && pauseReading();
+        disableEvents((short) ((read && !ours ? READ : 0) | (write ? WRITE : 0)));
         if (write) {
-            writeDisabled = true;
+            writesEnabled(false);
         }
     }
 
@@ -612,16 +369,13 @@ public final class Connection extends BufferEvent implements TcpSocket {
             return;
         }
         closed = true;
-        closeView();
         disableEvents(READ);
-        if (direct != null) {
-            direct.disable();
-        }
+        pauseReading();
         if (outputLength() == 0) {
             free();
             return;
         }
-        if (writeTimeout == null) {
+        if (writeTimeout() == null) {
             // A peer that never reads must not hold the socket open for ever.
             applyTimeouts(null, CLOSE_FLUSH_TIMEOUT);
         }
@@ -647,14 +401,8 @@ public final class Connection extends BufferEvent implements TcpSocket {
     @Override
     protected void beforeNativeFree() {
         closed = true;
-        if (stream != null) {
-            stream.keepRemaining();
-        }
-        pendingWrites = null;
-        if (direct != null) {
-            direct.disable();
-            direct = null;
-        }
+        endReading();
+        dropWrites();
         resolved();
         connecting = null;
     }
@@ -716,21 +464,7 @@ public final class Connection extends BufferEvent implements TcpSocket {
             return onLoop(this::inputStream);
         }
         checkOpen();
-        if (stream == null) {
-            closeView();
-            // The stream reads the bufferevent's input buffer: libevent reads from now on.
-            needBufferevent();
-            stream = new SocketStreams.In(this);
-            if (direct != null) {
-                boolean wanted = direct.wanted();
-                direct.disable();
-                direct = null;
-                if (wanted) {
-                    enableEvents(READ);
-                }
-            }
-        }
-        return stream;
+        return stream();
     }
 
     @Override
@@ -746,31 +480,10 @@ public final class Connection extends BufferEvent implements TcpSocket {
      */
     public void handOver(ReadCallback newRead, EventHandler newHandler) {
         checkOpen();
-        read = newRead;
         handler = newHandler;
-        onDrain = null;
-        drainWanted = false;
-        setWriteWatermarks(DEFAULT_LOW_WATERMARK, DEFAULT_HIGH_WATERMARK);
+        resetFlowControl();
         applyTimeouts(null, null);
-        if (direct != null && !readsDirectly()) {
-            // The new callback wants libevent's buffer (zero-copy): libevent reads from now on.
-            needBufferevent();
-            boolean wanted = direct.wanted();
-            direct.disable();
-            direct = null;
-            if (wanted) {
-                enableEvents(READ);
-            }
-        }
-    }
-
-    /** Whether the input buffer is there to read: open, with a bufferevent (the input stream's). */
-    boolean hasInput() {
-        return !isFreed() && hasBufferevent();
-    }
-
-    LoopCore core() {
-        return core;
+        readTo(newRead);
     }
 
     @Override

@@ -1,8 +1,6 @@
 package io.github.evasync.internal.tcp;
 
 import io.github.evasync.EventHandler;
-import io.github.evasync.TcpAcceptError;
-import io.github.evasync.TcpServerBindError;
 import io.github.evasync.internal.ffi.ConnListener;
 import io.github.evasync.internal.ffi.LibC;
 import io.github.evasync.internal.ffi.SocketOptions;
@@ -49,7 +47,7 @@ public final class Listener implements TcpServer, ConnListener.Target {
             this.listener = new ConnListener(core.base(), core.handles(), core.counts()::nativeObjects, core.scratch(),
                     address, port, options.reusePort(), options.backlog(), this);
         } catch (ConnListener.BindFailed e) {
-            throw new TcpServerBindError(bind, port, e.errno(), e.getMessage());
+            throw SocketErrors.bindFailed(bind, port, e.errno());
         }
         this.port = listener.port();
     }
@@ -119,8 +117,7 @@ public final class Listener implements TcpServer, ConnListener.Target {
                 }
             });
         }
-        core.reportTransient(new TcpAcceptError(this, errno, errno > 0 ? LibC.strerror(errno) : "accept failed"),
-                handler);
+        core.reportTransient(SocketErrors.acceptFailed(this, errno), handler);
     }
 
     @Override

@@ -19,11 +19,11 @@ final class SocketStreams {
      * very loop that brings the data. {@link #available()} says how much can be read.
      */
     static final class In extends InputStream {
-        private final Connection socket;
+        private final SocketInput socket;
         private byte[] remaining;
         private int remainingPos;
 
-        In(Connection socket) {
+        In(SocketInput socket) {
             this.socket = socket;
         }
 
@@ -45,8 +45,8 @@ final class SocketStreams {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             Objects.checkFromIndexSize(off, len, b.length);
-            if (!socket.core().inLoop()) {
-                return socket.core().call(() -> read(b, off, len));
+            if (!socket.core.inLoop()) {
+                return socket.core.call(() -> read(b, off, len));
             }
             if (len == 0) {
                 return 0;
@@ -69,8 +69,8 @@ final class SocketStreams {
 
         @Override
         public int available() {
-            if (!socket.core().inLoop()) {
-                return socket.core().call(this::available);
+            if (!socket.core.inLoop()) {
+                return socket.core.call(this::available);
             }
             if (!socket.hasInput()) {
                 return remaining == null ? 0 : remaining.length - remainingPos;
@@ -80,8 +80,8 @@ final class SocketStreams {
 
         @Override
         public long skip(long n) {
-            if (!socket.core().inLoop()) {
-                return socket.core().call(() -> skip(n));
+            if (!socket.core.inLoop()) {
+                return socket.core.call(() -> skip(n));
             }
             boolean open = socket.hasInput();
             if (!open || n <= 0) {

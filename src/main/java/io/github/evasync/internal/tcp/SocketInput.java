@@ -1,0 +1,211 @@
+package io.github.evasync.internal.tcp;
+
+import io.github.evasync.internal.ffi.BufferEvent;
+import io.github.evasync.internal.loop.LoopCore;
+import io.github.evasync.tcp.ReadCallback;
+import io.github.evasync.tcp.TcpSocket;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.function.IntConsumer;
+
+/**
+ * A socket's read path, the first of the layers a {@link Connection} is made of (then
+ * {@link SocketOutput}, then the connection itself). Layers of one class rather than objects
+ * of their own because a server may hold tens of thousands of idle sockets, and every object
+ * costs each of them its header and a field. A socket whose data goes to a {@code byte[]} is
+ * read with one {@code recv} per wakeup through its own read event ({@link DirectRead});
+ * the zero-copy view and the input stream read the bufferevent's input buffer, so for those
+ * libevent reads. Loop thread only.
+ */
+abstract class SocketInput extends BufferEvent implements TcpSocket {
+    private static final byte[] EMPTY = new byte[0];
+
+    final LoopCore core;
+    /** Where arriving bytes go; replaced once when a protocol upgrade hands the socket over. */
+    private ReadCallback read;
+    private SocketStreams.In stream;
+    /** Our own read event, once connected, for byte-array reads; null while libevent reads. */
+    private DirectRead direct;
+    private Duration readTimeout;
+
+    SocketInput(LoopCore core, IntConsumer count, boolean bufferNow, int fd, long lowWatermark, ReadCallback read) {
+        super(core.handles(), count, bufferNow ? core.base() : null, fd, lowWatermark);
+        this.core = core;
+        this.read = read;
+    }
+
+    /** Routes a throw from the application's callback (the socket's handler decides where). */
+    abstract void callbackThrew(Throwable t);
+
+    @Override
+    protected void inputArrived(long n) {
+        if (isClosed() || read == null) {
+            // Closed by the application: nothing more is delivered.
+            drainInput(n);
+            return;
+        }
+        try {
+            if (stream != null) {
+                read.onRead(this, EMPTY);
+            } else if (read.zeroCopy()) {
+                try {
+                    read.onRead(this, openView(n));
+                } finally {
+                    closeView();
+                    drainInput(n);
+                }
+            } else {
+                int len = (int) Math.min(n, Integer.MAX_VALUE - 8);
+                byte[] bytes = new byte[len];
+                removeInput(bytes, 0, len);
+                read.onRead(this, bytes);
+            }
+        } catch (Throwable t) {
+            callbackThrew(t);
+        }
+    }
+
+    /** Our read event fired: one recv, then the data, the end of stream or the error. */
+    @Override
+    protected void readEvent(boolean timedOut) {
+        DirectRead d = direct;
+        if (d == null) {
+            return;
+        }
+        if (timedOut) {
+            socketEvent((short) (READING | TIMEOUT), 0);
+            return;
+        }
+        long n = d.recv();
+        if (n == DirectRead.NOTHING) {
+            return;
+        }
+        if (n == 0) {
+            socketEvent((short) (READING | EOF), 0);
+        } else if (n < 0) {
+            socketEvent((short) (READING | ERROR), (int) -n);
+        } else if (!isClosed() && read != null) {
+            byte[] bytes = Arrays.copyOf(core.readAheadBuffer(), (int) n);
+            try {
+                read.onRead(this, bytes);
+            } catch (Throwable t) {
+                callbackThrew(t);
+            }
+        }
+    }
+
+    /**
+     * Starts reading once the socket is connected: with our own read event (see
+     * {@link DirectRead}) when the data goes to a byte array, else through the bufferevent.
+     *
+     * @param wanted whether the socket is to be read now (not disabled by the application)
+     */
+    void startReading(boolean wanted) {
+        if (isFreed() || isClosed() || direct != null) {
+            return;
+        }
+        if (!readsDirectly()) {
+            needBufferevent();
+            if (wanted) {
+                enableEvents(READ);
+            }
+            return;
+        }
+        direct = new DirectRead(core, fd(), handle(), wanted, readTimeout);
+    }
+
+    /** The connect finished: libevent read while connecting (there was nothing to read); from now on, we may. */
+    void connectedReading() {
+        boolean wanted = libeventReads();
+        if (readsDirectly()) {
+            disableEvents(READ);
+            startReading(wanted);
+        }
+    }
+
+    /** Whether this socket's data goes to a byte array, so that we read it rather than libevent. */
+    private boolean readsDirectly() {
+        return fd() >= 0 && stream == null && (read == null || !read.zeroCopy());
+    }
+
+    /** Leaves reading to libevent from now on, reading now if we were. */
+    private void libeventReadsFromNow() {
+        needBufferevent();
+        boolean wanted = direct.wanted();
+        direct.disable();
+        direct = null;
+        if (wanted) {
+            enableEvents(READ);
+        }
+    }
+
+    /** The input stream, made on first call: it reads the bufferevent's input buffer, so libevent reads from now on. */
+    SocketStreams.In stream() {
+        if (stream == null) {
+            closeView();
+            needBufferevent();
+            stream = new SocketStreams.In(this);
+            if (direct != null) {
+                libeventReadsFromNow();
+            }
+        }
+        return stream;
+    }
+
+    /** Arriving bytes go to {@code newRead} from now on; with a zero-copy one, libevent reads. */
+    void readTo(ReadCallback newRead) {
+        read = newRead;
+        if (direct != null && !readsDirectly()) {
+            libeventReadsFromNow();
+        }
+    }
+
+    /** Reads again (or, when reading, restarts the read timeout); the bufferevent's part is the caller's. */
+    boolean resumeReading() {
+        if (direct != null) {
+            direct.enable();
+            return true;
+        }
+        return false;
+    }
+
+    /** Stops reading; {@return false when libevent reads, which is the caller's to stop} */
+    boolean pauseReading() {
+        closeView();
+        if (direct != null) {
+            direct.disable();
+            return true;
+        }
+        return false;
+    }
+
+    /** {@return the read timeout, or null} */
+    Duration readTimeout() {
+        return readTimeout;
+    }
+
+    /** Sets the read timeout (null for none): our read event's now, the bufferevent's is the caller's. */
+    void readTimeout(Duration timeout) {
+        readTimeout = timeout;
+        if (direct != null) {
+            direct.timeout(timeout);
+        }
+    }
+
+    /** Whether the input buffer is there to read: open, with a bufferevent (the input stream's). */
+    boolean hasInput() {
+        return !isFreed() && hasBufferevent();
+    }
+
+    /** As the socket is freed: the stream keeps what arrived unread, our read event goes. */
+    void endReading() {
+        if (stream != null) {
+            stream.keepRemaining();
+        }
+        if (direct != null) {
+            direct.disable();
+            direct = null;
+        }
+    }
+}
