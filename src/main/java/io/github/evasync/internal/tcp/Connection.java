@@ -23,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.function.IntConsumer;
 
 /**
@@ -224,49 +225,53 @@ public final class Connection extends SocketOutput {
     @Override
     public boolean write(byte[] data, WriteCallback callback) {
         Objects.requireNonNull(data, "data");
-        if (!core.inLoop()) {
-            if (core.onOtherLoop()) {
-                return writeLater(data.clone(), callback);
-            }
-            return onLoop(() -> write(data, callback));
-        }
-        checkOpen();
-        return writeNow(data, callback);
+        return inLoopAndOpen() ? writeNow(data, callback) : writeElsewhere(data, null, callback);
     }
 
     @Override
     public boolean write(ByteBuffer data, WriteCallback callback) {
         Objects.requireNonNull(data, "data");
-        if (!core.inLoop()) {
-            if (core.onOtherLoop()) {
-                byte[] copy = new byte[data.remaining()];
-                data.get(copy);
-                return writeLater(copy, callback);
-            }
-            return onLoop(() -> write(data, callback));
-        }
-        checkOpen();
-        return writeNow(data, callback);
+        return inLoopAndOpen() ? writeNow(data, callback) : writeElsewhere(null, data, callback);
     }
 
     /**
-     * A write from another loop's thread: queued on this loop so that neither waits for the
-     * other (API.md, "Loops calling loops"). The bytes were copied by the caller. The answer is
-     * the flow-control state as last seen: false while the output is above the high watermark
-     * and has not drained yet.
+     * The writes' thread rule for the loop thread, kept apart from {@link #writeElsewhere} and
+     * free of lambdas because that path is hot (the HTTP server answers every request through
+     * it): true on the loop thread, once the socket is seen open.
      */
-    private boolean writeLater(byte[] copy, WriteCallback callback) {
-        onLoopRun(() -> write(copy, callback));
-        return belowHighWatermark();
+    private boolean inLoopAndOpen() {
+        if (!core.inLoop()) {
+            return false;
+        }
+        checkOpen();
+        return true;
+    }
+
+    /**
+     * A write ({@code array} or else {@code buffer}) from a thread other than the loop's. From
+     * another loop's thread it is queued on this loop so that neither waits for the other
+     * (API.md, "Loops calling loops"): the bytes are copied now, and the answer is the
+     * flow-control state as last seen, false while the output is above the high watermark and
+     * has not drained yet. From a thread that runs no loop it is carried over and waited for.
+     */
+    private boolean writeElsewhere(byte[] array, ByteBuffer buffer, WriteCallback callback) {
+        if (core.onOtherLoop()) {
+            byte[] copy;
+            if (array != null) {
+                copy = array.clone();
+            } else {
+                copy = new byte[buffer.remaining()];
+                buffer.get(copy);
+            }
+            onLoopRun(() -> write(copy, callback));
+            return belowHighWatermark();
+        }
+        return onLoop(() -> array != null ? write(array, callback) : write(buffer, callback));
     }
 
     @Override
     public long outputBufferLength() {
-        if (!core.inLoop()) {
-            return onLoop(this::outputBufferLength);
-        }
-        checkOpen();
-        return outputLength();
+        return onLoop(this::outputLength);
     }
 
     @Override
@@ -274,12 +279,7 @@ public final class Connection extends SocketOutput {
         if (low < 0 || high < low) {
             throw new IllegalArgumentException("watermarks must satisfy 0 <= low <= high: low=" + low + ", high=" + high);
         }
-        if (!core.inLoop()) {
-            onLoopRun(() -> setWriteWatermarks(low, high));
-            return;
-        }
-        checkOpen();
-        watermarks(low, high);
+        onLoopRun(() -> watermarks(low, high));
     }
 
     /**
@@ -296,12 +296,7 @@ public final class Connection extends SocketOutput {
 
     @Override
     public void onDrain(Runnable onDrain) {
-        if (!core.inLoop()) {
-            onLoopRun(() -> onDrain(onDrain));
-            return;
-        }
-        checkOpen();
-        drainCallback(onDrain);
+        onLoopRun(() -> drainCallback(onDrain));
     }
 
     // ---- control ---------------------------------------------------------------------------
@@ -310,12 +305,7 @@ public final class Connection extends SocketOutput {
     public void setTimeouts(Duration read, Duration write) {
         checkTimeout(read, "read");
         checkTimeout(write, "write");
-        if (!core.inLoop()) {
-            onLoopRun(() -> setTimeouts(read, write));
-            return;
-        }
-        checkOpen();
-        applyTimeouts(read, write);
+        onLoopRun(() -> applyTimeouts(read, write));
     }
 
     private static void checkTimeout(Duration d, String name) {
@@ -326,11 +316,10 @@ public final class Connection extends SocketOutput {
 
     @Override
     public void enable(boolean read, boolean write) {
-        if (!core.inLoop()) {
-            onLoopRun(() -> enable(read, write));
-            return;
-        }
-        checkOpen();
+        onLoopRun(() -> enableNow(read, write));
+    }
+
+    private void enableNow(boolean read, boolean write) {
         boolean ours = read && resumeReading();
         enableEvents((short) ((read && !ours ? READ : 0) | (write ? WRITE : 0)));
         if (write) {
@@ -340,11 +329,10 @@ public final class Connection extends SocketOutput {
 
     @Override
     public void disable(boolean read, boolean write) {
-        if (!core.inLoop()) {
-            onLoopRun(() -> disable(read, write));
-            return;
-        }
-        checkOpen();
+        onLoopRun(() -> disableNow(read, write));
+    }
+
+    private void disableNow(boolean read, boolean write) {
         boolean ours = read && pauseReading();
         disableEvents((short) ((read && !ours ? READ : 0) | (write ? WRITE : 0)));
         if (write) {
@@ -359,12 +347,12 @@ public final class Connection extends SocketOutput {
 
     @Override
     public void close() {
-        if (!core.inLoop()) {
-            if (!closed) {
-                core.runUnlessClosed(this::close);
-            }
-            return;
+        if (!closed) {
+            core.runUnlessClosed(this::closeOnLoop);
         }
+    }
+
+    private void closeOnLoop() {
         if (closed || isFreed()) {
             return;
         }
@@ -384,13 +372,9 @@ public final class Connection extends SocketOutput {
 
     @Override
     public void closeNow() {
-        if (!core.inLoop()) {
-            if (!isFreed()) {
-                core.runUnlessClosed(this::closeNow);
-            }
-            return;
+        if (!isFreed()) {
+            core.runUnlessClosed(this::free);
         }
-        free();
     }
 
     /**
@@ -424,23 +408,34 @@ public final class Connection extends SocketOutput {
     }
 
     /**
-     * Carries a call onto the loop (see {@link LoopCore#call}); a socket of a closed loop is
+     * The thread rule of a method with a result ({@link LoopCore#call}): {@code c} runs at once on
+     * the loop thread and is carried over and waited for from a thread that runs no loop. The
+     * socket must be open as it is called and as {@code c} runs; a socket of a closed loop is
      * closed, and says so with {@link SocketClosed} like any other closed socket.
      */
-    private <T> T onLoop(java.util.concurrent.Callable<T> c) {
+    private <T> T onLoop(Callable<T> c) {
         checkOpen();
         try {
-            return core.call(c);
+            return core.call(() -> {
+                checkOpen();
+                return c.call();
+            });
         } catch (LoopClosedException e) {
             throw new SocketClosed(this);
         }
     }
 
-    /** {@link #onLoop} for calls without a result; from another loop's thread they are queued. */
+    /**
+     * {@link #onLoop} for a method without a result ({@link LoopCore#run}): from another loop's
+     * thread it is queued, and dropped if the socket has closed by the time it runs.
+     */
     private void onLoopRun(Runnable r) {
         checkOpen();
         try {
-            core.run(r);
+            core.run(() -> {
+                checkOpen();
+                r.run();
+            });
         } catch (LoopClosedException e) {
             throw new SocketClosed(this);
         }
@@ -460,11 +455,7 @@ public final class Connection extends SocketOutput {
 
     @Override
     public InputStream inputStream() {
-        if (!core.inLoop()) {
-            return onLoop(this::inputStream);
-        }
-        checkOpen();
-        return stream();
+        return onLoop(this::stream);
     }
 
     @Override
@@ -497,11 +488,7 @@ public final class Connection extends SocketOutput {
     }
 
     private InetSocketAddress address(boolean peer) {
-        if (!core.inLoop()) {
-            return onLoop(() -> address(peer));
-        }
-        checkOpen();
-        return address(core.scratch(), peer);
+        return onLoop(() -> address(core.scratch(), peer));
     }
 
     @Override

@@ -156,13 +156,9 @@ public final class Listener implements TcpServer, ConnListener.Target {
 
     @Override
     public void close() {
-        if (!core.inLoop()) {
-            if (!closed) {
-                core.runUnlessClosed(this::close);
-            }
-            return;
+        if (!closed) {
+            core.runUnlessClosed(this::free);
         }
-        free();
     }
 
     private void free() {
