@@ -48,12 +48,22 @@ public final class NativeEvent extends NativeOwner {
         super(handles, count);
         this.target = target;
         open(h -> {
-            MemorySegment e = LibEvent.event_new(base.pointer(), fd, flags, Upcalls.EVENT_CALLBACK, Upcalls.arg(h));
-            if (e.equals(MemorySegment.NULL)) {
+            // Stored before anything else is called, so that abandon() frees it if the check
+            // below is cut short.
+            ev = LibEvent.event_new(base.pointer(), fd, flags, Upcalls.EVENT_CALLBACK, Upcalls.arg(h));
+            if (ev.equals(MemorySegment.NULL)) {
+                ev = null;
                 throw new IllegalStateException("event_new failed" + (fd >= 0 ? " for fd " + fd : ""));
             }
-            ev = e;
         });
+    }
+
+    @Override
+    protected void abandon() {
+        if (ev != null) {
+            LibEvent.event_free(ev);
+            ev = null;
+        }
     }
 
     /** Adds the event with {@code timeout} (null: none); false when libevent refused. */

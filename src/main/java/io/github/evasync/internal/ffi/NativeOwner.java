@@ -28,16 +28,36 @@ public abstract class NativeOwner implements NativeCallbacks {
 
     /**
      * Registers this owner and makes its native object: {@code allocate} gets the handle to
-     * give libevent as the callback argument. If it throws, nothing is left registered or
-     * counted. Once, from the subclass's constructor.
+     * give libevent as the callback argument. If it throws, nothing is left registered,
+     * counted or allocated. Once, from the subclass's constructor.
+     *
+     * <p>The order is for {@link StackOverflowError}, which can strike at any call: the count
+     * goes first, and is undone from this same frame, at the depth where it just succeeded; the
+     * registration and the allocation succeed or fail together ({@link HandleTable#register(Object,
+     * NativeCallbacks, LongConsumer)}); and nothing is called after them, so an owner that made
+     * its native object is always registered and counted. Counting last left a window where an
+     * overflow in the count kept an object registered that nobody held or counted.
      */
     protected final void open(LongConsumer allocate) {
         if (opened) {
             throw new IllegalStateException("opened twice");
         }
-        handle = handles.register(this, this, allocate);
-        opened = true;
         count.accept(1);
+        try {
+            handle = handles.register(this, this, allocate);
+        } catch (Throwable t) {
+            count.accept(-1);
+            abandon();
+            throw t;
+        }
+        opened = true;
+    }
+
+    /**
+     * Frees what {@code allocate} made before it failed (an allocation stored, then a check that
+     * threw); runs from {@link #open} only. Does nothing unless overridden.
+     */
+    protected void abandon() {
     }
 
     /** {@return the handle libevent gives back to the upcalls for this owner} */
