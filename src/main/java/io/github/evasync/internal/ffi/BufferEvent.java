@@ -60,7 +60,7 @@ public abstract class BufferEvent extends NativeOwner {
      * @param lowWatermark the output length at which {@link #outputLow()} is called
      * @throws IllegalStateException when libevent cannot make the bufferevent
      */
-    protected BufferEvent(HandleTable handles, IntConsumer count, MemorySegment base, int fd, long lowWatermark) {
+    protected BufferEvent(HandleTable handles, IntConsumer count, EventBase base, int fd, long lowWatermark) {
         super(handles, count);
         this.fd = fd;
         MemorySegment b = null;
@@ -93,8 +93,8 @@ public abstract class BufferEvent extends NativeOwner {
         }
     }
 
-    private static MemorySegment newBufferevent(MemorySegment base, int fd) {
-        MemorySegment b = LibEvent.bufferevent_socket_new(base, fd, CLOSE_ON_FREE);
+    private static MemorySegment newBufferevent(EventBase base, int fd) {
+        MemorySegment b = LibEvent.bufferevent_socket_new(base.pointer(), fd, CLOSE_ON_FREE);
         return b.equals(MemorySegment.NULL) ? null : b;
     }
 
@@ -114,7 +114,7 @@ public abstract class BufferEvent extends NativeOwner {
      * Makes the bufferevent of a socket that has done without one so far, on its descriptor,
      * with its write side enabled and reading off. {@return false when libevent could not}
      */
-    protected final boolean makeBufferevent(MemorySegment base, long lowWatermark) {
+    protected final boolean makeBufferevent(EventBase base, long lowWatermark) {
         MemorySegment b = newBufferevent(base, fd);
         if (b == null) {
             return false;
@@ -375,10 +375,10 @@ public abstract class BufferEvent extends NativeOwner {
      * lookup that fails at once may already have reported (and the socket been freed); that
      * does not count as failing here.
      */
-    protected final ConnectCall connect(MemorySegment dnsBase, Scratch scratch, String host, int port) {
+    protected final ConnectCall connect(DnsBase dnsBase, Scratch scratch, String host, int port) {
         long mark = scratch.mark();
         try {
-            int r = LibEvent.bufferevent_socket_connect_hostname(bev, dnsBase, LibEvent.AF_UNSPEC(),
+            int r = LibEvent.bufferevent_socket_connect_hostname(bev, dnsBase.pointer(), LibEvent.AF_UNSPEC(),
                     scratch.allocateFrom(host), port);
             boolean failed = r != 0 && bev != null;
             return new ConnectCall(failed, failed ? LibC.errno() : 0);

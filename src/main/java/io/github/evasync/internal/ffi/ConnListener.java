@@ -50,7 +50,7 @@ public final class ConnListener extends NativeOwner {
      *
      * @throws BindFailed when the address cannot be bound or listened on
      */
-    public ConnListener(MemorySegment base, HandleTable handles, IntConsumer count, Scratch scratch,
+    public ConnListener(EventBase base, HandleTable handles, IntConsumer count, Scratch scratch,
                         InetAddress address, int port, boolean reusePort, int backlog, Target target) {
         super(handles, count);
         this.target = target;
@@ -61,12 +61,13 @@ public final class ConnListener extends NativeOwner {
             int flags = LibEvent.LEV_OPT_CLOSE_ON_FREE() | LibEvent.LEV_OPT_REUSEABLE() | LibEvent.LEV_OPT_CLOSE_ON_EXEC()
                     | (reusePort ? LibEvent.LEV_OPT_REUSEABLE_PORT() : 0);
             open(h -> {
-                MemorySegment lev = FastCalls.evconnlistener_new_bind(state, base, Upcalls.ACCEPT, Upcalls.arg(h),
+                // Stored first, as NativeEvent does: abandon() frees it if the check is cut short.
+                listener = FastCalls.evconnlistener_new_bind(state, base.pointer(), Upcalls.ACCEPT, Upcalls.arg(h),
                         flags, backlog, sa, (int) sa.byteSize());
-                if (lev.equals(MemorySegment.NULL)) {
+                if (listener.equals(MemorySegment.NULL)) {
+                    listener = null;
                     throw new BindFailed(FastCalls.errno(state));
                 }
-                listener = lev;
             });
             LibEvent.evconnlistener_set_error_cb(listener, Upcalls.ACCEPT_ERROR);
             if (port != 0) {
@@ -119,6 +120,14 @@ public final class ConnListener extends NativeOwner {
     protected void freeNative() {
         LibEvent.evconnlistener_free(listener);
         listener = null;
+    }
+
+    @Override
+    protected void abandon() {
+        if (listener != null) {
+            LibEvent.evconnlistener_free(listener);
+            listener = null;
+        }
     }
 
     @Override

@@ -25,8 +25,8 @@ public final class ReadEvent {
      *
      * @throws IllegalStateException when libevent refuses
      */
-    public ReadEvent(MemorySegment base, int fd, long handle) {
-        MemorySegment e = LibEvent.event_new(base, fd, READ_PERSIST, Upcalls.EVENT_CALLBACK, Upcalls.arg(handle));
+    public ReadEvent(EventBase base, int fd, long handle) {
+        MemorySegment e = LibEvent.event_new(base.pointer(), fd, READ_PERSIST, Upcalls.EVENT_CALLBACK, Upcalls.arg(handle));
         if (e.equals(MemorySegment.NULL)) {
             throw new IllegalStateException("event_new failed for a socket's read event");
         }

@@ -11,7 +11,6 @@ import io.github.evasync.internal.ffi.EventBase;
 import io.github.evasync.internal.ffi.HandleTable;
 import io.github.evasync.internal.ffi.LoopSink;
 import io.github.evasync.internal.ffi.Native;
-import io.github.evasync.internal.ffi.RawPointers;
 import io.github.evasync.internal.ffi.Scratch;
 import io.github.evasync.internal.ffi.Upcalls;
 
@@ -36,7 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #call}, {@link #exit} and the state reads, which any thread may use (DESIGN.md,
  * mechanism 4).
  */
-public final class LoopCore implements LoopSink, RawPointers {
+public final class LoopCore implements LoopSink {
     private static final ThreadLocal<LoopCore> CURRENT = new ThreadLocal<>();
 
     private static final int OPEN = 0;
@@ -198,21 +197,6 @@ public final class LoopCore implements LoopSink, RawPointers {
         return resolver;
     }
 
-    @Override
-    public DnsBase resolverBase() {
-        return resolver.base();
-    }
-
-    /** A DNS query of any kind began on the resolver. */
-    public void dnsQueryStarted() { // delegate: callers outside internal/loop move to resolver().queryStarted()
-        resolver.queryStarted();
-    }
-
-    /** A DNS query ended; the resolver is freed on the next turn when none is left. */
-    public void dnsQueryEnded() { // delegate: callers outside internal/loop move to resolver().queryEnded()
-        resolver.queryEnded();
-    }
-
     private void freeNative() {
         try {
             base.free();
@@ -294,7 +278,6 @@ public final class LoopCore implements LoopSink, RawPointers {
     }
 
     /** The event base; loop thread only. */
-    @Override
     public EventBase eventBase() {
         return base;
     }
@@ -487,21 +470,6 @@ public final class LoopCore implements LoopSink, RawPointers {
     /** Where the loop's errors go. */
     public LoopErrors errors() {
         return errors;
-    }
-
-    /** See {@link LoopErrors#callbackFailed}. */
-    public void callbackFailed(Throwable t, EventHandler handler) { // delegate: callers outside internal/loop move to errors()
-        errors.callbackFailed(t, handler);
-    }
-
-    /** See {@link LoopErrors#deliver}. */
-    public void deliver(Exception condition, EventHandler handler) { // delegate: callers outside internal/loop move to errors()
-        errors.deliver(condition, handler);
-    }
-
-    /** See {@link LoopErrors#reportTransient}. */
-    public void reportTransient(Exception condition, EventHandler handler) { // delegate: callers outside internal/loop move to errors()
-        errors.reportTransient(condition, handler);
     }
 
     /** A {@code run} loop failed: it stops after this turn's callbacks. */

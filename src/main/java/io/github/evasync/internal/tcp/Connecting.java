@@ -23,7 +23,7 @@ final class Connecting {
         this.callback = callback;
         if (host != null) {
             resolving = true;
-            core.dnsQueryStarted();
+            core.resolver().queryStarted();
         }
     }
 
@@ -35,7 +35,7 @@ final class Connecting {
     void resolved(LoopCore core) {
         if (resolving) {
             resolving = false;
-            core.dnsQueryEnded();
+            core.resolver().queryEnded();
         }
     }
 

@@ -109,7 +109,7 @@ public final class Connection extends SocketOutput {
             call = connect(core.scratch(), literal, port);
             k.callErrno(call.errno());
         } else {
-            call = connect(core.dnsBase(), core.scratch(), host, port);
+            call = connect(core.resolver().base(), core.scratch(), host, port);
         }
         if (call.failed()) {
             failSoon(call.errno());
@@ -127,7 +127,7 @@ public final class Connection extends SocketOutput {
 
     @Override
     void callbackThrew(Throwable t) {
-        core.callbackFailed(t, handler);
+        core.errors().callbackFailed(t, handler);
     }
 
     @Override
@@ -145,7 +145,7 @@ public final class Connection extends SocketOutput {
                 try {
                     k.callback.onConnect(this);
                 } catch (Throwable t) {
-                    core.callbackFailed(t, handler);
+                    core.errors().callbackFailed(t, handler);
                 }
             }
             return;
@@ -168,9 +168,9 @@ public final class Connection extends SocketOutput {
         }
         if (incoming) {
             // Any peer can connect and reset: with no handler, that must not end the loop.
-            core.reportTransient(condition, handler);
+            core.errors().reportTransient(condition, handler);
         } else {
-            core.deliver(condition, handler);
+            core.errors().deliver(condition, handler);
         }
     }
 
@@ -194,7 +194,7 @@ public final class Connection extends SocketOutput {
             if (!isFreed() && !closed) {
                 Exception c = errorCondition(errno);
                 closeNow();
-                core.deliver(c, handler);
+                core.errors().deliver(c, handler);
             }
         });
     }

@@ -45,7 +45,7 @@ final class DirectRead {
     /** Starts reading, or restarts the timeout if reading already. */
     void enable() {
         if (event == null) {
-            event = new ReadEvent(core.base(), fd, handle);
+            event = new ReadEvent(core.eventBase(), fd, handle);
         }
         event.add(core.scratch(), timeout);
     }

@@ -44,7 +44,7 @@ public final class Listener implements TcpServer, ConnListener.Target {
         this.options = options;
         InetAddress address = resolveBind(bind);
         try {
-            this.listener = new ConnListener(core.base(), core.handles(), core.counts()::nativeObjects, core.scratch(),
+            this.listener = new ConnListener(core.eventBase(), core.handles(), core.counts()::nativeObjects, core.scratch(),
                     address, port, options.reusePort(), options.backlog(), this);
         } catch (ConnListener.BindFailed e) {
             throw SocketErrors.bindFailed(bind, port, e.errno());
@@ -90,7 +90,7 @@ public final class Listener implements TcpServer, ConnListener.Target {
             try {
                 options.connectCallback().onConnect(c);
             } catch (Throwable t) {
-                core.callbackFailed(t, handler);
+                core.errors().callbackFailed(t, handler);
             }
         }
     }
@@ -117,7 +117,7 @@ public final class Listener implements TcpServer, ConnListener.Target {
                 }
             });
         }
-        core.reportTransient(SocketErrors.acceptFailed(this, errno), handler);
+        core.errors().reportTransient(SocketErrors.acceptFailed(this, errno), handler);
     }
 
     @Override

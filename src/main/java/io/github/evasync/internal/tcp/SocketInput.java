@@ -30,7 +30,7 @@ abstract class SocketInput extends BufferEvent implements TcpSocket {
     private Duration readTimeout;
 
     SocketInput(LoopCore core, IntConsumer count, boolean bufferNow, int fd, long lowWatermark, ReadCallback read) {
-        super(core.handles(), count, bufferNow ? core.base() : null, fd, lowWatermark);
+        super(core.handles(), count, bufferNow ? core.eventBase() : null, fd, lowWatermark);
         this.core = core;
         this.read = read;
     }

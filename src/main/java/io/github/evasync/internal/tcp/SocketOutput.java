@@ -51,7 +51,7 @@ abstract class SocketOutput extends SocketInput {
         if (hasBufferevent()) {
             return;
         }
-        if (!makeBufferevent(core.base(), lowWatermark)) {
+        if (!makeBufferevent(core.eventBase(), lowWatermark)) {
             throw new TcpError(this, -1, "bufferevent_socket_new failed (out of memory?)");
         }
         if (writeDisabled) {
