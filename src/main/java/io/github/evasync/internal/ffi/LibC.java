@@ -19,14 +19,20 @@ public final class LibC {
     /** Not every platform has eventfd; the generated binding would only fail on first call. */
     private static final boolean HAS_EVENTFD = Linker.nativeLinker().defaultLookup().find("eventfd").isPresent();
     private static final int EFD_FLAGS = LibEvent.EFD_NONBLOCK() | LibEvent.EFD_CLOEXEC();
-    /** {@code fcntl(fd, cmd, int)}: the variadic part specialised once. */
-    private static final LibEvent.fcntl FCNTL_INT = LibEvent.fcntl.makeInvoker(LibEvent.C_INT);
     private static final int F_GETFD = LibEvent.F_GETFD();
 
     /** errno: the peer refused the connection. */
     public static final int ECONNREFUSED = LibEvent.ECONNREFUSED();
     /** errno: a non-blocking connect has started. */
     public static final int EINPROGRESS = LibEvent.EINPROGRESS();
+
+    /**
+     * {@code fcntl(fd, cmd, int)}: the variadic part specialised once, on first use (only
+     * {@code watchFd} asks), since linking it costs start-up memory every loop would pay.
+     */
+    private static final class Fcntl {
+        static final LibEvent.fcntl INT = LibEvent.fcntl.makeInvoker(LibEvent.C_INT);
+    }
 
     private LibC() {
     }
@@ -56,7 +62,7 @@ public final class LibC {
      * before libevent sizes its tables by the descriptor's number.
      */
     public static boolean isOpen(int fd) {
-        return FCNTL_INT.apply(fd, F_GETFD, 0) >= 0;
+        return Fcntl.INT.apply(fd, F_GETFD, 0) >= 0;
     }
 
     /** {@code close(2)}. */
