@@ -106,8 +106,8 @@ public abstract class BufferEvent extends NativeOwner {
     }
 
     private void setCallbacks() {
-        LibEvent.bufferevent_setcb(bev, Upcalls.BUFFER_READ, writeArmed ? Upcalls.BUFFER_WRITE : MemorySegment.NULL,
-                Upcalls.BUFFER_EVENT, Upcalls.arg(handle()));
+        LibEvent.bufferevent_setcb(bev, Upcalls.Bufferevents.READ, writeArmed ? Upcalls.Bufferevents.WRITE : MemorySegment.NULL,
+                Upcalls.Bufferevents.EVENT, Upcalls.arg(handle()));
     }
 
     /**

@@ -62,14 +62,14 @@ public final class ConnListener extends NativeOwner {
                     | (reusePort ? LibEvent.LEV_OPT_REUSEABLE_PORT() : 0);
             open(h -> {
                 // Stored first, as NativeEvent does: abandon() frees it if the check is cut short.
-                listener = FastCalls.evconnlistener_new_bind(state, base.pointer(), Upcalls.ACCEPT, Upcalls.arg(h),
+                listener = FastCalls.evconnlistener_new_bind(state, base.pointer(), Upcalls.Listeners.ACCEPT, Upcalls.arg(h),
                         flags, backlog, sa, (int) sa.byteSize());
                 if (listener.equals(MemorySegment.NULL)) {
                     listener = null;
                     throw new BindFailed(FastCalls.errno(state));
                 }
             });
-            LibEvent.evconnlistener_set_error_cb(listener, Upcalls.ACCEPT_ERROR);
+            LibEvent.evconnlistener_set_error_cb(listener, Upcalls.Listeners.ERROR);
             if (port != 0) {
                 this.port = port;
             } else {

@@ -62,7 +62,7 @@ public final class DnsRequest extends NativeOwner {
             // One entry per address rather than one per socket type.
             addrinfo.ai_socktype(hints, LibEvent.SOCK_STREAM());
             MemorySegment req = LibEvent.evdns_getaddrinfo(dns.pointer(), scratch.allocateFrom(host), MemorySegment.NULL,
-                    hints, Upcalls.ADDRINFO, Upcalls.arg(handle()));
+                    hints, Upcalls.Dns.ADDRINFO, Upcalls.arg(handle()));
             // NULL: libevent answered at once and already called back.
             request = isFreed() || req.equals(MemorySegment.NULL) ? null : req;
         } finally {

@@ -52,7 +52,7 @@ public final class EventBase implements NativeCallbacks {
             wakeup = new Wakeup(arena);
             long h = handles.register(this, this);
             wakeEvent = LibEvent.event_new(base, wakeup.readFd(), (short) (READ | LibEvent.EV_PERSIST()),
-                    Upcalls.EVENT_CALLBACK, Upcalls.arg(h));
+                    Upcalls.Events.CALLBACK, Upcalls.arg(h));
             LibEvent.event_add(wakeEvent, MemorySegment.NULL);
         } catch (RuntimeException | Error e) {
             free();

@@ -50,7 +50,7 @@ public final class NativeEvent extends NativeOwner {
         open(h -> {
             // Stored before anything else is called, so that abandon() frees it if the check
             // below is cut short.
-            ev = LibEvent.event_new(base.pointer(), fd, flags, Upcalls.EVENT_CALLBACK, Upcalls.arg(h));
+            ev = LibEvent.event_new(base.pointer(), fd, flags, Upcalls.Events.CALLBACK, Upcalls.arg(h));
             if (ev.equals(MemorySegment.NULL)) {
                 ev = null;
                 throw new IllegalStateException("event_new failed" + (fd >= 0 ? " for fd " + fd : ""));

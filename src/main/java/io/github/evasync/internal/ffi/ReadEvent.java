@@ -26,7 +26,7 @@ public final class ReadEvent {
      * @throws IllegalStateException when libevent refuses
      */
     public ReadEvent(EventBase base, int fd, long handle) {
-        MemorySegment e = LibEvent.event_new(base.pointer(), fd, READ_PERSIST, Upcalls.EVENT_CALLBACK, Upcalls.arg(handle));
+        MemorySegment e = LibEvent.event_new(base.pointer(), fd, READ_PERSIST, Upcalls.Events.CALLBACK, Upcalls.arg(handle));
         if (e.equals(MemorySegment.NULL)) {
             throw new IllegalStateException("event_new failed for a socket's read event");
         }

@@ -25,24 +25,52 @@ import java.lang.invoke.MethodType;
  * if even that fails, it is dropped, because there is nowhere safe left to put it.
  */
 public final class Upcalls {
+    // The stubs are made per kind on first use (holder classes), not all when the first loop
+    // opens: each costs about half a megabyte of start-up memory (bench/RESULTS.md, the idle
+    // server), and a server that never connects out or resolves a name needs neither the
+    // bufferevent nor the DNS ones.
+
     /** {@code event_callback_fn}: {@code void (*)(evutil_socket_t fd, short what, void *arg)}. */
-    public static final MemorySegment EVENT_CALLBACK = stub("onEvent", event_callback_fn.descriptor());
-    /** {@code bufferevent_data_cb} for reads: {@code void (*)(struct bufferevent *, void *)}. */
-    public static final MemorySegment BUFFER_READ = stub("onBufferRead", bufferevent_data_cb.descriptor());
-    /** {@code bufferevent_data_cb} for writes. */
-    public static final MemorySegment BUFFER_WRITE = stub("onBufferWrite", bufferevent_data_cb.descriptor());
-    /** {@code bufferevent_event_cb}: {@code void (*)(struct bufferevent *, short what, void *)}. */
-    public static final MemorySegment BUFFER_EVENT = stub("onBufferEvent", bufferevent_event_cb.descriptor());
-    /** {@code evconnlistener_cb}: {@code void (*)(listener *, fd, struct sockaddr *, int, void *)}. */
-    public static final MemorySegment ACCEPT = stub("onAccept", evconnlistener_cb.descriptor());
-    /** {@code evconnlistener_errorcb}: {@code void (*)(listener *, void *)}. */
-    public static final MemorySegment ACCEPT_ERROR = stub("onAcceptError", evconnlistener_errorcb.descriptor());
+    public static final class Events {
+        /** The one stub of every event: timers, signals, descriptor watchers, read events. */
+        public static final MemorySegment CALLBACK = stub("onEvent", event_callback_fn.descriptor());
 
-    /** {@code evdns_getaddrinfo_cb}: {@code void (*)(int result, struct evutil_addrinfo *res, void *arg)}. */
-    public static final MemorySegment ADDRINFO = stub("onAddrinfo", evdns_getaddrinfo_cb.descriptor());
+        private Events() {
+        }
+    }
 
-    /** {@code event_log_cb}: {@code void (*)(int severity, const char *msg)}; may run on any loop thread. */
-    public static final MemorySegment LOG = stub("onLog", event_log_cb.descriptor());
+    /** The bufferevent callbacks. */
+    public static final class Bufferevents {
+        /** {@code bufferevent_data_cb} for reads: {@code void (*)(struct bufferevent *, void *)}. */
+        public static final MemorySegment READ = stub("onBufferRead", bufferevent_data_cb.descriptor());
+        /** {@code bufferevent_data_cb} for writes. */
+        public static final MemorySegment WRITE = stub("onBufferWrite", bufferevent_data_cb.descriptor());
+        /** {@code bufferevent_event_cb}: {@code void (*)(struct bufferevent *, short what, void *)}. */
+        public static final MemorySegment EVENT = stub("onBufferEvent", bufferevent_event_cb.descriptor());
+
+        private Bufferevents() {
+        }
+    }
+
+    /** The listener callbacks. */
+    public static final class Listeners {
+        /** {@code evconnlistener_cb}: {@code void (*)(listener *, fd, struct sockaddr *, int, void *)}. */
+        public static final MemorySegment ACCEPT = stub("onAccept", evconnlistener_cb.descriptor());
+        /** {@code evconnlistener_errorcb}: {@code void (*)(listener *, void *)}. */
+        public static final MemorySegment ERROR = stub("onAcceptError", evconnlistener_errorcb.descriptor());
+
+        private Listeners() {
+        }
+    }
+
+    /** The resolver's callback. */
+    public static final class Dns {
+        /** {@code evdns_getaddrinfo_cb}: {@code void (*)(int result, struct evutil_addrinfo *res, void *arg)}. */
+        public static final MemorySegment ADDRINFO = stub("onAddrinfo", evdns_getaddrinfo_cb.descriptor());
+
+        private Dns() {
+        }
+    }
 
     private static final System.Logger LIBEVENT_LOG = System.getLogger("io.github.evasync.libevent");
     private static boolean logRouted;
@@ -54,7 +82,8 @@ public final class Upcalls {
      */
     public static synchronized void routeLibeventLog() {
         if (!logRouted) {
-            LibEvent.event_set_log_callback(LOG);
+            // event_log_cb: void (*)(int severity, const char *msg); may run on any loop thread.
+            LibEvent.event_set_log_callback(stub("onLog", event_log_cb.descriptor()));
             logRouted = true;
         }
     }
