@@ -124,8 +124,8 @@ def load_section(rows, meta):
             f"Held connections: cl-async's delayed-response shape, {meta.get('hold_conns', '?')} connections "
             "(the fd limit less 500) opened by `peers/hold_load.c` from 127.0.0.2 and up, each sending one request "
             'that the server answers after a delay; RSS after they are all open, less RSS before, per connection. '
-            'Idle: RSS of each HTTP hello server that has served nothing, and of a JVM that loads no server with '
-            'the same flags. Java servers run with `-XX:+UseSerialGC -Xms32m -Xmn8m -Xmx512m -XX:TrimNativeHeapInterval=1000` here and are measured '
+            'Idle: RSS of each HTTP hello server that has served nothing, 10 s after it listens, and of a JVM that '
+            'loads no server with the same flags. Java servers run with `-XX:+UseSerialGC -Xms32m -Xmn8m -Xmx512m -XX:TrimNativeHeapInterval=1000` here and are measured '
             'after `jcmd GC.run`.', '',
             '| measure | bare JVM | C | evasync | Netty | Vert.x | evasync/C | evasync/Netty |',
             '|---|---|---|---|---|---|---|---|']
