@@ -11,6 +11,7 @@ module io.github.evasync {
     exports io.github.evasync.dns;
     exports io.github.evasync.signal;
     exports io.github.evasync.http;
+    exports io.github.evasync.tls;
 
     // Internal: io.github.evasync.internal.* (generated bindings, native layer, loop core) is not exported.
 }

@@ -4,7 +4,7 @@ import io.github.evasync.tcp.TcpSocket;
 
 /** An error on a TCP socket (cl-async's {@code tcp-error}). */
 public sealed class TcpError extends ConnectionError implements TcpInfo
-        permits SocketClosed, TcpAcceptError, TcpRefused, TcpServerBindError, TcpTimeout {
+        permits SocketClosed, TcpAcceptError, TcpRefused, TcpServerBindError, TcpTimeout, TlsError {
     private final transient TcpSocket socket;
 
     /**

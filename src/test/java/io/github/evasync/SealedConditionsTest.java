@@ -31,6 +31,7 @@ class SealedConditionsTest {
             case TcpRefused refused -> "refused";
             case TcpAcceptError accept -> "accept";
             case TcpServerBindError bind -> "bind";
+            case TlsError tls -> "tls";
             case TcpError other -> "tcp error";
             case DnsError dns -> "dns";
             case HttpTimeout timeout -> "http timeout";
@@ -46,6 +47,7 @@ class SealedConditionsTest {
         assertEquals("tcp timeout", kind(new TcpTimeout(none, -1, "idle")));
         assertEquals("refused", kind(new TcpRefused(none, 111, "Connection refused")));
         assertEquals("tcp error", kind(new TcpError(none, 104, "Connection reset by peer")));
+        assertEquals("tls", kind(new TlsError(none, 0x0A000086, "error:0A000086:SSL routines::certificate verify failed")));
         assertEquals("dns", kind(new DnsError("example.invalid", 3, "name not found")));
         assertEquals("http timeout", kind(new HttpTimeout(-1, "slow")));
         assertEquals("http error", kind(new HttpError(-1, "bad")));

@@ -1,5 +1,7 @@
 package io.github.evasync.tcp;
 
+import io.github.evasync.tls.TlsOptions;
+
 /**
  * Options of {@code loop.tcpServer}: immutable, built by chaining from {@link #defaults()}.
  */
@@ -7,16 +9,18 @@ public final class ServerOptions {
     /** The default listen backlog; the kernel caps it at its own somaxconn. */
     public static final int DEFAULT_BACKLOG = 4096;
 
-    private static final ServerOptions DEFAULTS = new ServerOptions(null, DEFAULT_BACKLOG, false);
+    private static final ServerOptions DEFAULTS = new ServerOptions(null, DEFAULT_BACKLOG, false, null);
 
     private final ConnectCallback connectCallback;
     private final int backlog;
     private final boolean reusePort;
+    private final TlsOptions tls;
 
-    private ServerOptions(ConnectCallback connectCallback, int backlog, boolean reusePort) {
+    private ServerOptions(ConnectCallback connectCallback, int backlog, boolean reusePort, TlsOptions tls) {
         this.connectCallback = connectCallback;
         this.backlog = backlog;
         this.reusePort = reusePort;
+        this.tls = tls;
     }
 
     /** {@return the defaults: no connect callback, a backlog of {@value #DEFAULT_BACKLOG}, no SO_REUSEPORT} */
@@ -31,7 +35,7 @@ public final class ServerOptions {
      * @return options with this callback
      */
     public ServerOptions connectCallback(ConnectCallback callback) {
-        return new ServerOptions(callback, backlog, reusePort);
+        return new ServerOptions(callback, backlog, reusePort, tls);
     }
 
     /**
@@ -44,7 +48,7 @@ public final class ServerOptions {
         if (backlog <= 0) {
             throw new IllegalArgumentException("backlog must be positive: " + backlog);
         }
-        return new ServerOptions(connectCallback, backlog, reusePort);
+        return new ServerOptions(connectCallback, backlog, reusePort, tls);
     }
 
     /**
@@ -54,7 +58,30 @@ public final class ServerOptions {
      * @return options with this setting
      */
     public ServerOptions reusePort(boolean reusePort) {
-        return new ServerOptions(connectCallback, backlog, reusePort);
+        return new ServerOptions(connectCallback, backlog, reusePort, tls);
+    }
+
+    /**
+     * Speaks TLS on every accepted connection: the read and write callbacks see plain bytes, and
+     * the {@link #connectCallback(ConnectCallback) connect callback} runs once the handshake is
+     * done (so {@code socket.tlsSession()} is there). A failed handshake goes to the server's
+     * handler as a {@code TlsError}, one that outlives its timeout as a {@code TcpTimeout}; neither
+     * ends the loop.
+     *
+     * @param tls server settings ({@link TlsOptions#server(java.nio.file.Path, java.nio.file.Path)}), or null for plain TCP
+     * @return options with these TLS settings
+     * @throws IllegalArgumentException for client settings
+     */
+    public ServerOptions tls(TlsOptions tls) {
+        if (tls != null && !tls.isServer()) {
+            throw new IllegalArgumentException("tls must be server settings (TlsOptions.server(...)) on a server: " + tls);
+        }
+        return new ServerOptions(connectCallback, backlog, reusePort, tls);
+    }
+
+    /** {@return the TLS settings, or null for plain TCP} */
+    public TlsOptions tls() {
+        return tls;
     }
 
     /** {@return the connect callback, or null} */

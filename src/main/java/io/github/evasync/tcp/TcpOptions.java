@@ -1,5 +1,7 @@
 package io.github.evasync.tcp;
 
+import io.github.evasync.tls.TlsOptions;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -10,21 +12,23 @@ import java.time.Duration;
  * }</pre>
  */
 public final class TcpOptions {
-    private static final TcpOptions DEFAULTS = new TcpOptions(null, null, null, null, null);
+    private static final TcpOptions DEFAULTS = new TcpOptions(null, null, null, null, null, null);
 
     private final byte[] data;
     private final ConnectCallback connectCallback;
     private final WriteCallback writeCallback;
     private final Duration readTimeout;
     private final Duration writeTimeout;
+    private final TlsOptions tls;
 
     private TcpOptions(byte[] data, ConnectCallback connectCallback, WriteCallback writeCallback,
-                       Duration readTimeout, Duration writeTimeout) {
+                       Duration readTimeout, Duration writeTimeout, TlsOptions tls) {
         this.data = data;
         this.connectCallback = connectCallback;
         this.writeCallback = writeCallback;
         this.readTimeout = readTimeout;
         this.writeTimeout = writeTimeout;
+        this.tls = tls;
     }
 
     /** {@return the defaults: no data, no callbacks, no timeouts} */
@@ -40,7 +44,7 @@ public final class TcpOptions {
      */
     public TcpOptions data(byte[] data) {
         return new TcpOptions(data == null ? null : data.clone(), connectCallback, writeCallback, readTimeout,
-                writeTimeout);
+                writeTimeout, tls);
     }
 
     /**
@@ -60,7 +64,7 @@ public final class TcpOptions {
      * @return options with this callback
      */
     public TcpOptions connectCallback(ConnectCallback callback) {
-        return new TcpOptions(data, callback, writeCallback, readTimeout, writeTimeout);
+        return new TcpOptions(data, callback, writeCallback, readTimeout, writeTimeout, tls);
     }
 
     /**
@@ -70,7 +74,7 @@ public final class TcpOptions {
      * @return options with this callback
      */
     public TcpOptions writeCallback(WriteCallback callback) {
-        return new TcpOptions(data, connectCallback, callback, readTimeout, writeTimeout);
+        return new TcpOptions(data, connectCallback, callback, readTimeout, writeTimeout, tls);
     }
 
     /**
@@ -81,7 +85,7 @@ public final class TcpOptions {
      */
     public TcpOptions readTimeout(Duration timeout) {
         checkTimeout(timeout, "readTimeout");
-        return new TcpOptions(data, connectCallback, writeCallback, timeout, writeTimeout);
+        return new TcpOptions(data, connectCallback, writeCallback, timeout, writeTimeout, tls);
     }
 
     /**
@@ -92,7 +96,29 @@ public final class TcpOptions {
      */
     public TcpOptions writeTimeout(Duration timeout) {
         checkTimeout(timeout, "writeTimeout");
-        return new TcpOptions(data, connectCallback, writeCallback, readTimeout, timeout);
+        return new TcpOptions(data, connectCallback, writeCallback, readTimeout, timeout, tls);
+    }
+
+    /**
+     * Speaks TLS on the connection: the handshake runs once connected, the connect callback runs
+     * after it, and the read and write callbacks see plain bytes. A handshake that fails is a
+     * {@code TlsError}; one that outlives {@link TlsOptions#handshakeTimeout(java.time.Duration)}
+     * (counted from the connect call) a {@code TcpTimeout}.
+     *
+     * @param tls client settings ({@link TlsOptions#client()}), or null for plain TCP
+     * @return options with these TLS settings
+     * @throws IllegalArgumentException for server settings
+     */
+    public TcpOptions tls(TlsOptions tls) {
+        if (tls != null && tls.isServer()) {
+            throw new IllegalArgumentException("tls must be client settings (TlsOptions.client()) on a connect: " + tls);
+        }
+        return new TcpOptions(data, connectCallback, writeCallback, readTimeout, writeTimeout, tls);
+    }
+
+    /** {@return the TLS settings, or null for plain TCP} */
+    public TlsOptions tls() {
+        return tls;
     }
 
     /** {@return the bytes sent first, or null} */

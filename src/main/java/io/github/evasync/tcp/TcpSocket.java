@@ -1,6 +1,7 @@
 package io.github.evasync.tcp;
 
 import io.github.evasync.SocketClosed;
+import io.github.evasync.tls.TlsSession;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -172,4 +173,10 @@ public interface TcpSocket {
 
     /** {@return the local address, or null when not connected} */
     InetSocketAddress localAddress();
+
+    /**
+     * {@return the TLS session of a TLS socket once its handshake is done; null on a plain socket
+     * and while the handshake runs}
+     */
+    TlsSession tlsSession();
 }

@@ -1,6 +1,7 @@
 package io.github.evasync.internal.ffi;
 
 import io.github.evasync.internal.libevent.LibEvent;
+import io.github.evasync.internal.libevent.LibTls;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -8,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
@@ -18,7 +20,12 @@ import java.util.function.IntConsumer;
  *
  * <p>The connection extends this class rather than hold one: a server may hold tens of thousands
  * of idle sockets, and a second object per socket would cost each of them its header and
- * fields. The upcalls (the bufferevent's three callbacks and the socket's own read event, which
+ * fields.
+ *
+ * <p>A TLS socket's bufferevent is libevent's OpenSSL one, made at once (accepted or not) on an
+ * {@code SSL} of its {@link TlsContext}, with {@code BEV_OPT_CLOSE_ON_FREE}: libevent frees the
+ * {@code SSL} and closes the descriptor with it, exactly once. All its bytes go through it,
+ * both ways: a TLS socket never sends or reads on the bare descriptor. The upcalls (the bufferevent's three callbacks and the socket's own read event, which
  * carries the same handle) end in the abstract hooks below. Loop thread only.
  */
 public abstract class BufferEvent extends NativeOwner {
@@ -50,6 +57,27 @@ public abstract class BufferEvent extends NativeOwner {
     private Arena view;
     /** Whether libevent calls {@link #outputLow()}: only while someone waits, each call is an upcall. */
     private boolean writeArmed;
+    /** A TLS socket's context, one reference held while its bufferevent lives; null for a plain socket. */
+    private TlsContext tls;
+    /** Whether TLS failed or timed out: then no close_notify goes out as it is freed. */
+    private boolean tlsFailed;
+
+    /**
+     * A socket's TLS side, for {@link #BufferEvent(HandleTable, IntConsumer, EventBase, int, long, Tls)}.
+     *
+     * @param context the context to make its {@code SSL} from (a server's accepts, a client's connects)
+     * @param host the name (or address) a client checks the server's certificate against and sends as SNI; null for a server
+     */
+    public record Tls(TlsContext context, String host) {
+    }
+
+    /** Why TLS failed: OpenSSL's packed error code or the X.509 verify result, and OpenSSL's text. */
+    public record TlsFailure(int code, String text) {
+    }
+
+    /** A negotiated session: protocol, cipher suite, ALPN protocol (or null), the peer's certificates as DER. */
+    public record TlsState(String protocol, String cipherSuite, String alpn, List<byte[]> certificates) {
+    }
 
     /**
      * Registers the socket: with a bufferevent made now on {@code base} (on {@code fd}, or on no
@@ -61,10 +89,22 @@ public abstract class BufferEvent extends NativeOwner {
      * @throws IllegalStateException when libevent cannot make the bufferevent
      */
     protected BufferEvent(HandleTable handles, IntConsumer count, EventBase base, int fd, long lowWatermark) {
+        this(handles, count, base, fd, lowWatermark, null);
+    }
+
+    /**
+     * As {@link #BufferEvent(HandleTable, IntConsumer, EventBase, int, long)}, and with
+     * {@code tls} not null a TLS socket: its OpenSSL bufferevent is made now, on {@code fd} (an
+     * accepted socket, handshake as a server) or on no descriptor yet (to connect, handshake as
+     * a client), and the socket holds a reference to the context until it is freed.
+     */
+    protected BufferEvent(HandleTable handles, IntConsumer count, EventBase base, int fd, long lowWatermark, Tls tls) {
         super(handles, count);
         this.fd = fd;
         MemorySegment b = null;
-        if (base != null) {
+        if (tls != null) {
+            b = newTlsBufferevent(base, fd, tls);
+        } else if (base != null) {
             b = newBufferevent(base, fd);
             if (b == null) {
                 throw new IllegalStateException("bufferevent_socket_new failed" + (fd < 0 ? "" : " for fd " + fd));
@@ -75,6 +115,7 @@ public abstract class BufferEvent extends NativeOwner {
         } catch (Throwable t) {
             if (b != null) {
                 LibEvent.bufferevent_free(b);
+                releaseTls();
             } else {
                 LibC.close(fd);
             }
@@ -91,6 +132,71 @@ public abstract class BufferEvent extends NativeOwner {
             free();
             throw t;
         }
+    }
+
+    /**
+     * The OpenSSL bufferevent of a TLS socket, holding a new reference to the context. On failure
+     * the descriptor is closed here (the socket owns it from the constructor on) and libevent has
+     * freed the {@code SSL} (it does so on failure with {@code BEV_OPT_CLOSE_ON_FREE}).
+     */
+    private MemorySegment newTlsBufferevent(EventBase base, int fd, Tls t) {
+        TlsContext ctx = t.context();
+        MemorySegment b = null;
+        boolean held = false;
+        try {
+            if (!ctx.retain()) {
+                throw new IllegalStateException("the TLS context was freed");
+            }
+            held = true;
+            MemorySegment ssl = ctx.newSsl(t.host());
+            int state = ctx.isServer() ? LibTls.BUFFEREVENT_SSL_ACCEPTING() : LibTls.BUFFEREVENT_SSL_CONNECTING();
+            b = LibTls.bufferevent_openssl_socket_new(base.pointer(), fd, ssl, state, CLOSE_ON_FREE);
+            if (b.equals(MemorySegment.NULL)) {
+                throw new IllegalStateException("bufferevent_openssl_socket_new failed: " + OpenSslErrors.drain());
+            }
+        } catch (Throwable e) {
+            if (held) {
+                ctx.release();
+            }
+            if (fd >= 0) {
+                LibC.close(fd);
+            }
+            throw e;
+        }
+        tls = ctx;
+        return b;
+    }
+
+    private void releaseTls() {
+        TlsContext ctx = tls;
+        if (ctx != null) {
+            tls = null;
+            ctx.release();
+        }
+    }
+
+    /** {@return whether this is a TLS socket} */
+    protected final boolean isTls() {
+        return tls != null;
+    }
+
+    /**
+     * Why this TLS socket failed (see {@link TlsConnection#failure}), or null when OpenSSL
+     * recorded nothing; marks it failed, so that no close_notify follows. Needs the bufferevent.
+     */
+    protected final TlsFailure tlsFailure() {
+        tlsFailed = true;
+        return TlsConnection.failure(bev, tls.verifiesPeer());
+    }
+
+    /** Marks this TLS socket failed (a handshake that timed out): no close_notify as it is freed. */
+    protected final void tlsFailed() {
+        tlsFailed = true;
+    }
+
+    /** {@return the negotiated TLS session}; after the handshake, while the bufferevent lives */
+    protected final TlsState tlsState() {
+        return TlsConnection.session(bev, tls.isServer());
     }
 
     private static MemorySegment newBufferevent(EventBase base, int fd) {
@@ -198,8 +304,13 @@ public abstract class BufferEvent extends NativeOwner {
         input = null;
         output = null;
         if (b != null) {
+            if (tls != null && !tlsFailed) {
+                TlsConnection.closeNotify(b);
+            }
             // Safe inside this bufferevent's own callback: libevent holds a reference until it returns.
+            // An OpenSSL bufferevent frees its SSL and closes the descriptor here too.
             LibEvent.bufferevent_free(b);
+            releaseTls();
         } else {
             LibC.close(fd);
         }
@@ -284,7 +395,7 @@ public abstract class BufferEvent extends NativeOwner {
      */
     private long writeOut(MemorySegment data, long len, boolean mayBypass) {
         long sent = 0;
-        if (len > 0 && mayBypass && fd >= 0 && outputLength() == 0) {
+        if (len > 0 && mayBypass && fd >= 0 && tls == null && outputLength() == 0) {
             sent = Math.max(0, FastCalls.send(fd, data, len));
         }
         if (sent < len) {

@@ -91,18 +91,8 @@ public final class Native {
         String override = System.getProperty(PATH_PROPERTY);
         try {
             if (override != null && !override.isBlank()) {
-                for (String p : override.split(File.pathSeparator)) {
-                    if (p.isBlank()) {
-                        continue;
-                    }
-                    tried.add(p);
-                    Path path = Path.of(p).toAbsolutePath();
-                    if (!Files.isRegularFile(path)) {
-                        return failure(tried, "file not found: " + path, null);
-                    }
-                    System.load(path.toString());
-                }
-                return null;
+                String missing = loadListed(override, tried);
+                return missing == null ? null : failure(tried, missing, null);
             }
             List<Path> found = new ArrayList<>();
             for (String name : SONAMES) {
@@ -124,7 +114,27 @@ public final class Native {
         }
     }
 
-    private static Path find(String name, List<String> tried) {
+    /**
+     * Loads the files of a path-list property's value, in order; {@return null, or why not}
+     * (a file that is not there). Every file tried goes into {@code tried}.
+     */
+    static String loadListed(String value, List<String> tried) {
+        for (String p : value.split(File.pathSeparator)) {
+            if (p.isBlank()) {
+                continue;
+            }
+            tried.add(p);
+            Path path = Path.of(p).toAbsolutePath();
+            if (!Files.isRegularFile(path)) {
+                return "file not found: " + path;
+            }
+            System.load(path.toString());
+        }
+        return null;
+    }
+
+    /** {@return the file {@code name} in the first library directory that has it, or null}; each path tried goes into {@code tried} */
+    static Path find(String name, List<String> tried) {
         for (String dir : searchDirectories()) {
             Path p = Path.of(dir, name);
             tried.add(p.toString());

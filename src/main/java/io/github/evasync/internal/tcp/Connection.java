@@ -4,6 +4,7 @@ import io.github.evasync.EventHandler;
 import io.github.evasync.SocketClosed;
 import io.github.evasync.TcpEof;
 import io.github.evasync.TcpTimeout;
+import io.github.evasync.TlsError;
 import io.github.evasync.internal.ffi.BufferEvent;
 import io.github.evasync.internal.ffi.SockAddr;
 import io.github.evasync.internal.ffi.SocketOptions;
@@ -14,6 +15,7 @@ import io.github.evasync.tcp.ConnectCallback;
 import io.github.evasync.tcp.ReadCallback;
 import io.github.evasync.tcp.TcpSocket;
 import io.github.evasync.tcp.WriteCallback;
+import io.github.evasync.tls.TlsSession;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -45,6 +47,8 @@ public final class Connection extends SocketOutput {
     private volatile Object data;
     /** The connect under way; null once connected, and for accepted and wrapped sockets. */
     private Connecting connecting;
+    /** A TLS socket's handshake state; null on a plain socket. */
+    private TlsHandshake handshake;
     /** The server that accepted this socket, told when it closes; null for outgoing ones. */
     private Listener acceptedBy;
     /** Neighbours in the accepting server's list of open connections. */
@@ -53,30 +57,79 @@ public final class Connection extends SocketOutput {
 
     /** An accepted descriptor, owned from the call on; its bufferevent waits until needed. */
     static Connection accepted(LoopCore core, int fd, ReadCallback read, EventHandler handler) {
-        return new Connection(core, false, fd, true, read, handler);
+        return new Connection(core, false, fd, true, read, handler, null);
     }
 
-    /** A socket to connect (see {@link #connect}), with its bufferevent on no descriptor yet. */
-    static Connection outgoing(LoopCore core, ReadCallback read, EventHandler handler) {
-        Connection c = new Connection(core, true, -1, false, read, handler);
+    /**
+     * An accepted descriptor, owned from the call on, that speaks TLS as a server: its OpenSSL
+     * bufferevent is made now and starts the handshake; {@code afterHandshake} runs once it is done.
+     */
+    static Connection acceptedTls(LoopCore core, int fd, ReadCallback read, EventHandler handler, Tls tls,
+                                  Duration handshakeTimeout, ConnectCallback afterHandshake) {
+        Connection c = new Connection(core, false, fd, true, read, handler, tls);
+        c.startHandshakeTimer(new TlsHandshake(afterHandshake, handshakeTimeout));
+        return c;
+    }
+
+    /**
+     * A socket to connect (see {@link #connect}), with its bufferevent on no descriptor yet; with
+     * {@code tls} not null, a TLS client whose handshake must end within {@code handshakeTimeout}.
+     */
+    static Connection outgoing(LoopCore core, ReadCallback read, EventHandler handler, Tls tls,
+                               Duration handshakeTimeout) {
+        Connection c = new Connection(core, true, -1, false, read, handler, tls);
         c.enableEvents((short) (READ | WRITE));
+        if (tls != null) {
+            c.startHandshakeTimer(new TlsHandshake(null, handshakeTimeout));
+        }
         return c;
     }
 
     /** A connected descriptor the application hands over (made non-blocking already), read from now. */
     static Connection wrapped(LoopCore core, int fd, ReadCallback read, EventHandler handler) {
-        Connection c = new Connection(core, true, fd, false, read, handler);
+        Connection c = new Connection(core, true, fd, false, read, handler, null);
         c.enableEvents(WRITE);
         c.startReading(true);
         return c;
     }
 
     private Connection(LoopCore core, boolean bufferNow, int fd, boolean incoming, ReadCallback read,
-                       EventHandler handler) {
+                       EventHandler handler, Tls tls) {
         // Counted in the stats together with the handle: free() undoes both.
-        super(core, Counters.of(core, incoming), bufferNow, fd, read);
+        super(core, Counters.of(core, incoming), bufferNow, fd, read, tls);
         this.incoming = incoming;
         this.handler = handler;
+    }
+
+    private void startHandshakeTimer(TlsHandshake h) {
+        handshake = h;
+        try {
+            h.start(core, this::handshakeTimedOut);
+        } catch (RuntimeException e) {
+            free();
+            throw e;
+        }
+    }
+
+    /** The handshake outlived its timeout: a {@code TcpTimeout}, and the socket closes. */
+    private void handshakeTimedOut() {
+        TlsHandshake h = handshake;
+        if (isFreed() || h == null || h.isDone()) {
+            return;
+        }
+        tlsFailed();
+        Exception condition = new TcpTimeout(this, -1, "TLS handshake timed out after " + h.timeout().toMillis() + " ms");
+        free();
+        report(condition);
+    }
+
+    private void report(Exception condition) {
+        if (incoming) {
+            // Any peer can connect and reset: with no handler, that must not end the loop.
+            core.errors().reportTransient(condition, handler);
+        } else {
+            core.errors().deliver(condition, handler);
+        }
     }
 
     /** A socket's stats counts, one per loop and direction: a socket keeps no counter of its own. */
@@ -141,6 +194,18 @@ public final class Connection extends SocketOutput {
             connecting = null;
             connected(core.scratch());
             connectedReading();
+            TlsHandshake h = handshake;
+            if (h != null) {
+                // An OpenSSL bufferevent reports CONNECTED once the handshake is done.
+                h.finished();
+                if (h.afterAccept != null && !closed) {
+                    try {
+                        h.afterAccept.onConnect(this);
+                    } catch (Throwable t) {
+                        core.errors().callbackFailed(t, handler);
+                    }
+                }
+            }
             if (k != null && k.callback != null && !closed) {
                 try {
                     k.callback.onConnect(this);
@@ -163,15 +228,26 @@ public final class Connection extends SocketOutput {
             condition = new TcpTimeout(this, -1, (what & READING) != 0 ? "read timed out" : "write timed out");
             closeNow();
         } else {
-            condition = errorCondition(errno);
+            condition = isTls() ? tlsCondition(errno) : errorCondition(errno);
             closeNow();
         }
-        if (incoming) {
-            // Any peer can connect and reset: with no handler, that must not end the loop.
-            core.errors().reportTransient(condition, handler);
-        } else {
-            core.errors().deliver(condition, handler);
+        report(condition);
+    }
+
+    /**
+     * A TLS socket's error: OpenSSL's reason, recorded for this socket alone, as a
+     * {@link TlsError}; else the socket's own (a refused connect, a reset) as on a plain socket,
+     * and, with neither, a peer that closed the connection without {@code close_notify}.
+     */
+    private Exception tlsCondition(int errno) {
+        TlsFailure f = tlsFailure();
+        if (f != null) {
+            return new TlsError(this, f.code(), f.text());
         }
+        if (errno != 0) {
+            return errorCondition(errno);
+        }
+        return new TlsError(this, -1, "the peer closed the connection without a TLS close_notify");
     }
 
     private Exception errorCondition(int errno) {
@@ -389,6 +465,9 @@ public final class Connection extends SocketOutput {
         dropWrites();
         resolved();
         connecting = null;
+        if (handshake != null) {
+            handshake.stopTimer();
+        }
     }
 
     /** Tells the server that accepted this socket that it is gone. */
@@ -475,6 +554,23 @@ public final class Connection extends SocketOutput {
         resetFlowControl();
         applyTimeouts(null, null);
         readTo(newRead);
+    }
+
+    @Override
+    public TlsSession tlsSession() {
+        if (handshake == null) {
+            return null;
+        }
+        return onLoop(() -> {
+            TlsHandshake h = handshake;
+            if (!h.isDone()) {
+                return null;
+            }
+            if (h.session() == null) {
+                h.session(TlsSessions.of(tlsState()));
+            }
+            return h.session();
+        });
     }
 
     @Override

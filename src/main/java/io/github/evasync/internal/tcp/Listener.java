@@ -1,11 +1,13 @@
 package io.github.evasync.internal.tcp;
 
 import io.github.evasync.EventHandler;
+import io.github.evasync.internal.ffi.BufferEvent;
 import io.github.evasync.internal.ffi.ConnListener;
 import io.github.evasync.internal.ffi.LibC;
 import io.github.evasync.internal.ffi.SocketOptions;
 import io.github.evasync.internal.loop.GracefulShutdown;
 import io.github.evasync.internal.loop.LoopCore;
+import io.github.evasync.internal.tls.TlsAccess;
 import io.github.evasync.tcp.ReadCallback;
 import io.github.evasync.tcp.ServerOptions;
 import io.github.evasync.tcp.TcpServer;
@@ -34,6 +36,8 @@ public final class Listener implements TcpServer, ConnListener.Target {
     /** The newest open connection this server accepted (a list through them), for a graceful shutdown. */
     private Connection accepted;
     private final GracefulShutdown shutdown;
+    /** The TLS side of every accepted socket; null for plain TCP. Holds the context while the server lives. */
+    private final BufferEvent.Tls tls;
 
     private Listener(LoopCore core, ReadCallback read, EventHandler handler, ServerOptions options, String bind,
                      int port) {
@@ -43,6 +47,8 @@ public final class Listener implements TcpServer, ConnListener.Target {
         this.handler = handler;
         this.options = options;
         InetAddress address = resolveBind(bind);
+        // Made before binding, so that a certificate OpenSSL refuses fails the call with nothing bound.
+        this.tls = options.tls() == null ? null : new BufferEvent.Tls(TlsAccess.context(options.tls()), null);
         try {
             this.listener = new ConnListener(core.eventBase(), core.handles(), core.counts()::nativeObjects, core.scratch(),
                     address, port, options.reusePort(), options.backlog(), this);
@@ -76,8 +82,20 @@ public final class Listener implements TcpServer, ConnListener.Target {
             return;
         }
         SocketOptions.noDelay(core.scratch(), fd);
-        // No bufferevent yet: the socket makes one when it first needs it (held connections).
-        Connection c = Connection.accepted(core, fd, read, handler);
+        Connection c;
+        if (tls == null) {
+            // No bufferevent yet: the socket makes one when it first needs it (held connections).
+            c = Connection.accepted(core, fd, read, handler);
+        } else {
+            try {
+                c = Connection.acceptedTls(core, fd, read, handler, tls, options.tls().handshakeTimeout(),
+                        options.connectCallback());
+            } catch (RuntimeException e) {
+                // The descriptor is closed already; a peer must not end the loop.
+                core.errors().reportTransient(e, handler);
+                return;
+            }
+        }
         c.acceptedBy(this);
         // An intrusive list, no allocation per connection: held connections cost memory.
         c.nextAccepted = accepted;
@@ -86,7 +104,7 @@ public final class Listener implements TcpServer, ConnListener.Target {
         }
         accepted = c;
         c.startReading(true);
-        if (options.connectCallback() != null) {
+        if (tls == null && options.connectCallback() != null) {
             try {
                 options.connectCallback().onConnect(c);
             } catch (Throwable t) {

@@ -29,8 +29,9 @@ abstract class SocketInput extends BufferEvent implements TcpSocket {
     private DirectRead direct;
     private Duration readTimeout;
 
-    SocketInput(LoopCore core, IntConsumer count, boolean bufferNow, int fd, long lowWatermark, ReadCallback read) {
-        super(core.handles(), count, bufferNow ? core.eventBase() : null, fd, lowWatermark);
+    SocketInput(LoopCore core, IntConsumer count, boolean bufferNow, int fd, long lowWatermark, ReadCallback read,
+                Tls tls) {
+        super(core.handles(), count, bufferNow || tls != null ? core.eventBase() : null, fd, lowWatermark, tls);
         this.core = core;
         this.read = read;
     }
@@ -126,7 +127,8 @@ abstract class SocketInput extends BufferEvent implements TcpSocket {
 
     /** Whether this socket's data goes to a byte array, so that we read it rather than libevent. */
     private boolean readsDirectly() {
-        return fd() >= 0 && stream == null && (read == null || !read.zeroCopy());
+        // A TLS socket's bytes are records only OpenSSL, inside the bufferevent, can read.
+        return fd() >= 0 && !isTls() && stream == null && (read == null || !read.zeroCopy());
     }
 
     /** Leaves reading to libevent from now on, reading now if we were. */

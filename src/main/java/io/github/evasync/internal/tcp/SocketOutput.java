@@ -37,8 +37,8 @@ abstract class SocketOutput extends SocketInput {
     /** Output above the high watermark, not yet drained to the low one; read by other loops' writes. */
     private volatile boolean drainWanted;
 
-    SocketOutput(LoopCore core, IntConsumer count, boolean bufferNow, int fd, ReadCallback read) {
-        super(core, count, bufferNow, fd, DEFAULT_LOW_WATERMARK, read);
+    SocketOutput(LoopCore core, IntConsumer count, boolean bufferNow, int fd, ReadCallback read, Tls tls) {
+        super(core, count, bufferNow, fd, DEFAULT_LOW_WATERMARK, read, tls);
     }
 
     /**

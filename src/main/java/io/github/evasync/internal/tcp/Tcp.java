@@ -2,14 +2,18 @@ package io.github.evasync.internal.tcp;
 
 import io.github.evasync.EventHandler;
 import io.github.evasync.internal.dns.DnsQuery;
+import io.github.evasync.internal.ffi.BufferEvent;
 import io.github.evasync.internal.ffi.SockAddr;
+import io.github.evasync.internal.ffi.TlsContext;
 import io.github.evasync.internal.ffi.SocketOptions;
 import io.github.evasync.internal.loop.LoopCore;
+import io.github.evasync.internal.tls.TlsAccess;
 import io.github.evasync.tcp.ReadCallback;
 import io.github.evasync.tcp.ServerOptions;
 import io.github.evasync.tcp.TcpOptions;
 import io.github.evasync.tcp.TcpServer;
 import io.github.evasync.tcp.TcpSocket;
+import io.github.evasync.tls.TlsOptions;
 
 import java.util.Objects;
 
@@ -21,7 +25,16 @@ public final class Tcp {
     /** {@code tcpConnect}: starts connecting and returns the socket at once. */
     public static TcpSocket connect(LoopCore core, String host, int port, ReadCallback read, EventHandler handler,
                                     TcpOptions options) {
-        Connection c = Connection.outgoing(core, read, handler);
+        TlsOptions tls = options.tls();
+        Connection c;
+        if (tls == null) {
+            c = Connection.outgoing(core, read, handler, null, null);
+        } else {
+            // The context is made on the options' first use; its errors (a bad file) throw here.
+            TlsContext context = TlsAccess.context(tls);
+            String name = tls.serverName() != null ? tls.serverName() : host;
+            c = Connection.outgoing(core, read, handler, new BufferEvent.Tls(context, name), tls.handshakeTimeout());
+        }
         if (options.readTimeout() != null || options.writeTimeout() != null) {
             c.applyTimeouts(options.readTimeout(), options.writeTimeout());
         }

@@ -22,94 +22,134 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The generated bindings hold what the hand-written code uses and nothing more
- * (jextract/README.md): every name in {@code jextract/includes.txt} is referenced from
- * {@code src/main/java} outside the generated package, and every generated name the code
- * references is in the list. Reads sources, so it runs from the project directory, as Maven does.
+ * (jextract/README.md). There are two lists, one per jextract run: {@code jextract/includes.txt}
+ * makes the header class {@code LibEvent}, {@code jextract/tls-includes.txt} makes {@code LibTls}.
+ * For each, every name in the list is referenced from {@code src/main/java} outside the generated
+ * package, every member of its header class the code references is in the list, and the header
+ * class holds exactly the list; every generated struct or typedef class the code names is in one
+ * of the lists. Reads sources, so it runs from the project directory, as Maven does.
  */
 @Timeout(60)
 class BindingsPrunedTest {
-    private static final Path INCLUDES = Path.of("jextract/includes.txt");
     private static final Path MAIN = Path.of("src/main/java");
     private static final String PACKAGE = "io.github.evasync.internal.libevent";
     private static final Path GENERATED = MAIN.resolve(PACKAGE.replace('.', '/'));
     private static final Pattern OPTION = Pattern.compile("--include-(function|constant|var|struct|union|typedef) (\\w+)");
-    private static final Pattern MEMBER = Pattern.compile("\\bLibEvent\\s*\\.\\s*(\\w+)");
-    private static final Pattern STATIC_IMPORT =
-            Pattern.compile("import\\s+static\\s+" + Pattern.quote(PACKAGE) + "\\.LibEvent\\.(\\w+|\\*)\\s*;");
     private static final Pattern CLASS_USE = Pattern.compile(Pattern.quote(PACKAGE) + "\\.([\\w$]+|\\*)");
+
+    /** One jextract run: its include list and the header class it makes. */
+    private record Run(Path includes, String header) {
+        Pattern member() {
+            return Pattern.compile("\\b" + header + "\\s*\\.\\s*(\\w+)");
+        }
+
+        Pattern staticImport() {
+            return Pattern.compile("import\\s+static\\s+" + Pattern.quote(PACKAGE) + "\\." + header + "\\.(\\w+|\\*)\\s*;");
+        }
+
+        boolean isHeaderClass(String generatedClass) {
+            return generatedClass.equals(header) || generatedClass.startsWith(header + "$");
+        }
+    }
+
+    private static final List<Run> RUNS = List.of(
+            new Run(Path.of("jextract/includes.txt"), "LibEvent"),
+            new Run(Path.of("jextract/tls-includes.txt"), "LibTls"));
 
     @Test
     void everyIncludedSymbolIsUsedByHandWrittenCode() {
-        Map<String, String> includes = includes();
-        Uses uses = Uses.of(handWritten());
-        Set<String> used = new TreeSet<>(uses.classes);
-        // A struct that is only a field of a used struct (in_addr inside sockaddr_in) is needed
-        // too: jextract refuses to generate the outer one without it.
-        boolean grew = true;
-        while (grew) {
-            grew = false;
-            for (String name : includes.keySet()) {
-                if (isClassKind(includes.get(name)) && !used.contains(name) && usedClassRefersTo(used, name)) {
-                    grew = used.add(name);
+        Map<Path, String> sources = handWritten();
+        List<String> unused = new ArrayList<>();
+        for (Run run : RUNS) {
+            Map<String, String> includes = includes(run);
+            Uses uses = Uses.of(sources, run);
+            Set<String> used = new TreeSet<>(uses.classes);
+            // A struct that is only a field of a used struct (in_addr inside sockaddr_in) is needed
+            // too: jextract refuses to generate the outer one without it.
+            boolean grew = true;
+            while (grew) {
+                grew = false;
+                for (String name : includes.keySet()) {
+                    if (isClassKind(includes.get(name)) && !used.contains(name) && usedClassRefersTo(used, name)) {
+                        grew = used.add(name);
+                    }
                 }
             }
+            includes.forEach((name, kind) -> {
+                boolean referenced = isClassKind(kind) ? used.contains(name) : uses.members.contains(name);
+                if (!referenced) {
+                    unused.add(run.includes() + ": --include-" + kind + " " + name);
+                }
+            });
         }
-        List<String> unused = new ArrayList<>();
-        includes.forEach((name, kind) -> {
-            boolean referenced = isClassKind(kind) ? used.contains(name) : uses.members.contains(name);
-            if (!referenced) {
-                unused.add("--include-" + kind + " " + name);
-            }
-        });
         assertEquals(List.of(), unused,
-                "jextract/includes.txt names symbols no hand-written code uses; remove them and regenerate");
+                "the jextract include lists name symbols no hand-written code uses; remove them and regenerate");
     }
 
     @Test
     void everyGeneratedNameTheCodeUsesIsInTheList() {
-        Map<String, String> includes = includes();
-        Uses uses = Uses.of(handWritten());
-        Set<String> shared = sharedLayouts();
+        Map<Path, String> sources = handWritten();
+        Set<String> allIncluded = new TreeSet<>();
+        RUNS.forEach(run -> allIncluded.addAll(includes(run).keySet()));
         List<String> missing = new ArrayList<>();
-        for (String member : uses.members) {
-            if (!includes.containsKey(member) && !shared.contains(member)) {
-                missing.add("LibEvent." + member);
+        List<String> wildcards = new ArrayList<>();
+        for (Run run : RUNS) {
+            Map<String, String> includes = includes(run);
+            Uses uses = Uses.of(sources, run);
+            Set<String> shared = sharedLayouts(run);
+            for (String member : uses.members) {
+                if (!includes.containsKey(member) && !shared.contains(member)) {
+                    missing.add(run.header() + "." + member);
+                }
             }
-        }
-        for (String cls : uses.classes) {
-            if (!includes.containsKey(owner(cls))) {
-                missing.add(cls);
+            for (String cls : uses.classes) {
+                if (!allIncluded.contains(owner(cls))) {
+                    missing.add(cls);
+                }
             }
+            wildcards.addAll(uses.wildcards);
         }
-        assertEquals(List.of(), missing, "hand-written code uses generated names jextract/includes.txt does not hold");
-        assertEquals(List.of(), uses.wildcards,
+        assertEquals(List.of(), missing, "hand-written code uses generated names the jextract include lists do not hold");
+        assertEquals(List.of(), wildcards,
                 "a wildcard import of the generated package hides what it uses from this test; import by name");
     }
 
     @Test
     void theGeneratedPackageMatchesTheList() throws IOException {
-        Map<String, String> includes = includes();
-        String header = strip(Files.readString(GENERATED.resolve("LibEvent.java")));
+        Set<String> allIncluded = new TreeSet<>();
         List<String> absent = new ArrayList<>();
-        includes.forEach((name, kind) -> {
-            boolean present = isClassKind(kind)
-                    ? Files.exists(GENERATED.resolve(name + ".java"))
-                    : Pattern.compile("public static (?:class \\b" + name + "\\b|[\\w.<>\\[\\]]+ " + name + "\\()")
-                            .matcher(header).find();
-            if (!present) {
-                absent.add(name);
-            }
-        });
-        assertEquals(List.of(), absent, "listed in jextract/includes.txt but not generated: run jextract/generate.sh");
+        for (Run run : RUNS) {
+            Map<String, String> includes = includes(run);
+            allIncluded.addAll(includes.keySet());
+            String header = strip(Files.readString(GENERATED.resolve(run.header() + ".java")));
+            includes.forEach((name, kind) -> {
+                boolean present = isClassKind(kind)
+                        ? Files.exists(GENERATED.resolve(name + ".java"))
+                        : Pattern.compile("public static (?:class \\b" + name + "\\b|[\\w.<>\\[\\]]+ " + name + "\\()")
+                                .matcher(header).find();
+                if (!present) {
+                    absent.add(run.header() + "." + name);
+                }
+            });
+        }
+        assertEquals(List.of(), absent, "listed in a jextract include list but not generated: run jextract/generate.sh");
 
         List<String> stale = new ArrayList<>();
         try (Stream<Path> files = Files.list(GENERATED)) {
             files.map(p -> p.getFileName().toString().replaceFirst("\\.java$", ""))
-                    .filter(c -> !c.equals("LibEvent") && !c.equals("LibEvent$shared") && !c.equals("package-info"))
-                    .filter(c -> !includes.containsKey(owner(c)))
+                    .filter(c -> !c.equals("package-info") && RUNS.stream().noneMatch(r -> r.isHeaderClass(c)))
+                    .filter(c -> !allIncluded.contains(owner(c)))
                     .forEach(stale::add);
         }
-        assertEquals(List.of(), stale, "generated but not in jextract/includes.txt: run jextract/generate.sh");
+        assertEquals(List.of(), stale, "generated but in no jextract include list: run jextract/generate.sh");
+    }
+
+    /** The TLS list is kept apart: a symbol of libssl in the plain list would make every program link it. */
+    @Test
+    void theListsDoNotOverlap() {
+        Set<String> plain = includes(RUNS.get(0)).keySet();
+        List<String> both = includes(RUNS.get(1)).keySet().stream().filter(plain::contains).toList();
+        assertEquals(List.of(), both, "named in both jextract include lists");
     }
 
     /** The listed symbol a generated class comes from: jextract names a function's callback parameter type function$param. */
@@ -134,29 +174,29 @@ class BindingsPrunedTest {
     }
 
     /** The list's names, each with its kind, in file order; fails on a line that is not an option. */
-    private static Map<String, String> includes() {
+    private static Map<String, String> includes(Run run) {
         Map<String, String> names = new LinkedHashMap<>();
-        for (String line : read(INCLUDES).split("\n")) {
+        for (String line : read(run.includes()).split("\n")) {
             String t = line.strip();
             if (t.isEmpty() || t.startsWith("#")) {
                 continue;
             }
             Matcher m = OPTION.matcher(t);
             if (!m.matches()) {
-                throw new AssertionError("not an include option in jextract/includes.txt: " + t);
+                throw new AssertionError("not an include option in " + run.includes() + ": " + t);
             }
             if (names.put(m.group(2), m.group(1)) != null) {
-                throw new AssertionError("named twice in jextract/includes.txt: " + m.group(2));
+                throw new AssertionError("named twice in " + run.includes() + ": " + m.group(2));
             }
         }
         return names;
     }
 
-    /** The layouts jextract always emits in LibEvent$shared (C_INT, C_POINTER...), whatever the list. */
-    private static Set<String> sharedLayouts() {
+    /** The layouts jextract always emits in the header class's $shared (C_INT, C_POINTER...), whatever the list. */
+    private static Set<String> sharedLayouts(Run run) {
         Set<String> names = new TreeSet<>();
         Matcher m = Pattern.compile("public static final [\\w.]+ (\\w+)\\s*=")
-                .matcher(read(GENERATED.resolve("LibEvent$shared.java")));
+                .matcher(read(GENERATED.resolve(run.header() + "$shared.java")));
         while (m.find()) {
             names.add(m.group(1));
         }
@@ -178,13 +218,15 @@ class BindingsPrunedTest {
         return sources;
     }
 
-    /** What the hand-written code names from the generated package. */
+    /** What the hand-written code names from the generated package, through one header class. */
     private record Uses(Set<String> members, Set<String> classes, List<String> wildcards) {
-        static Uses of(Map<Path, String> sources) {
+        static Uses of(Map<Path, String> sources, Run run) {
             Uses uses = new Uses(new TreeSet<>(), new TreeSet<>(), new ArrayList<>());
+            Pattern member = run.member();
+            Pattern staticImport = run.staticImport();
             sources.forEach((path, text) -> {
-                collect(MEMBER, text, uses.members);
-                Matcher s = STATIC_IMPORT.matcher(text);
+                collect(member, text, uses.members);
+                Matcher s = staticImport.matcher(text);
                 while (s.find()) {
                     if (s.group(1).equals("*")) {
                         uses.wildcards.add(path.toString());
@@ -197,7 +239,7 @@ class BindingsPrunedTest {
                     String name = c.group(1);
                     if (name.equals("*")) {
                         uses.wildcards.add(path.toString());
-                    } else if (!name.equals("LibEvent") && !name.startsWith("LibEvent$")) {
+                    } else if (RUNS.stream().noneMatch(r -> r.isHeaderClass(name))) {
                         uses.classes.add(name);
                     }
                 }

@@ -1,0 +1,126 @@
+package io.github.evasync.internal.ffi;
+
+import io.github.evasync.internal.libevent.LibTls;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * What a TLS socket asks of the {@code SSL} inside its libevent OpenSSL bufferevent: why it
+ * failed, its session, and the {@code close_notify} of a clean close. {@link BufferEvent} calls
+ * these with its bufferevent; loop thread only.
+ */
+final class TlsConnection {
+    private static final long X509_V_OK = LibTls.X509_V_OK();
+    /** Below this, a code libevent recorded is {@code SSL_get_error}'s kind (SSL_ERROR_SSL...), not a packed error. */
+    private static final long FIRST_PACKED = 0x100;
+
+    private TlsConnection() {
+    }
+
+    /**
+     * Why a TLS socket failed, from the errors libevent moved off the thread's queue into this
+     * bufferevent's own list (so another connection's never show here), and, when this side
+     * verifies its peer, the X.509 verify result. {@return null when OpenSSL recorded nothing}:
+     * the failure was the socket's own (errno).
+     */
+    static BufferEvent.TlsFailure failure(MemorySegment bev, boolean verifying) {
+        List<Long> codes = new ArrayList<>();
+        long c;
+        while ((c = LibTls.bufferevent_get_openssl_error(bev)) != 0) {
+            codes.add(c);
+        }
+        Collections.reverse(codes); // libevent hands back the newest first
+        OpenSslErrors.clear();
+        List<String> texts = new ArrayList<>();
+        long first = 0;
+        for (long code : codes) {
+            if (code >= FIRST_PACKED) {
+                if (first == 0) {
+                    first = code;
+                }
+                texts.add(OpenSslErrors.text(code));
+            }
+        }
+        MemorySegment ssl = LibTls.bufferevent_openssl_get_ssl(bev);
+        long verify = verifying && !ssl.equals(MemorySegment.NULL) ? LibTls.SSL_get_verify_result(ssl) : X509_V_OK;
+        if (verify != X509_V_OK) {
+            String reason = LibTls.X509_verify_cert_error_string(verify).reinterpret(Long.MAX_VALUE).getString(0);
+            String text = texts.isEmpty() ? "certificate verify failed" : String.join("; ", texts);
+            return new BufferEvent.TlsFailure((int) verify, text + " (" + reason + ")");
+        }
+        return first == 0 ? null : new BufferEvent.TlsFailure((int) first, String.join("; ", texts));
+    }
+
+    /**
+     * Sends {@code close_notify} straight to the socket, once the handshake is done and nothing
+     * failed: a peer then sees a clean end of the TLS stream rather than a truncation. libevent
+     * frees the {@code SSL} without it. Best effort: a full socket just ends without it.
+     */
+    static void closeNotify(MemorySegment bev) {
+        MemorySegment ssl = LibTls.bufferevent_openssl_get_ssl(bev);
+        if (!ssl.equals(MemorySegment.NULL) && LibTls.SSL_is_init_finished(ssl) == 1) {
+            LibTls.SSL_shutdown(ssl);
+        }
+        OpenSslErrors.clear();
+    }
+
+    /** The negotiated session; the certificates as DER, the peer's own first. */
+    static BufferEvent.TlsState session(MemorySegment bev, boolean server) {
+        MemorySegment ssl = LibTls.bufferevent_openssl_get_ssl(bev);
+        String protocol = string(LibTls.SSL_get_version(ssl));
+        MemorySegment cipher = LibTls.SSL_get_current_cipher(ssl);
+        String suite = cipher.equals(MemorySegment.NULL) ? null : string(LibTls.SSL_CIPHER_get_name(cipher));
+        List<byte[]> certificates = new ArrayList<>();
+        String alpn;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment data = a.allocate(ValueLayout.ADDRESS);
+            MemorySegment len = a.allocate(ValueLayout.JAVA_INT);
+            LibTls.SSL_get0_alpn_selected(ssl, data, len);
+            int n = len.get(ValueLayout.JAVA_INT, 0);
+            MemorySegment p = data.get(ValueLayout.ADDRESS, 0);
+            alpn = n == 0 || p.equals(MemorySegment.NULL) ? null
+                    : new String(p.reinterpret(n).toArray(ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.US_ASCII);
+            if (server) {
+                // A server's chain leaves out the client's own certificate.
+                MemorySegment leaf = LibTls.SSL_get1_peer_certificate(ssl);
+                if (!leaf.equals(MemorySegment.NULL)) {
+                    try {
+                        certificates.add(der(a, leaf));
+                    } finally {
+                        LibTls.X509_free(leaf);
+                    }
+                }
+            }
+            MemorySegment chain = LibTls.SSL_get_peer_cert_chain(ssl);
+            if (!chain.equals(MemorySegment.NULL)) {
+                int count = LibTls.OPENSSL_sk_num(chain);
+                for (int i = 0; i < count; i++) {
+                    certificates.add(der(a, LibTls.OPENSSL_sk_value(chain, i)));
+                }
+            }
+        }
+        OpenSslErrors.clear();
+        return new BufferEvent.TlsState(protocol, suite, alpn, certificates);
+    }
+
+    private static byte[] der(Arena a, MemorySegment x509) {
+        int n = LibTls.i2d_X509(x509, MemorySegment.NULL);
+        if (n <= 0) {
+            throw new IllegalStateException("i2d_X509 failed: " + OpenSslErrors.drain());
+        }
+        MemorySegment buf = a.allocate(n);
+        MemorySegment cursor = a.allocate(ValueLayout.ADDRESS);
+        cursor.set(ValueLayout.ADDRESS, 0, buf); // i2d_X509 writes at *cursor and moves it on
+        LibTls.i2d_X509(x509, cursor);
+        return buf.toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    private static String string(MemorySegment p) {
+        return p.equals(MemorySegment.NULL) ? null : p.reinterpret(Long.MAX_VALUE).getString(0);
+    }
+}
