@@ -57,4 +57,149 @@ class TlsLoopbackTest {
         assertEquals("TLSv1.3", sessions[1].protocol());
         assertEquals(List.of(), sessions[1].peerCertificates(), "no client certificate was asked for");
     }
+
+    /** One exchange: {@return the client's and the server's sessions}, after an echo of "ping". */
+    private TlsSession[] exchange(TlsOptions server, String host, TlsOptions client) {
+        TlsSession[] sessions = new TlsSession[2];
+        List<Object> conditions = new ArrayList<>();
+        EventLoop.run(loops.options(), loop -> {
+            TcpServer s = loop.tcpServer("127.0.0.1", 0, (c, d) -> {
+                sessions[1] = c.tlsSession();
+                c.write(d);
+            }, conditions::add, ServerOptions.defaults().tls(server));
+            loop.tcpConnect(host, s.port(), (c, d) -> {
+                sessions[0] = c.tlsSession();
+                c.close();
+                s.close();
+            }, conditions::add, TcpOptions.defaults().tls(client).data("ping"));
+            Idle.atExit(loop);
+        });
+        assertEquals(List.of(), conditions.stream().filter(c -> !(c instanceof TcpEof)).toList());
+        return sessions;
+    }
+
+    @Test
+    void mutualTlsWithAClientCertificate() {
+        TlsSession[] s = exchange(TlsOptions.server(certs.serverCert, certs.serverKey).requireClientCertificate(certs.ca),
+                "localhost", TlsOptions.client().trust(certs.ca).clientCertificate(certs.clientCert, certs.clientKey));
+        assertEquals("CN=evasync test client", s[1].peerCertificates().get(0).getSubjectX500Principal().getName());
+        assertEquals("CN=localhost", s[0].peerCertificates().get(0).getSubjectX500Principal().getName());
+    }
+
+    @Test
+    void alpnBothWays() {
+        TlsOptions server = TlsOptions.server(certs.serverCert, certs.serverKey).alpn("h2", "http/1.1");
+        TlsSession[] s = exchange(server, "localhost", TlsOptions.client().trust(certs.ca).alpn("http/1.1"));
+        assertEquals("http/1.1", s[0].alpn());
+        assertEquals("http/1.1", s[1].alpn());
+        // The server's preference wins over the client's order.
+        s = exchange(server, "localhost", TlsOptions.client().trust(certs.ca).alpn("http/1.1", "h2"));
+        assertEquals("h2", s[0].alpn());
+        assertEquals("h2", s[1].alpn());
+        // A client that offers nothing gets no protocol, and no refusal.
+        s = exchange(server, "localhost", TlsOptions.client().trust(certs.ca));
+        assertNull(s[0].alpn());
+    }
+
+    @Test
+    void anEncryptedKeyWithItsPasswordAndTls13Only() {
+        TlsSession[] s = exchange(TlsOptions.server(certs.serverCert, certs.serverKeyEncrypted)
+                        .keyPassword(TestCerts.KEY_PASSWORD).minVersion("TLSv1.3"), "127.0.0.1",
+                TlsOptions.client().trust(certs.ca).minVersion("TLSv1.3"));
+        assertEquals("TLSv1.3", s[0].protocol(), "the certificate names 127.0.0.1 too");
+    }
+
+    @Test
+    void severalServersOnOneLoopWithTheirOwnCertificates() {
+        List<String> subjects = new ArrayList<>();
+        List<Object> conditions = new ArrayList<>();
+        TlsOptions client = TlsOptions.client().trust(certs.ca);
+        EventLoop.run(loops.options(), loop -> {
+            TcpServer a = loop.tcpServer("127.0.0.1", 0, (c, d) -> c.write(d), conditions::add,
+                    ServerOptions.defaults().tls(TlsOptions.server(certs.serverCert, certs.serverKey)));
+            TcpServer b = loop.tcpServer("127.0.0.1", 0, (c, d) -> c.write(d), conditions::add,
+                    ServerOptions.defaults().tls(TlsOptions.server(certs.otherCert, certs.otherKey)));
+            int[] open = {2};
+            Runnable done = () -> {
+                if (--open[0] == 0) {
+                    a.close();
+                    b.close();
+                }
+            };
+            loop.tcpConnect("localhost", a.port(), (c, d) -> {
+                subjects.add("a " + c.tlsSession().peerCertificates().get(0).getSubjectX500Principal().getName());
+                c.close();
+                done.run();
+            }, conditions::add, TcpOptions.defaults().tls(client).data("x"));
+            // The host is an address; the name to check and send as SNI is set apart.
+            loop.tcpConnect("127.0.0.1", b.port(), (c, d) -> {
+                subjects.add("b " + c.tlsSession().peerCertificates().get(0).getSubjectX500Principal().getName());
+                c.close();
+                done.run();
+            }, conditions::add, TcpOptions.defaults().tls(client.serverName("other.test")).data("x"));
+            Idle.atExit(loop);
+        });
+        subjects.sort(null);
+        assertEquals(List.of("a CN=localhost", "b CN=other.test"), subjects);
+        assertEquals(List.of(), conditions.stream().filter(c -> !(c instanceof TcpEof)).toList());
+    }
+
+    @Test
+    void aServersCloseIsACleanEofForTheClient() {
+        List<String> got = new ArrayList<>();
+        EventLoop.run(loops.options(), loop -> {
+            TcpServer s = loop.tcpServer("127.0.0.1", 0, (c, d) -> {
+                c.write("bye");
+                c.close(); // flushes, then close_notify
+            }, ev -> got.add("server " + ev), ServerOptions.defaults().tls(TlsOptions.server(certs.serverCert, certs.serverKey)));
+            loop.tcpConnect("localhost", s.port(), (c, d) -> got.add(new String(d, StandardCharsets.UTF_8)), ev -> {
+                got.add(ev.getClass().getSimpleName());
+                s.close();
+            }, TcpOptions.defaults().tls(TlsOptions.client().trust(certs.ca)).data("hi"));
+            Idle.atExit(loop);
+        });
+        assertEquals(List.of("bye", "TcpEof"), got);
+    }
+
+    /**
+     * Handshake after handshake on one loop, each socket freeing its SSL with its bufferevent:
+     * the loop's counters are back to idle, and the only TLS contexts alive are the two the
+     * options hold (every connection's reference was given back).
+     */
+    @Test
+    void manyHandshakesLeaveTheLoopIdle() {
+        int cycles = 300;
+        int[] done = {0};
+        List<Object> unexpected = new ArrayList<>();
+        TlsOptions server = TlsOptions.server(certs.serverCert, certs.serverKey);
+        TlsOptions client = TlsOptions.client().trust(certs.ca);
+        int before = io.github.evasync.internal.ffi.TlsContext.live();
+        EventLoop.run(loops.options(), loop -> {
+            TcpServer s = loop.tcpServer("127.0.0.1", 0, (c, d) -> {
+                c.write(d);
+                c.close();
+            }, ev -> {
+                if (!(ev instanceof TcpEof)) {
+                    unexpected.add(ev);
+                }
+            }, ServerOptions.defaults().tls(server));
+            Runnable[] next = new Runnable[1];
+            next[0] = () -> loop.tcpConnect("localhost", s.port(), (c, d) -> { }, ev -> {
+                if (!(ev instanceof TcpEof)) {
+                    unexpected.add(ev);
+                }
+                if (++done[0] < cycles) {
+                    next[0].run();
+                } else {
+                    s.close();
+                }
+            }, TcpOptions.defaults().tls(client).data("x"));
+            next[0].run();
+            Idle.atExit(loop);
+        });
+        assertEquals(cycles, done[0]);
+        assertEquals(List.of(), unexpected);
+        assertTrue(io.github.evasync.internal.ffi.TlsContext.live() <= before + 2,
+                "contexts alive: " + io.github.evasync.internal.ffi.TlsContext.live() + ", before: " + before);
+    }
 }
