@@ -1,5 +1,7 @@
 package io.github.evasync.http;
 
+import io.github.evasync.tls.TlsOptions;
+
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -20,6 +22,7 @@ public final class HttpServerOptions {
     private int maxPipelined = 16;
     private boolean reusePort;
     private boolean streamRequestBodies;
+    private TlsOptions tls;
 
     private HttpServerOptions() {
     }
@@ -37,6 +40,7 @@ public final class HttpServerOptions {
         o.maxPipelined = maxPipelined;
         o.reusePort = reusePort;
         o.streamRequestBodies = streamRequestBodies;
+        o.tls = tls;
         change.accept(o);
         return o;
     }
@@ -184,6 +188,33 @@ public final class HttpServerOptions {
      */
     public HttpServerOptions streamRequestBodies(boolean stream) {
         return with(o -> o.streamRequestBodies = stream);
+    }
+
+    /**
+     * Serves HTTPS: every accepted connection speaks TLS, and the handler, the request and its
+     * answers see plain bytes as over HTTP. A handshake that fails (a client that does not trust
+     * the certificate, one that speaks plain HTTP to this port) closes that connection and goes to
+     * the server's event handler as a {@code TlsError} (one that outlives its timeout as a
+     * {@code TcpTimeout}); the handler never sees it as a request, and the loop goes on.
+     * <pre>{@code
+     * HttpServerOptions.defaults().tls(TlsOptions.server(Path.of("chain.pem"), Path.of("key.pem")))
+     * }</pre>
+     *
+     * @param tls server settings ({@link TlsOptions#server(java.nio.file.Path, java.nio.file.Path)}),
+     *            or null for plain HTTP (the default)
+     * @return options with these TLS settings
+     * @throws IllegalArgumentException for client settings
+     */
+    public HttpServerOptions tls(TlsOptions tls) {
+        if (tls != null && !tls.isServer()) {
+            throw new IllegalArgumentException("tls must be server settings (TlsOptions.server(...)) on a server: " + tls);
+        }
+        return with(o -> o.tls = tls);
+    }
+
+    /** {@return the TLS settings, or null for plain HTTP} */
+    public TlsOptions tls() {
+        return tls;
     }
 
     /** {@return whether request bodies stream to {@link HttpRequest#onBody(BodyCallback)}} */

@@ -15,26 +15,26 @@ import java.util.concurrent.TimeUnit;
  * key, and a second, untrusted CA with a server certificate of its own. EC P-256 keys, so that
  * making them takes milliseconds.
  */
-final class TestCerts {
-    static final String KEY_PASSWORD = "correct horse";
+public final class TestCerts {
+    public static final String KEY_PASSWORD = "correct horse";
 
-    final Path dir;
-    final Path ca;
-    final Path serverCert;
-    final Path serverKey;
-    final Path serverKeyEncrypted;
-    final Path otherCert;
-    final Path otherKey;
-    final Path clientCert;
-    final Path clientKey;
-    final Path untrustedCa;
-    final Path untrustedCert;
-    final Path untrustedKey;
+    public final Path dir;
+    public final Path ca;
+    public final Path serverCert;
+    public final Path serverKey;
+    public final Path serverKeyEncrypted;
+    public final Path otherCert;
+    public final Path otherKey;
+    public final Path clientCert;
+    public final Path clientKey;
+    public final Path untrustedCa;
+    public final Path untrustedCert;
+    public final Path untrustedKey;
 
     private static TestCerts made;
 
     /** {@return the certificates, made on the first call} */
-    static synchronized TestCerts get() {
+    public static synchronized TestCerts get() {
         if (made == null) {
             try {
                 made = new TestCerts(Files.createTempDirectory("evasync-tls"));

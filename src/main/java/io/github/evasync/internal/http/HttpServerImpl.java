@@ -49,7 +49,7 @@ public final class HttpServerImpl implements HttpServer {
                         core.errors().reportTransient(condition, eventHandler);
                     }
                 },
-                ServerOptions.defaults().reusePort(options.reusePort())
+                ServerOptions.defaults().reusePort(options.reusePort()).tls(options.tls())
                         .connectCallback(s -> {
                             HttpConnection c = new HttpConnection(this, core, s);
                             s.setData(c);
