@@ -649,7 +649,7 @@ public final class EventLoop implements AutoCloseable {
      * Sends a GET to {@code uri} (cl-async's {@code http-client}); see
      * {@link #httpClient(String, HttpResponseCallback, EventHandler, HttpClientOptions)}.
      *
-     * @param uri an {@code http://} URI
+     * @param uri an {@code http://} or {@code https://} URI
      * @param callback receives the complete response
      * @param handler receives the failure, or null for the default handler
      */
@@ -659,16 +659,19 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Sends an HTTP/1.1 request and hands the complete response to {@code callback}, or one
-     * condition to {@code handler}: {@link HttpRefused}, {@link HttpTimeout}, {@link DnsError}, or
-     * {@link HttpError} for a malformed or cut-short response. Host names go through the loop's
-     * DNS; connections are kept alive and reused per host and port. Redirects are not followed:
-     * a 3xx is a response like any other.
+     * condition to {@code handler}: {@link HttpRefused}, {@link HttpTimeout}, {@link DnsError},
+     * {@link TlsError} for an {@code https://} handshake that failed (an untrusted chain, a
+     * certificate for another host; see {@link HttpClientOptions#tls}), or {@link HttpError} for a
+     * malformed or cut-short response. Host names go through the loop's DNS; connections are kept
+     * alive and reused per scheme, host and port (and TLS settings). Redirects are not followed
+     * unless {@link HttpClientOptions#followRedirects(int)} says so: a 3xx is a response like any
+     * other.
      *
-     * @param uri an {@code http://} URI
+     * @param uri an {@code http://} or {@code https://} URI
      * @param callback receives the complete response
      * @param handler receives the failure, or null for the default handler
      * @param options method, headers, body and timeout
-     * @throws IllegalArgumentException if {@code uri} is not an {@code http://} URI with a host
+     * @throws IllegalArgumentException if {@code uri} is not an {@code http://} or {@code https://} URI with a host
      */
     public void httpClient(String uri, HttpResponseCallback callback, EventHandler handler, HttpClientOptions options) {
         Objects.requireNonNull(callback, "callback");
@@ -686,7 +689,7 @@ public final class EventLoop implements AutoCloseable {
      *
      * @param spec the URI and options
      * @return the future response; it completes exceptionally with an
-     *         {@link IllegalArgumentException} when the URI is not a usable {@code http://} URI
+     *         {@link IllegalArgumentException} when the URI is not a usable {@code http://} or {@code https://} URI
      */
     public CompletableFuture<HttpResponse> http(HttpRequestSpec spec) {
         Objects.requireNonNull(spec, "spec");

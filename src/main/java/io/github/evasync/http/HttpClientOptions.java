@@ -1,5 +1,7 @@
 package io.github.evasync.http;
 
+import io.github.evasync.tls.TlsOptions;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -17,7 +19,7 @@ public final class HttpClientOptions {
     /** The default largest response body accepted: 64 MiB. */
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
     private static final HttpClientOptions DEFAULTS =
-            new HttpClientOptions("GET", Headers.empty(), null, DEFAULT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, 0);
+            new HttpClientOptions("GET", Headers.empty(), null, DEFAULT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, 0, null);
 
     private final String method;
     private final Headers headers;
@@ -25,20 +27,28 @@ public final class HttpClientOptions {
     private final Duration timeout;
     private final long maxResponseBytes;
     private final int followRedirects;
+    /** The client's TLS settings for https://, or null for the shared default. */
+    private final TlsOptions tls;
 
     private HttpClientOptions(String method, Headers headers, byte[] body, Duration timeout,
-                              long maxResponseBytes, int followRedirects) {
+                              long maxResponseBytes, int followRedirects, TlsOptions tls) {
         this.method = method;
         this.headers = headers;
         this.body = body;
         this.timeout = timeout;
         this.maxResponseBytes = maxResponseBytes;
         this.followRedirects = followRedirects;
+        this.tls = tls;
+    }
+
+    /** The default TLS settings, made on first use so that plain HTTP never touches TLS. */
+    private static final class DefaultTls {
+        static final TlsOptions CLIENT = TlsOptions.client();
     }
 
     /**
      * {@return the defaults: GET, no extra headers, no body, a 30 s timeout, bodies up to 64 MiB,
-     * redirects not followed}
+     * redirects not followed, {@code https://} verified against the system's CA certificates}
      */
     public static HttpClientOptions defaults() {
         return DEFAULTS;
@@ -55,7 +65,7 @@ public final class HttpClientOptions {
         if (method.isEmpty() || method.chars().anyMatch(c -> c <= 32 || c >= 127)) {
             throw new IllegalArgumentException("method is not a token: " + method);
         }
-        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, followRedirects);
+        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, followRedirects, tls);
     }
 
     /**
@@ -84,7 +94,7 @@ public final class HttpClientOptions {
             }
             b.add(name, check(e.getValue(), "header value"));
         }
-        return new HttpClientOptions(method, b.build(), body, timeout, maxResponseBytes, followRedirects);
+        return new HttpClientOptions(method, b.build(), body, timeout, maxResponseBytes, followRedirects, tls);
     }
 
     /**
@@ -112,7 +122,39 @@ public final class HttpClientOptions {
         if (max < 0) {
             throw new IllegalArgumentException("followRedirects must not be negative: " + max);
         }
-        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, max);
+        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, max, tls);
+    }
+
+    /**
+     * The TLS settings of {@code https://} requests (and of redirects to one); plain
+     * {@code http://} ignores them. The default is one shared {@link TlsOptions#client()}: the
+     * server's chain is verified against the system's CA certificates and must name the URI's
+     * host, which also goes out as SNI (unless these settings name a
+     * {@link TlsOptions#serverName(String) serverName}). A failed handshake is one
+     * {@code TlsError} to the request's handler (or its future).
+     *
+     * <p>Keep-alive connections are kept per scheme, host, port and settings instance: an
+     * {@code https://} request never reuses a connection made for {@code http://} or with other
+     * settings. As each instance has its own OpenSSL context, build it once and reuse it:
+     * <pre>{@code
+     * TlsOptions tls = TlsOptions.client().trust(Path.of("ca.pem"));
+     * HttpClientOptions options = HttpClientOptions.defaults().tls(tls);
+     * }</pre>
+     *
+     * @param tls client settings ({@link TlsOptions#client()}), or null for the default
+     * @return options with these TLS settings
+     * @throws IllegalArgumentException for server settings
+     */
+    public HttpClientOptions tls(TlsOptions tls) {
+        if (tls != null && tls.isServer()) {
+            throw new IllegalArgumentException("tls must be client settings (TlsOptions.client()) on a client: " + tls);
+        }
+        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, followRedirects, tls);
+    }
+
+    /** {@return the TLS settings of {@code https://} requests: those set, or the shared default} */
+    public TlsOptions tls() {
+        return tls != null ? tls : DefaultTls.CLIENT;
     }
 
     /** {@return how many redirects are followed} */
@@ -152,7 +194,7 @@ public final class HttpClientOptions {
         if (!replaced) {
             b.add(name, value);
         }
-        return new HttpClientOptions(method, b.build(), body, timeout, maxResponseBytes, followRedirects);
+        return new HttpClientOptions(method, b.build(), body, timeout, maxResponseBytes, followRedirects, tls);
     }
 
     /**
@@ -162,7 +204,7 @@ public final class HttpClientOptions {
      * @return options with this body
      */
     public HttpClientOptions body(byte[] body) {
-        return new HttpClientOptions(method, headers, body == null ? null : body.clone(), timeout, maxResponseBytes, followRedirects);
+        return new HttpClientOptions(method, headers, body == null ? null : body.clone(), timeout, maxResponseBytes, followRedirects, tls);
     }
 
     /**
@@ -185,7 +227,7 @@ public final class HttpClientOptions {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
-        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, followRedirects);
+        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, followRedirects, tls);
     }
 
     /**
@@ -203,7 +245,7 @@ public final class HttpClientOptions {
         if (maxResponseBytes <= 0) {
             throw new IllegalArgumentException("maxResponseBytes must be positive: " + maxResponseBytes);
         }
-        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, followRedirects);
+        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, followRedirects, tls);
     }
 
     /** {@return the method} */

@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * What {@code loop.http} should send: a URI and its options.
  *
- * @param uri an {@code http://} URI
+ * @param uri an {@code http://} or {@code https://} URI
  * @param options method, headers, body and timeout
  */
 public record HttpRequestSpec(String uri, HttpClientOptions options) {
@@ -18,7 +18,7 @@ public record HttpRequestSpec(String uri, HttpClientOptions options) {
     /**
      * A GET of {@code uri} with default options.
      *
-     * @param uri an {@code http://} URI
+     * @param uri an {@code http://} or {@code https://} URI
      * @return the spec
      */
     public static HttpRequestSpec get(String uri) {

@@ -11,16 +11,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real nginx for the tests, with its own configuration in a temporary directory: a reverse
- * proxy to an upstream port under /proxy/, and static files under /files/.
+ * proxy to an upstream port under /proxy/, and static files under /files/; over plain HTTP, or
+ * over TLS with a given certificate ({@link #startTls}).
  */
 final class Nginx implements AutoCloseable {
     final int port;
     final Path files;
+    private final boolean tls;
     private final Process process;
     private final Path dir;
 
-    private Nginx(int port, Path dir, Process process) {
+    private Nginx(int port, boolean tls, Path dir, Process process) {
         this.port = port;
+        this.tls = tls;
         this.dir = dir;
         this.files = dir.resolve("files");
         this.process = process;
@@ -28,10 +31,19 @@ final class Nginx implements AutoCloseable {
 
     /** Starts nginx; a port taken between choosing and binding it (by another connection) is retried. */
     static Nginx start(int upstreamPort) throws Exception {
+        return start(upstreamPort, null, null);
+    }
+
+    /** Starts nginx speaking TLS (1.2 and 1.3) with this PEM certificate chain and key; plain HTTP to its upstream. */
+    static Nginx startTls(int upstreamPort, Path certificateChain, Path key) throws Exception {
+        return start(upstreamPort, certificateChain, key);
+    }
+
+    private static Nginx start(int upstreamPort, Path certificateChain, Path key) throws Exception {
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             try {
-                return startOnce(upstreamPort);
+                return startOnce(upstreamPort, certificateChain, key);
             } catch (IllegalStateException e) {
                 last = e;
                 if (!String.valueOf(e.getMessage()).contains("in use")) {
@@ -42,7 +54,7 @@ final class Nginx implements AutoCloseable {
         throw last;
     }
 
-    private static Nginx startOnce(int upstreamPort) throws Exception {
+    private static Nginx startOnce(int upstreamPort, Path certificateChain, Path key) throws Exception {
         Path dir = Files.createTempDirectory("evasync-nginx");
         Files.createDirectories(dir.resolve("files"));
         Files.createDirectories(dir.resolve("tmp"));
@@ -66,7 +78,7 @@ final class Nginx implements AutoCloseable {
                     scgi_temp_path %1$s/tmp/scgi;
                     upstream evasync { server 127.0.0.1:%2$d; keepalive 8; }
                     server {
-                        listen 127.0.0.1:%3$d;
+                        listen 127.0.0.1:%3$d%4$s;
                         location /proxy/ {
                             proxy_pass http://evasync/;
                             proxy_http_version 1.1;
@@ -75,12 +87,14 @@ final class Nginx implements AutoCloseable {
                         location /files/ { alias %1$s/files/; }
                     }
                 }
-                """.formatted(dir, upstreamPort, port);
+                """.formatted(dir, upstreamPort, port, certificateChain == null ? ""
+                : " ssl;\n        ssl_certificate " + certificateChain + ";\n        ssl_certificate_key " + key
+                        + ";\n        ssl_protocols TLSv1.2 TLSv1.3");
         Files.writeString(dir.resolve("nginx.conf"), conf);
         Process p = new ProcessBuilder(nginx(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile())
                 .redirectInput(new File("/dev/null")).start();
-        Nginx n = new Nginx(port, dir, p);
+        Nginx n = new Nginx(port, certificateChain != null, dir, p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
@@ -111,8 +125,9 @@ final class Nginx implements AutoCloseable {
         throw new IllegalStateException("nginx is not installed: apt-get install nginx");
     }
 
+    /** {@return http://127.0.0.1:port, or https:// over TLS (the test certificates name 127.0.0.1 too)} */
     String base() {
-        return "http://127.0.0.1:" + port;
+        return (tls ? "https" : "http") + "://127.0.0.1:" + port;
     }
 
     @Override

@@ -9,10 +9,12 @@ import io.github.evasync.HttpTimeout;
 import io.github.evasync.TcpEof;
 import io.github.evasync.TcpRefused;
 import io.github.evasync.TcpTimeout;
+import io.github.evasync.TlsError;
 import io.github.evasync.http.HttpClientOptions;
 import io.github.evasync.http.HttpResponseCallback;
 import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.internal.loop.LoopTimer;
+import io.github.evasync.tls.TlsOptions;
 
 import java.time.Duration;
 
@@ -77,10 +79,19 @@ final class ClientCall {
     void start(boolean mayReuse) {
         parser = new ResponseParser(head, options.maxResponseBytes());
         sent = false;
-        ClientConn c = mayReuse ? pool.takeIdle(target.key()) : null;
+        // Plain http:// never touches TLS (nor makes the default settings).
+        TlsOptions tls = target.https() ? options.tls() : null;
+        ClientConn c = mayReuse ? pool.takeIdle(target.key(tls)) : null;
         reused = c != null;
         if (c == null) {
-            c = pool.connect(target);
+            try {
+                c = pool.connect(target, tls);
+            } catch (IllegalArgumentException | IllegalStateException | UnsatisfiedLinkError e) {
+                // TLS settings whose files OpenSSL refuses, or no TLS libraries: this call's
+                // failure (a redirect's too), not the loop's.
+                failBeforeConnecting(e);
+                return;
+            }
         }
         conn = c;
         c.call = this;
@@ -164,8 +175,11 @@ final class ClientCall {
             restartElsewhere();
             return;
         }
-        if (ev instanceof TcpEof) {
-            ResponseParser.Parsed p = parser.end();
+        // A kept-alive TLS connection's server may go without its close_notify: that is its
+        // end as much as an EOF, the handshake having been done long before.
+        boolean peerLeft = ev instanceof TcpEof || (reused && ev instanceof TlsError);
+        if (peerLeft) {
+            ResponseParser.Parsed p = ev instanceof TcpEof ? parser.end() : null;
             if (p != null) {
                 complete(p);
                 return;
@@ -182,7 +196,13 @@ final class ClientCall {
                         + " is not idempotent, so it is not sent again"), false);
                 return;
             }
+            if (ev instanceof TlsError t) {
+                fail(t, false);
+                return;
+            }
             fail(new HttpError(-1, "the server closed the connection before the response was complete"), false);
+        } else if (ev instanceof TlsError t) {
+            fail(t, false); // the handshake failed: OpenSSL's reason, as is
         } else if (ev instanceof TcpRefused r) {
             fail(new HttpRefused(r.errcode(), r.errmsg()), false);
         } else if (ev instanceof TcpTimeout t) {
@@ -237,6 +257,16 @@ final class ClientCall {
         }
         new ClientCall(pool, to, ClientRequest.redirected(options, status, target, to), callback, handler).start(true);
         return true;
+    }
+
+    /** No connection could be made for this call: {@code e} is its one answer. */
+    private void failBeforeConnecting(Throwable e) {
+        finished = true;
+        cancelTimer();
+        conn = null;
+        Exception condition = e instanceof Exception x ? x
+                : new IllegalStateException("https:// needs the TLS libraries: " + e.getMessage(), e);
+        core.errors().deliver(condition, handler);
     }
 
     private void fail(Exception condition, boolean closeConnection) {

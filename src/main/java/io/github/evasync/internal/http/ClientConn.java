@@ -9,8 +9,8 @@ import io.github.evasync.tcp.TcpSocket;
  */
 final class ClientConn {
     private final ClientPool pool;
-    /** The pool's key: {@link ClientTarget#key()}. */
-    final String key;
+    /** The pool's key: {@link ClientTarget#key}. */
+    final ClientTarget.Key key;
     TcpSocket socket;
     /** The call this connection carries, or null while idle. */
     ClientCall call;
@@ -23,7 +23,7 @@ final class ClientConn {
     /** Bytes may be waiting unseen (parked, or after a HEAD answer): read for a turn before use. */
     boolean unsure;
 
-    ClientConn(ClientPool pool, String key) {
+    ClientConn(ClientPool pool, ClientTarget.Key key) {
         this.pool = pool;
         this.key = key;
     }

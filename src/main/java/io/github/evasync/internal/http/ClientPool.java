@@ -3,6 +3,7 @@ package io.github.evasync.internal.http;
 import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.internal.tcp.Tcp;
 import io.github.evasync.tcp.TcpOptions;
+import io.github.evasync.tls.TlsOptions;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -10,8 +11,9 @@ import java.util.Map;
 
 /**
  * Where a loop's client connections come from and go back to: a new connection per call that
- * finds none idle, and the keep-alive connections waiting idle per host and port (at most
- * {@value #MAX_IDLE_PER_HOST} each, none older than 30 s). Loop thread only.
+ * finds none idle, and the keep-alive connections waiting idle per scheme, host and port (and,
+ * for {@code https://}, TLS settings: {@link ClientTarget.Key}), at most
+ * {@value #MAX_IDLE_PER_HOST} each, none older than 30 s. Loop thread only.
  *
  * <p>An idle connection stops reading at the end of the turn that gave it back, so that it keeps
  * no event added and never keeps a loop alive; it is then "unsure": bytes may wait unseen in the
@@ -24,7 +26,7 @@ final class ClientPool {
     private static final long MAX_IDLE_NANOS = 30_000_000_000L;
 
     private final LoopCore core;
-    private final Map<String, ArrayDeque<ClientConn>> idle = new HashMap<>();
+    private final Map<ClientTarget.Key, ArrayDeque<ClientConn>> idle = new HashMap<>();
     /** Connections given back this turn, to stop reading once the turn is over. */
     private final ArrayDeque<ClientConn> toPark = new ArrayDeque<>();
 
@@ -37,25 +39,37 @@ final class ClientPool {
     }
 
     /** An idle connection to {@code key} that is open and not too old, or null; the others close. */
-    ClientConn takeIdle(String key) {
+    ClientConn takeIdle(ClientTarget.Key key) {
         ArrayDeque<ClientConn> q = idle.get(key);
         long now = System.nanoTime();
-        while (q != null && !q.isEmpty()) {
+        ClientConn found = null;
+        while (q != null && !q.isEmpty() && found == null) {
             ClientConn c = q.pollFirst();
             if (!c.socket.isClosed() && now - c.idleSince < MAX_IDLE_NANOS) {
-                return c;
+                found = c;
+            } else {
+                c.close();
             }
-            c.close();
         }
-        return null;
+        if (q != null && q.isEmpty()) {
+            idle.remove(key); // no key outlives its connections (nor keeps its TLS settings alive)
+        }
+        return found;
     }
 
-    /** Opens a new connection to {@code target}, counted in the loop's stats. */
-    ClientConn connect(ClientTarget target) {
-        ClientConn fresh = new ClientConn(this, target.key());
-        Tcp.checkConnectArgs(target.host(), target.port(), TcpOptions.defaults());
+    /**
+     * Opens a new connection to {@code target}, counted in the loop's stats; over TLS with
+     * {@code tls} for {@code https://}.
+     *
+     * @throws IllegalArgumentException when {@code tls}'s files cannot be used
+     * @throws UnsatisfiedLinkError when {@code https://} needs the TLS libraries and they are missing
+     */
+    ClientConn connect(ClientTarget target, TlsOptions tls) {
+        ClientConn fresh = new ClientConn(this, target.key(tls));
+        TcpOptions options = target.https() ? TcpOptions.defaults().tls(tls) : TcpOptions.defaults();
+        Tcp.checkConnectArgs(target.host(), target.port(), options);
         fresh.socket = Tcp.connect(core, target.host(), target.port(), (s, d) -> fresh.onData(d),
-                fresh::onEvent, TcpOptions.defaults());
+                fresh::onEvent, options);
         fresh.counted = true;
         core.counts().http(false, 1);
         return fresh;
@@ -94,8 +108,8 @@ final class ClientPool {
     /** Takes {@code c} out of the pool, if it is there. */
     void forget(ClientConn c) {
         ArrayDeque<ClientConn> q = idle.get(c.key);
-        if (q != null) {
-            q.remove(c);
+        if (q != null && q.remove(c) && q.isEmpty()) {
+            idle.remove(c.key);
         }
     }
 

@@ -1,25 +1,37 @@
 package io.github.evasync.internal.http;
 
 import io.github.evasync.internal.dns.DnsQuery;
+import io.github.evasync.tls.TlsOptions;
 
 import java.net.URI;
+import java.util.Locale;
 
 /**
- * Where a client request goes: a parsed and checked {@code http://} URI. The host is bare (an
- * IPv6 literal without its brackets, as DNS and connect want it); {@code hostHeader} is what the
- * request's Host field says, with the port only when the URI named one.
+ * Where a client request goes: a parsed and checked {@code http://} or {@code https://} URI. The
+ * host is bare (an IPv6 literal without its brackets, as DNS and connect want it);
+ * {@code hostHeader} is what the request's Host field says, with the port only when the URI
+ * named one.
  */
-record ClientTarget(String host, int port, String pathAndQuery, String hostHeader) {
+record ClientTarget(boolean https, String host, int port, String pathAndQuery, String hostHeader) {
 
-    /** The pool's key: connections are kept per host and port. */
-    String key() {
-        return host + ":" + port;
+    /**
+     * The pool's key: connections are kept per scheme, host and port, and an {@code https://}
+     * one also per TLS settings instance (a connection verified under some settings never
+     * carries a request made with others).
+     */
+    Key key(TlsOptions tls) {
+        return new Key(https, host.toLowerCase(Locale.ROOT), port, https ? tls : null);
+    }
+
+    /** A key of {@link ClientPool}: {@code tls} compares by identity, as {@code TlsOptions} does. */
+    record Key(boolean https, String host, int port, TlsOptions tls) {
     }
 
     /**
      * Parses and checks {@code uri}, naming what is wrong with it.
      *
-     * @throws IllegalArgumentException if it is not an {@code http://} URI with a usable host and port
+     * @throws IllegalArgumentException if it is not an {@code http://} or {@code https://} URI with a
+     *                                  usable host and port
      */
     static ClientTarget parse(String uri) {
         if (uri == null) {
@@ -31,8 +43,9 @@ record ClientTarget(String host, int port, String pathAndQuery, String hostHeade
         } catch (java.net.URISyntaxException e) {
             throw new IllegalArgumentException("uri is malformed: " + e.getMessage(), e);
         }
-        if (!"http".equalsIgnoreCase(u.getScheme())) {
-            throw new IllegalArgumentException("uri must be http:// (https is not supported): " + uri);
+        boolean https = "https".equalsIgnoreCase(u.getScheme());
+        if (!https && !"http".equalsIgnoreCase(u.getScheme())) {
+            throw new IllegalArgumentException("uri must be http:// or https://: " + uri);
         }
         String host = u.getHost();
         if (host == null || host.isEmpty()) {
@@ -41,7 +54,7 @@ record ClientTarget(String host, int port, String pathAndQuery, String hostHeade
         if (u.getPort() == 0 || u.getPort() > 65535) {
             throw new IllegalArgumentException("uri port must be 1-65535: " + uri);
         }
-        int port = u.getPort() < 0 ? 80 : u.getPort();
+        int port = u.getPort() >= 0 ? u.getPort() : https ? 443 : 80;
         String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
         String pq = u.getRawQuery() == null ? path : path + "?" + u.getRawQuery();
         String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
@@ -50,20 +63,27 @@ record ClientTarget(String host, int port, String pathAndQuery, String hostHeade
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("uri " + e.getMessage(), e);
         }
-        return new ClientTarget(bare, port, pq, u.getPort() < 0 ? host : host + ":" + port);
+        return new ClientTarget(https, bare, port, pq, u.getPort() < 0 ? host : host + ":" + port);
     }
 
     /**
      * Where a redirect's {@code Location} (relative or absolute) leads from here.
      *
-     * @throws IllegalArgumentException if that is no place a request can go (https, no host, ...)
+     * An absolute one names its scheme (a redirect may go from {@code http://} to
+     * {@code https://} and back); a relative one keeps this one's.
+     *
+     * @throws IllegalArgumentException if that is no place a request can go (ftp, no host, ...)
      */
     ClientTarget resolve(String location) {
-        return parse(URI.create("http://" + hostHeader + pathAndQuery).resolve(location.strip()).toString());
+        return parse(URI.create((https ? "https://" : "http://") + hostHeader + pathAndQuery)
+                .resolve(location.strip()).toString());
     }
 
-    /** Whether {@code other} names the same server (host and port): credentials go only there. */
+    /**
+     * Whether {@code other} names the same server (scheme, host and port): credentials go only
+     * there, and never from {@code https://} down to {@code http://}.
+     */
     boolean sameServer(ClientTarget other) {
-        return other.host.equalsIgnoreCase(host) && other.port == port;
+        return other.https == https && other.host.equalsIgnoreCase(host) && other.port == port;
     }
 }
