@@ -29,10 +29,9 @@ public final class FastCalls {
     private static final boolean CRITICAL = !AllocationCounter.installed();
     private static final int MSG_NOSIGNAL = LibEvent.MSG_NOSIGNAL();
 
-    // One holder class per handle: a handle is linked when its call is first made, not when the
-    // first of them is. Each link spins classes and costs about half a megabyte at start-up
-    // (bench/RESULTS.md, the idle server), and a server that never connects out, say, never
-    // needs bufferevent_socket_connect's.
+    // One holder class per handle, as jextract makes for its own: Linking initialises them all
+    // on a fresh thread as the first loop opens, so no handle is linked later at whatever
+    // stack depth its first call happens (where an overflow would break it for good).
     private static final class Write {
         static final MethodHandle HANDLE = LINKER.downcallHandle(
                 LibEvent.bufferevent_write$address(), LibEvent.bufferevent_write$descriptor(), HEAP);

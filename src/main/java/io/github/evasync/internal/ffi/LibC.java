@@ -27,8 +27,8 @@ public final class LibC {
     public static final int EINPROGRESS = LibEvent.EINPROGRESS();
 
     /**
-     * {@code fcntl(fd, cmd, int)}: the variadic part specialised once, on first use (only
-     * {@code watchFd} asks), since linking it costs start-up memory every loop would pay.
+     * {@code fcntl(fd, cmd, int)}: the variadic part specialised once, in a holder that
+     * {@link Linking} initialises as the first loop opens.
      */
     private static final class Fcntl {
         static final LibEvent.fcntl INT = LibEvent.fcntl.makeInvoker(LibEvent.C_INT);

@@ -27,25 +27,49 @@ public final class TlsNative {
     private TlsNative() {
     }
 
-    /** Set once the libraries are loaded; read without touching {@link Loaded}, which would load them. */
+    /** Set once the libraries are loaded and their bindings linked. */
     private static volatile boolean loaded;
-
-    /** The outcome of loading, computed once, when this holder is first touched. */
-    private static final class Loaded {
-        static final Throwable CAUSE = load();
-    }
+    /** A failure to load that no retry can mend (a library missing or refused). */
+    private static Throwable failed;
 
     /**
-     * Loads the TLS libraries if not done yet; cheap once loaded.
+     * Loads the TLS libraries and links their bindings if not done yet; cheap once done. The
+     * work runs on a thread of its own, for the reason {@link Linking} gives: the first TLS
+     * socket may be made near the end of some callback's stack, and a binding whose linking
+     * overflowed there would stay broken for the JVM's life.
      *
      * @throws UnsatisfiedLinkError naming the packages to install and {@value #PATH_PROPERTY}
      */
     public static void ensureLoaded() {
+        if (!loaded) {
+            loadOnce();
+        }
+    }
+
+    private static synchronized void loadOnce() {
         Native.ensureAvailable();
-        Throwable cause = Loaded.CAUSE;
-        if (cause != null) {
-            UnsatisfiedLinkError e = new UnsatisfiedLinkError(cause.getMessage());
-            e.initCause(cause);
+        if (!loaded && failed == null) {
+            Throwable outcome = new FreshStack("evasync-tls-load") {
+                @Override
+                protected void work() throws Exception {
+                    Throwable notLoaded = load();
+                    if (notLoaded != null) {
+                        throw (UnsatisfiedLinkError) notLoaded;
+                    }
+                    Linking.linkTls();
+                }
+            }.runAndWait();
+            if (outcome == null) {
+                loaded = true;
+            } else if (outcome instanceof UnsatisfiedLinkError) {
+                failed = outcome;
+            } else {
+                throw new IllegalStateException("evasync could not link the TLS bindings", outcome);
+            }
+        }
+        if (failed != null) {
+            UnsatisfiedLinkError e = new UnsatisfiedLinkError(failed.getMessage());
+            e.initCause(failed);
             throw e;
         }
     }
@@ -73,7 +97,6 @@ public final class TlsNative {
                     System.load(p.toString());
                 }
             }
-            loaded = true;
             return null;
         } catch (Throwable t) {
             return failure(tried, String.valueOf(t.getMessage()), t);

@@ -25,10 +25,9 @@ import java.lang.invoke.MethodType;
  * if even that fails, it is dropped, because there is nowhere safe left to put it.
  */
 public final class Upcalls {
-    // The stubs are made per kind on first use (holder classes), not all when the first loop
-    // opens: each costs about half a megabyte of start-up memory (bench/RESULTS.md, the idle
-    // server), and a server that never connects out or resolves a name needs neither the
-    // bufferevent nor the DNS ones.
+    // The stubs are grouped per kind in holder classes, as jextract's bindings are per
+    // function: Linking initialises them all on a fresh thread as the first loop opens, so no
+    // stub is made later at whatever stack depth its first use happens.
 
     /** {@code event_callback_fn}: {@code void (*)(evutil_socket_t fd, short what, void *arg)}. */
     public static final class Events {

@@ -1,0 +1,44 @@
+package io.github.evasync.internal.ffi;
+
+import io.github.evasync.internal.libevent.LibEvent;
+import io.github.evasync.internal.libevent.LibTls;
+
+/**
+ * Links every downcall handle and upcall stub of the plain native layer at once, so that none is
+ * linked on first use. Each of them lives in a holder class (jextract's one per function, and
+ * ours in {@link FastCalls}, {@link Upcalls} and {@link LibC}) that the JVM initialises the first
+ * time it is touched. If that first time falls near the end of a thread's stack and a
+ * {@link StackOverflowError} strikes inside the initialiser, the JVM marks the class as failed
+ * for the rest of its life: that function, and every loop that needs it, would be broken by one
+ * overflow in one callback. Linked here, on a fresh thread as the first loop opens, an overflow
+ * stays the one call's failure. It costs about 4 MiB of start-up memory (bench/RESULTS.md, the
+ * idle server). The TLS bindings are linked the same way when TLS first loads
+ * ({@link TlsNative}).
+ */
+public final class Linking {
+    private Linking() {
+    }
+
+    /**
+     * Initialises every holder class of the plain native layer. Called once per JVM from a
+     * thread with a fresh stack; throws what a failed link throws.
+     */
+    public static void linkAll() throws ClassNotFoundException {
+        for (Class<?> owner : new Class<?>[] {LibEvent.class, FastCalls.class, Upcalls.class, LibC.class}) {
+            for (Class<?> holder : owner.getDeclaredClasses()) {
+                Class.forName(holder.getName(), true, holder.getClassLoader());
+            }
+        }
+    }
+
+    /**
+     * Initialises every holder class of the TLS bindings and the ALPN stub, once the TLS
+     * libraries are loaded ({@link TlsNative}), from a thread with a fresh stack.
+     */
+    public static void linkTls() throws ClassNotFoundException {
+        for (Class<?> holder : LibTls.class.getDeclaredClasses()) {
+            Class.forName(holder.getName(), true, holder.getClassLoader());
+        }
+        Class.forName(AlpnSelect.class.getName(), true, AlpnSelect.class.getClassLoader());
+    }
+}
