@@ -46,7 +46,7 @@ public final class Event {
         this.handler = handler;
         this.oneShot = oneShot;
         this.persist = (flags & NativeEvent.PERSIST) != 0;
-        this.ev = new NativeEvent(core.eventBase(), core.handles(), core.counts()::nativeObjects, fd, flags,
+        this.ev = new NativeEvent(core.eventBase(), core.handles(), core.counts().nativeObjectCount(), fd, flags,
                 new NativeEvent.Target() {
                     @Override
                     public void fired(short what) {
@@ -72,10 +72,13 @@ public final class Event {
         if (timeout != null && timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative: " + timeout);
         }
-        onLoop("add", () -> {
-            arms++;
-            addNow(timeout);
-        });
+        checkLive("add");
+        if (!core.inLoop()) {
+            hop(() -> add(timeout));
+            return;
+        }
+        arms++;
+        addNow(timeout);
     }
 
     /** Adds the event; false when libevent refused (a descriptor epoll cannot watch). */
@@ -96,15 +99,19 @@ public final class Event {
      */
     public void activate() {
         checkLive("activate");
-        try {
-            core.runOrQueue(() -> {
-                if (!freed) { // freed before the loop got to it
-                    activateNow();
-                }
-            });
-        } catch (LoopClosedException e) {
-            throw freedError("activate");
+        if (!core.inLoop()) {
+            try {
+                core.runOrQueue(() -> {
+                    if (!freed) { // freed before the loop got to it
+                        activateNow();
+                    }
+                });
+            } catch (LoopClosedException e) {
+                throw freedError("activate");
+            }
+            return;
         }
+        activateNow();
     }
 
     void activateNow() {
@@ -122,17 +129,17 @@ public final class Event {
      */
     public boolean remove() {
         checkLive("remove");
-        try {
-            return core.call(() -> {
-                checkLive("remove");
-                boolean was = added || active;
-                ev.remove();
-                setState(false, false);
-                return was;
-            });
-        } catch (LoopClosedException e) {
-            throw freedError("remove");
+        if (!core.inLoop()) {
+            try {
+                return core.call(this::remove);
+            } catch (LoopClosedException e) {
+                throw freedError("remove");
+            }
         }
+        boolean was = added || active;
+        ev.remove();
+        setState(false, false);
+        return was;
     }
 
     /**
@@ -140,9 +147,14 @@ public final class Event {
      * safe while it is pending or from inside its own callback.
      */
     public void free() {
-        if (!freed) {
-            core.runUnlessClosed(this::freeNative);
+        if (freed) {
+            return;
         }
+        if (!core.inLoop()) {
+            core.runUnlessClosed(this::free);
+            return;
+        }
+        freeNative();
     }
 
     private void freeNative() {
@@ -168,11 +180,14 @@ public final class Event {
         if (freed) {
             return false;
         }
-        try {
-            return core.call(() -> !freed && (added || active));
-        } catch (LoopClosedException e) {
-            return false; // the loop freed it
+        if (!core.inLoop()) {
+            try {
+                return core.call(this::isPending);
+            } catch (LoopClosedException e) {
+                return false; // the loop freed it
+            }
         }
+        return added || active;
     }
 
     private void fire(short what) {
@@ -225,16 +240,13 @@ public final class Event {
     }
 
     /**
-     * Carries a void call onto the loop, checking that the event lives before it goes and again
-     * when it runs; on a closed loop the event is freed, and says so.
+     * Carries a void call over to the loop from another thread ({@link LoopCore#run}); the call
+     * re-enters its method there, which checks again that the event lives. On a closed loop the
+     * event is freed, and says so.
      */
-    private void onLoop(String what, Runnable r) {
-        checkLive(what);
+    private void hop(Runnable call) {
         try {
-            core.run(() -> {
-                checkLive(what);
-                r.run();
-            });
+            core.run(call);
         } catch (LoopClosedException e) {
             throw freedError("use");
         }

@@ -269,7 +269,11 @@ public final class EventLoop implements AutoCloseable {
      */
     public void onExit(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
-        core.run(() -> core.onExit(callback));
+        if (!core.inLoop()) {
+            core.run(() -> onExit(callback));
+            return;
+        }
+        core.onExit(callback);
     }
 
     /** {@return whether the calling thread is this loop's thread. Safe from any thread} */
@@ -327,19 +331,20 @@ public final class EventLoop implements AutoCloseable {
     public Event delay(Duration time, Runnable callback, EventHandler handler) {
         checkTime(time, "time");
         Objects.requireNonNull(callback, "callback");
-        return core.call(() -> {
-            core.dropNewborn();
-            Event e = Event.timer(core, callback, handler, false, true);
-            core.newborn = e;
-            if (time.isZero()) {
-                // An active event runs in FIFO order on the next turn, which the timer heap does not promise.
-                e.activateNow();
-            } else {
-                e.addNow(time);
-            }
-            core.newborn = null;
-            return e;
-        });
+        if (!core.inLoop()) {
+            return core.call(() -> delay(time, callback, handler));
+        }
+        core.dropNewborn();
+        Event e = Event.timer(core, callback, handler, false, true);
+        core.newborn = e;
+        if (time.isZero()) {
+            // An active event runs in FIFO order on the next turn, which the timer heap does not promise.
+            e.activateNow();
+        } else {
+            e.addNow(time);
+        }
+        core.newborn = null;
+        return e;
     }
 
     /**
@@ -366,14 +371,15 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalArgumentException("time must be positive for an interval");
         }
         Objects.requireNonNull(callback, "callback");
-        return core.call(() -> {
-            core.dropNewborn();
-            Event e = Event.timer(core, callback, null, true, false);
-            core.newborn = e;
-            e.addNow(time);
-            core.newborn = null;
-            return e;
-        });
+        if (!core.inLoop()) {
+            return core.call(() -> interval(time, callback));
+        }
+        core.dropNewborn();
+        Event e = Event.timer(core, callback, null, true, false);
+        core.newborn = e;
+        e.addNow(time);
+        core.newborn = null;
+        return e;
     }
 
     /**
@@ -385,7 +391,10 @@ public final class EventLoop implements AutoCloseable {
      */
     public Event makeEvent(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
-        return core.call(() -> Event.timer(core, callback, null, false, false));
+        if (!core.inLoop()) {
+            return core.call(() -> makeEvent(callback));
+        }
+        return Event.timer(core, callback, null, false, false);
     }
 
     /**
@@ -410,10 +419,9 @@ public final class EventLoop implements AutoCloseable {
         if (timeout != null) {
             checkTime(timeout, "timeout");
         }
-        return core.call(() -> watch(fd, onRead, onWrite, onTimeout, timeout));
-    }
-
-    private Event watch(int fd, Runnable onRead, Runnable onWrite, Runnable onTimeout, Duration timeout) {
+        if (!core.inLoop()) {
+            return core.call(() -> watchFd(fd, onRead, onWrite, onTimeout, timeout));
+        }
         if (!LibC.isOpen(fd)) {
             // Refused before libevent grows its descriptor table to this number.
             throw new IllegalArgumentException("fd " + fd + " cannot be watched: it is not open");
@@ -466,8 +474,11 @@ public final class EventLoop implements AutoCloseable {
         DnsQuery.checkHost(host);
         Objects.requireNonNull(family, "family");
         Objects.requireNonNull(callback, "callback");
-        core.run(() -> DnsQuery.lookup(core, host, family, all -> callback.resolved(all.get(0), Family.of(all.get(0))),
-                handler));
+        if (!core.inLoop()) {
+            core.run(() -> dnsLookup(host, family, callback, handler));
+            return;
+        }
+        DnsQuery.lookup(core, host, family, new FirstAddress(callback), handler);
     }
 
     /**
@@ -524,6 +535,24 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands a lookup's first address to a {@link DnsCallback}. A class rather than a lambda, so
+     * that a lookup on the loop thread links no call site where it may be cut short (see
+     * {@link LoopCore#call}).
+     */
+    private static final class FirstAddress implements Consumer<List<InetAddress>> {
+        private final DnsCallback callback;
+
+        FirstAddress(DnsCallback callback) {
+            this.callback = callback;
+        }
+
+        @Override
+        public void accept(List<InetAddress> all) {
+            callback.resolved(all.get(0), Family.of(all.get(0)));
+        }
+    }
+
     // ---- TCP -----------------------------------------------------------------------------------
 
     /**
@@ -555,7 +584,10 @@ public final class EventLoop implements AutoCloseable {
      */
     public TcpSocket tcpConnect(String host, int port, ReadCallback read, EventHandler handler, TcpOptions options) {
         Tcp.checkConnectArgs(host, port, options);
-        return core.call(() -> Tcp.connect(core, host, port, read, handler, options));
+        if (!core.inLoop()) {
+            return core.call(() -> tcpConnect(host, port, read, handler, options));
+        }
+        return Tcp.connect(core, host, port, read, handler, options);
     }
 
     /**
@@ -588,7 +620,10 @@ public final class EventLoop implements AutoCloseable {
     public TcpServer tcpServer(String bindAddress, int port, ReadCallback read, EventHandler handler,
                                ServerOptions options) {
         checkServerArgs(bindAddress, port, options);
-        return core.call(() -> Tcp.server(core, bindAddress, port, read, handler, options));
+        if (!core.inLoop()) {
+            return core.call(() -> tcpServer(bindAddress, port, read, handler, options));
+        }
+        return Tcp.server(core, bindAddress, port, read, handler, options);
     }
 
     /**
@@ -604,7 +639,10 @@ public final class EventLoop implements AutoCloseable {
         if (fd < 0) {
             throw new IllegalArgumentException("fd must not be negative: " + fd);
         }
-        return core.call(() -> Tcp.wrap(core, fd, read, handler));
+        if (!core.inLoop()) {
+            return core.call(() -> wrapFd(fd, read, handler));
+        }
+        return Tcp.wrap(core, fd, read, handler);
     }
 
     // ---- HTTP ----------------------------------------------------------------------------------
@@ -642,7 +680,10 @@ public final class EventLoop implements AutoCloseable {
                                  HttpServerOptions options) {
         Objects.requireNonNull(handler, "handler");
         checkServerArgs(bind, port, options);
-        return core.call(() -> HttpServerImpl.start(core, bind, port, handler, eventHandler, options));
+        if (!core.inLoop()) {
+            return core.call(() -> httpServer(bind, port, handler, eventHandler, options));
+        }
+        return HttpServerImpl.start(core, bind, port, handler, eventHandler, options);
     }
 
     /**
@@ -678,9 +719,11 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         if (!core.inLoop()) {
             HttpClient.check(uri); // a bad uri throws here, on the caller's thread
+            core.run(() -> httpClient(uri, callback, handler, options));
+            return;
         }
         // On the loop request() checks the uri itself (parsed once, cached): no second parse.
-        core.run(() -> HttpClient.of(core).request(uri, options, callback, handler));
+        HttpClient.of(core).request(uri, options, callback, handler);
     }
 
     /**
@@ -708,7 +751,11 @@ public final class EventLoop implements AutoCloseable {
 
     /** Closes the HTTP client's idle keep-alive connections. */
     public void closeIdleHttpConnections() {
-        core.run(() -> HttpClient.of(core).closeIdle());
+        if (!core.inLoop()) {
+            core.run(this::closeIdleHttpConnections);
+            return;
+        }
+        HttpClient.of(core).closeIdle();
     }
 
     // ---- signals -------------------------------------------------------------------------------
@@ -739,7 +786,11 @@ public final class EventLoop implements AutoCloseable {
     public void signalHandler(int signo, IntConsumer callback, EventHandler handler) {
         SignalWatch.check(signo);
         Objects.requireNonNull(callback, "callback");
-        core.run(() -> SignalWatch.add(core, signo, callback, handler));
+        if (!core.inLoop()) {
+            core.run(() -> signalHandler(signo, callback, handler));
+            return;
+        }
+        SignalWatch.add(core, signo, callback, handler);
     }
 
     /**
@@ -749,24 +800,38 @@ public final class EventLoop implements AutoCloseable {
      * @param signo a signal number
      */
     public void freeSignalHandler(int signo) {
-        core.run(() -> SignalWatch.remove(core, signo));
+        if (!core.inLoop()) {
+            core.run(() -> freeSignalHandler(signo));
+            return;
+        }
+        SignalWatch.remove(core, signo);
     }
 
     /** Frees every signal handler of this loop (cl-async's {@code clear-signal-handlers}). */
     public void clearSignalHandlers() {
-        core.run(() -> SignalWatch.clear(core));
+        if (!core.inLoop()) {
+            core.run(this::clearSignalHandlers);
+            return;
+        }
+        SignalWatch.clear(core);
     }
 
     // ---- introspection -------------------------------------------------------------------------
 
     /** {@return the loop's counters (cl-async's {@code stats})} */
     public LoopStats stats() {
-        return core.call(core::stats);
+        if (!core.inLoop()) {
+            return core.call(this::stats);
+        }
+        return core.stats();
     }
 
     /** {@return libevent's listing of the loop's events (cl-async's {@code dump-event-loop-status})} */
     public String dumpStatus() {
-        return core.call(() -> core.eventBase().dump());
+        if (!core.inLoop()) {
+            return core.call(this::dumpStatus);
+        }
+        return core.eventBase().dump();
     }
 
     @Override

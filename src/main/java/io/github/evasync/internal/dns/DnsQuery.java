@@ -35,7 +35,7 @@ public final class DnsQuery implements DnsRequest.Target {
         this.family = family;
         this.onAddresses = onAddresses;
         this.handler = handler;
-        this.request = new DnsRequest(core.handles(), core.counts()::nativeObjects, this);
+        this.request = new DnsRequest(core.handles(), core.counts().nativeObjectCount(), this);
     }
 
     /**
@@ -47,17 +47,28 @@ public final class DnsQuery implements DnsRequest.Target {
                               EventHandler handler) {
         InetAddress literal = SockAddr.literal(host);
         if (literal != null) {
-            core.execute(() -> {
-                if (family.equals(Family.UNSPEC) || Family.of(literal) == family) {
-                    deliver(core, () -> onAddresses.accept(List.of(literal)), handler);
-                } else {
-                    core.errors().deliver(new DnsError(host, DnsRequest.EAI_FAMILY,
-                            "an " + Family.of(literal) + " literal has no " + family + " address"), handler);
-                }
-            });
+            core.execute(new LiteralAnswer(core, host, literal, family, onAddresses, handler));
             return;
         }
         new DnsQuery(core, host, family, onAddresses, handler).start();
+    }
+
+    /**
+     * Answers an IP literal on the next turn. A class rather than a lambda: it is made inside
+     * the lookup call on the loop thread, where a lambda linked first could be cut short for the
+     * JVM's life (see {@link LoopCore#call}).
+     */
+    private record LiteralAnswer(LoopCore core, String host, InetAddress literal, Family family,
+                                 Consumer<List<InetAddress>> onAddresses, EventHandler handler) implements Runnable {
+        @Override
+        public void run() {
+            if (family.equals(Family.UNSPEC) || Family.of(literal) == family) {
+                deliver(core, () -> onAddresses.accept(List.of(literal)), handler);
+            } else {
+                core.errors().deliver(new DnsError(host, DnsRequest.EAI_FAMILY,
+                        "an " + Family.of(literal) + " literal has no " + family + " address"), handler);
+            }
+        }
     }
 
     private void start() {

@@ -111,7 +111,7 @@ public abstract class BufferEvent extends NativeOwner {
             }
         }
         try {
-            open(h -> { });
+            open();
         } catch (Throwable t) {
             if (b != null) {
                 LibEvent.bufferevent_free(b);

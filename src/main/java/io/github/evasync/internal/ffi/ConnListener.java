@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.function.IntConsumer;
+import java.util.function.LongConsumer;
 
 /**
  * A libevent {@code evconnlistener}: a bound, listening socket whose accepted descriptors and
@@ -60,13 +61,17 @@ public final class ConnListener extends NativeOwner {
             MemorySegment state = scratch.allocate(FastCalls.captureStateSize(), 8);
             int flags = LibEvent.LEV_OPT_CLOSE_ON_FREE() | LibEvent.LEV_OPT_REUSEABLE() | LibEvent.LEV_OPT_CLOSE_ON_EXEC()
                     | (reusePort ? LibEvent.LEV_OPT_REUSEABLE_PORT() : 0);
-            open(h -> {
-                // Stored first, as NativeEvent does: abandon() frees it if the check is cut short.
-                listener = FastCalls.evconnlistener_new_bind(state, base.pointer(), Upcalls.Listeners.ACCEPT, Upcalls.arg(h),
-                        flags, backlog, sa, (int) sa.byteSize());
-                if (listener.equals(MemorySegment.NULL)) {
-                    listener = null;
-                    throw new BindFailed(FastCalls.errno(state));
+            // A class, not a lambda (see NativeOwner.open()).
+            open(new LongConsumer() {
+                @Override
+                public void accept(long h) {
+                    // Stored first, as NativeEvent does: abandon() frees it if the check is cut short.
+                    listener = FastCalls.evconnlistener_new_bind(state, base.pointer(), Upcalls.Listeners.ACCEPT,
+                            Upcalls.arg(h), flags, backlog, sa, (int) sa.byteSize());
+                    if (listener.equals(MemorySegment.NULL)) {
+                        listener = null;
+                        throw new BindFailed(FastCalls.errno(state));
+                    }
                 }
             });
             LibEvent.evconnlistener_set_error_cb(listener, Upcalls.Listeners.ERROR);

@@ -50,7 +50,7 @@ public final class DnsRequest extends NativeOwner {
     public DnsRequest(HandleTable handles, IntConsumer count, Target target) {
         super(handles, count);
         this.target = target;
-        open(h -> { });
+        open();
     }
 
     /** Asks {@code dns} for {@code host}'s addresses of {@code family} ({@link #INET}...). */

@@ -5,6 +5,7 @@ import io.github.evasync.internal.libevent.LibEvent;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.function.IntConsumer;
+import java.util.function.LongConsumer;
 
 /**
  * A libevent {@code struct event}: a timer, an fd watch or a signal watch. Made with
@@ -47,13 +48,17 @@ public final class NativeEvent extends NativeOwner {
                        Target target) {
         super(handles, count);
         this.target = target;
-        open(h -> {
-            // Stored before anything else is called, so that abandon() frees it if the check
-            // below is cut short.
-            ev = LibEvent.event_new(base.pointer(), fd, flags, Upcalls.Events.CALLBACK, Upcalls.arg(h));
-            if (ev.equals(MemorySegment.NULL)) {
-                ev = null;
-                throw new IllegalStateException("event_new failed" + (fd >= 0 ? " for fd " + fd : ""));
+        // A class, not a lambda (see NativeOwner.open()).
+        open(new LongConsumer() {
+            @Override
+            public void accept(long h) {
+                // Stored before anything else is called, so that abandon() frees it if the check
+                // below is cut short.
+                ev = LibEvent.event_new(base.pointer(), fd, flags, Upcalls.Events.CALLBACK, Upcalls.arg(h));
+                if (ev.equals(MemorySegment.NULL)) {
+                    ev = null;
+                    throw new IllegalStateException("event_new failed" + (fd >= 0 ? " for fd " + fd : ""));
+                }
             }
         });
     }

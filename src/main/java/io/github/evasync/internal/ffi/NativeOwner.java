@@ -54,6 +54,25 @@ public abstract class NativeOwner implements NativeCallbacks {
     }
 
     /**
+     * {@link #open(LongConsumer)} for an owner whose native object is made later (or elsewhere):
+     * registers and counts it only.
+     */
+    protected final void open() {
+        open(new NoAllocation());
+    }
+
+    /**
+     * Allocates nothing. Owners pass classes, not lambdas, to {@link #open}: they are made inside
+     * API calls on the loop thread, where a lambda linked first could be cut short for the JVM's
+     * life (see {@code LoopCore.call}).
+     */
+    private static final class NoAllocation implements LongConsumer {
+        @Override
+        public void accept(long handle) {
+        }
+    }
+
+    /**
      * Frees what {@code allocate} made before it failed (an allocation stored, then a check that
      * threw); runs from {@link #open} only. Does nothing unless overridden.
      */

@@ -112,10 +112,10 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
     @Override
     public void onBody(BodyCallback callback) {
         Objects.requireNonNull(callback, "callback");
-        core.run(() -> setOnBody(callback));
-    }
-
-    private void setOnBody(BodyCallback callback) {
+        if (!core.inLoop()) {
+            core.run(() -> onBody(callback));
+            return;
+        }
         if (!request.streamed()) {
             throw new IllegalStateException("onBody() needs streamRequestBodies(true); the body is in body()");
         }
@@ -218,12 +218,20 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
 
     @Override
     public void pause() {
-        core.run(() -> connection.pauseBody(true));
+        if (!core.inLoop()) {
+            core.run(this::pause);
+            return;
+        }
+        connection.pauseBody(true);
     }
 
     @Override
     public void resume() {
-        core.run(() -> connection.pauseBody(false));
+        if (!core.inLoop()) {
+            core.run(this::resume);
+            return;
+        }
+        connection.pauseBody(false);
     }
 
     @Override
@@ -245,11 +253,13 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
     public void respond(int status, Map<String, String> headers, byte[] body) {
         Objects.requireNonNull(body, "body");
         refuse101(status);
-        core.run(() -> {
-            if (begin()) {
-                send(status, headers, body);
-            }
-        });
+        if (!core.inLoop()) {
+            core.run(() -> respond(status, headers, body));
+            return;
+        }
+        if (begin()) {
+            send(status, headers, body);
+        }
     }
 
     /** Writes a whole answer; the caller checked that one may begin. */
@@ -276,10 +286,10 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
     @Override
     public void startChunked(int status, Map<String, String> headers) {
         refuse101(status);
-        core.run(() -> beginChunked(status, headers));
-    }
-
-    private void beginChunked(int status, Map<String, String> headers) {
+        if (!core.inLoop()) {
+            core.run(() -> startChunked(status, headers));
+            return;
+        }
         if (!begin()) {
             return;
         }
@@ -295,6 +305,9 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
     @Override
     public boolean chunk(byte[] data) {
         Objects.requireNonNull(data, "data");
+        if (core.inLoop()) {
+            return sendChunk(data);
+        }
         if (core.onOtherLoop()) {
             // Another loop's thread must not wait for this loop (LoopCore.call refuses): the chunk
             // is queued, a copy since the caller may reuse its array at once, and the answer is
@@ -336,7 +349,11 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
 
     @Override
     public void onDrain(Runnable onDrain) {
-        core.run(() -> this.onDrain = onDrain);
+        if (!core.inLoop()) {
+            core.run(() -> onDrain(onDrain));
+            return;
+        }
+        this.onDrain = onDrain;
     }
 
     /** The output this answer waits behind fell below half the high watermark. */
@@ -352,10 +369,9 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
 
     @Override
     public TcpSocket upgrade(Headers headers, ReadCallback read, EventHandler handler) {
-        return core.call(() -> upgradeOnLoop(headers, read, handler));
-    }
-
-    private TcpSocket upgradeOnLoop(Headers headers, ReadCallback read, EventHandler handler) {
+        if (!core.inLoop()) {
+            return core.call(() -> upgrade(headers, read, handler));
+        }
         if (answer != Answer.NONE) {
             throw new IllegalStateException("the request was already answered");
         }
@@ -384,10 +400,10 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
 
     @Override
     public void end() {
-        core.run(this::endOnLoop);
-    }
-
-    private void endOnLoop() {
+        if (!core.inLoop()) {
+            core.run(this::end);
+            return;
+        }
         if (aborted != null || (connection.isClosed() && answer == Answer.DONE)) {
             return;
         }

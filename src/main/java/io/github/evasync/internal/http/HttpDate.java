@@ -15,8 +15,10 @@ final class HttpDate {
     byte[] headerLine() {
         long now = System.currentTimeMillis() / 1000;
         if (now != second) {
-            second = now;
+            // The line first: a StackOverflowError while it is made must not leave this second
+            // marked done with no line (every later answer of that second would fail).
             line = ("Date: " + FORMAT.format(Instant.ofEpochSecond(now)) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            second = now;
         }
         return line;
     }

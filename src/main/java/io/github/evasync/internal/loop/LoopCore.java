@@ -355,6 +355,14 @@ public final class LoopCore implements LoopSink {
         return f;
     }
 
+    // Public methods guard with `if (!core.inLoop()) { return core.call(() -> sameMethod(...)); }`
+    // and run their body directly on the loop thread, rather than always handing call/run a
+    // lambda: a lambda expression is linked (its invokedynamic bootstrapped) the first time it
+    // is evaluated, at whatever stack depth that first API call happens, and a bootstrap cut
+    // short by a StackOverflowError leaves that call site failing with BootstrapMethodError for
+    // the JVM's life (JVMS 5.4.3), so that API method would be broken for good. Lambdas are made
+    // only on the hop path, by a thread that is not the loop's.
+
     /**
      * The thread rule in one place (DESIGN.md, mechanism 4): runs {@code c} on the loop thread
      * and returns its result. On the loop thread it runs at once; from a thread that runs no

@@ -22,7 +22,7 @@ public final class LoopTimer {
         this.core = core;
         this.action = action;
         this.oneShot = oneShot;
-        this.event = new NativeEvent(core.eventBase(), core.handles(), core.counts()::nativeObjects, -1, (short) 0,
+        this.event = new NativeEvent(core.eventBase(), core.handles(), core.counts().nativeObjectCount(), -1, (short) 0,
                 new NativeEvent.Target() {
                     @Override
                     public void fired(short what) {

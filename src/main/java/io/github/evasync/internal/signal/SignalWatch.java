@@ -35,7 +35,7 @@ public final class SignalWatch {
         this.handler = handler;
         NativeEvent ev;
         try {
-            ev = new NativeEvent(core.eventBase(), core.handles(), core.counts()::nativeObjects, signo,
+            ev = new NativeEvent(core.eventBase(), core.handles(), core.counts().nativeObjectCount(), signo,
                     (short) (NativeEvent.SIGNAL | NativeEvent.PERSIST), new NativeEvent.Target() {
                         @Override
                         public void fired(short what) {

@@ -10,7 +10,6 @@ import io.github.evasync.internal.ffi.SockAddr;
 import io.github.evasync.internal.ffi.SocketOptions;
 import io.github.evasync.internal.loop.LoopClosedException;
 import io.github.evasync.internal.loop.LoopCore;
-import io.github.evasync.internal.loop.LoopCounts;
 import io.github.evasync.tcp.ConnectCallback;
 import io.github.evasync.tcp.ReadCallback;
 import io.github.evasync.tcp.TcpSocket;
@@ -26,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.function.IntConsumer;
 
 /**
  * A {@link TcpSocket} on a libevent socket bufferevent. It is made of layers, each a class: the
@@ -96,7 +94,7 @@ public final class Connection extends SocketOutput {
     private Connection(LoopCore core, boolean bufferNow, int fd, boolean incoming, ReadCallback read,
                        EventHandler handler, Tls tls) {
         // Counted in the stats together with the handle: free() undoes both.
-        super(core, Counters.of(core, incoming), bufferNow, fd, read, tls);
+        super(core, core.counts().socketCount(incoming), bufferNow, fd, read, tls);
         this.incoming = incoming;
         this.handler = handler;
     }
@@ -129,22 +127,6 @@ public final class Connection extends SocketOutput {
             core.errors().reportTransient(condition, handler);
         } else {
             core.errors().deliver(condition, handler);
-        }
-    }
-
-    /** A socket's stats counts, one per loop and direction: a socket keeps no counter of its own. */
-    private record Counters(IntConsumer incoming, IntConsumer outgoing) {
-        static IntConsumer of(LoopCore core, boolean incoming) {
-            Counters c = core.attachment(Counters.class, () -> new Counters(counter(core.counts(), true),
-                    counter(core.counts(), false)));
-            return incoming ? c.incoming : c.outgoing;
-        }
-
-        private static IntConsumer counter(LoopCounts counts, boolean incoming) {
-            return delta -> {
-                counts.nativeObjects(delta);
-                counts.tcp(incoming, delta);
-            };
         }
     }
 
@@ -339,15 +321,19 @@ public final class Connection extends SocketOutput {
                 copy = new byte[buffer.remaining()];
                 buffer.get(copy);
             }
-            onLoopRun(() -> write(copy, callback));
+            hopRun(() -> write(copy, callback));
             return belowHighWatermark();
         }
-        return onLoop(() -> array != null ? write(array, callback) : write(buffer, callback));
+        return hop(() -> array != null ? write(array, callback) : write(buffer, callback));
     }
 
     @Override
     public long outputBufferLength() {
-        return onLoop(this::outputLength);
+        if (!core.inLoop()) {
+            return hop(this::outputBufferLength);
+        }
+        checkOpen();
+        return outputLength();
     }
 
     @Override
@@ -355,7 +341,12 @@ public final class Connection extends SocketOutput {
         if (low < 0 || high < low) {
             throw new IllegalArgumentException("watermarks must satisfy 0 <= low <= high: low=" + low + ", high=" + high);
         }
-        onLoopRun(() -> watermarks(low, high));
+        if (!core.inLoop()) {
+            hopRun(() -> setWriteWatermarks(low, high));
+            return;
+        }
+        checkOpen();
+        watermarks(low, high);
     }
 
     /**
@@ -372,7 +363,12 @@ public final class Connection extends SocketOutput {
 
     @Override
     public void onDrain(Runnable onDrain) {
-        onLoopRun(() -> drainCallback(onDrain));
+        if (!core.inLoop()) {
+            hopRun(() -> onDrain(onDrain));
+            return;
+        }
+        checkOpen();
+        drainCallback(onDrain);
     }
 
     // ---- control ---------------------------------------------------------------------------
@@ -381,7 +377,12 @@ public final class Connection extends SocketOutput {
     public void setTimeouts(Duration read, Duration write) {
         checkTimeout(read, "read");
         checkTimeout(write, "write");
-        onLoopRun(() -> applyTimeouts(read, write));
+        if (!core.inLoop()) {
+            hopRun(() -> setTimeouts(read, write));
+            return;
+        }
+        checkOpen();
+        applyTimeouts(read, write);
     }
 
     private static void checkTimeout(Duration d, String name) {
@@ -392,10 +393,11 @@ public final class Connection extends SocketOutput {
 
     @Override
     public void enable(boolean read, boolean write) {
-        onLoopRun(() -> enableNow(read, write));
-    }
-
-    private void enableNow(boolean read, boolean write) {
+        if (!core.inLoop()) {
+            hopRun(() -> enable(read, write));
+            return;
+        }
+        checkOpen();
         boolean ours = read && resumeReading();
         enableEvents((short) ((read && !ours ? READ : 0) | (write ? WRITE : 0)));
         if (write) {
@@ -405,10 +407,11 @@ public final class Connection extends SocketOutput {
 
     @Override
     public void disable(boolean read, boolean write) {
-        onLoopRun(() -> disableNow(read, write));
-    }
-
-    private void disableNow(boolean read, boolean write) {
+        if (!core.inLoop()) {
+            hopRun(() -> disable(read, write));
+            return;
+        }
+        checkOpen();
         boolean ours = read && pauseReading();
         disableEvents((short) ((read && !ours ? READ : 0) | (write ? WRITE : 0)));
         if (write) {
@@ -423,12 +426,12 @@ public final class Connection extends SocketOutput {
 
     @Override
     public void close() {
-        if (!closed) {
-            core.runUnlessClosed(this::closeOnLoop);
+        if (!core.inLoop()) {
+            if (!closed) {
+                core.runUnlessClosed(this::close);
+            }
+            return;
         }
-    }
-
-    private void closeOnLoop() {
         if (closed || isFreed()) {
             return;
         }
@@ -448,9 +451,13 @@ public final class Connection extends SocketOutput {
 
     @Override
     public void closeNow() {
-        if (!isFreed()) {
-            core.runUnlessClosed(this::free);
+        if (!core.inLoop()) {
+            if (!isFreed()) {
+                core.runUnlessClosed(this::closeNow);
+            }
+            return;
         }
+        free();
     }
 
     /**
@@ -487,34 +494,29 @@ public final class Connection extends SocketOutput {
     }
 
     /**
-     * The thread rule of a method with a result ({@link LoopCore#call}): {@code c} runs at once on
-     * the loop thread and is carried over and waited for from a thread that runs no loop. The
-     * socket must be open as it is called and as {@code c} runs; a socket of a closed loop is
-     * closed, and says so with {@link SocketClosed} like any other closed socket.
+     * Carries a method with a result over from a thread other than the loop's
+     * ({@link LoopCore#call}): waited for from a thread that runs no loop. {@code call}
+     * re-enters the method on the loop thread, so the socket must be open as it is called and
+     * again as it runs there; a socket of a closed loop is closed, and says so with
+     * {@link SocketClosed} like any other closed socket.
      */
-    private <T> T onLoop(Callable<T> c) {
+    private <T> T hop(Callable<T> call) {
         checkOpen();
         try {
-            return core.call(() -> {
-                checkOpen();
-                return c.call();
-            });
+            return core.call(call);
         } catch (LoopClosedException e) {
             throw new SocketClosed(this);
         }
     }
 
     /**
-     * {@link #onLoop} for a method without a result ({@link LoopCore#run}): from another loop's
+     * {@link #hop} for a method without a result ({@link LoopCore#run}): from another loop's
      * thread it is queued, and dropped if the socket has closed by the time it runs.
      */
-    private void onLoopRun(Runnable r) {
+    private void hopRun(Runnable call) {
         checkOpen();
         try {
-            core.run(() -> {
-                checkOpen();
-                r.run();
-            });
+            core.run(call);
         } catch (LoopClosedException e) {
             throw new SocketClosed(this);
         }
@@ -534,7 +536,11 @@ public final class Connection extends SocketOutput {
 
     @Override
     public InputStream inputStream() {
-        return onLoop(this::stream);
+        if (!core.inLoop()) {
+            return hop(this::inputStream);
+        }
+        checkOpen();
+        return stream();
     }
 
     @Override
@@ -561,16 +567,18 @@ public final class Connection extends SocketOutput {
         if (handshake == null) {
             return null;
         }
-        return onLoop(() -> {
-            TlsHandshake h = handshake;
-            if (!h.isDone()) {
-                return null;
-            }
-            if (h.session() == null) {
-                h.session(TlsSessions.of(tlsState()));
-            }
-            return h.session();
-        });
+        if (!core.inLoop()) {
+            return hop(this::tlsSession);
+        }
+        checkOpen();
+        TlsHandshake h = handshake;
+        if (!h.isDone()) {
+            return null;
+        }
+        if (h.session() == null) {
+            h.session(TlsSessions.of(tlsState()));
+        }
+        return h.session();
     }
 
     @Override
@@ -584,7 +592,11 @@ public final class Connection extends SocketOutput {
     }
 
     private InetSocketAddress address(boolean peer) {
-        return onLoop(() -> address(core.scratch(), peer));
+        if (!core.inLoop()) {
+            return hop(() -> address(peer));
+        }
+        checkOpen();
+        return address(core.scratch(), peer);
     }
 
     @Override

@@ -50,7 +50,7 @@ public final class Listener implements TcpServer, ConnListener.Target {
         // Made before binding, so that a certificate OpenSSL refuses fails the call with nothing bound.
         this.tls = options.tls() == null ? null : new BufferEvent.Tls(TlsAccess.context(options.tls()), null);
         try {
-            this.listener = new ConnListener(core.eventBase(), core.handles(), core.counts()::nativeObjects, core.scratch(),
+            this.listener = new ConnListener(core.eventBase(), core.handles(), core.counts().nativeObjectCount(), core.scratch(),
                     address, port, options.reusePort(), options.backlog(), this);
         } catch (ConnListener.BindFailed e) {
             throw SocketErrors.bindFailed(bind, port, e.errno());
@@ -174,9 +174,13 @@ public final class Listener implements TcpServer, ConnListener.Target {
 
     @Override
     public void close() {
-        if (!closed) {
-            core.runUnlessClosed(this::free);
+        if (!core.inLoop()) {
+            if (!closed) {
+                core.runUnlessClosed(this::close);
+            }
+            return;
         }
+        free();
     }
 
     private void free() {

@@ -97,7 +97,7 @@ abstract class SocketOutput extends SocketInput {
                 // Already in the kernel: the callback runs on the next turn, never inside write,
                 // and even if the socket is closed by then: the bytes are out (closing does not
                 // take them back).
-                core.execute(() -> runWriteCallback(callback));
+                core.execute(new WriteDone(this, callback));
             } else {
                 if (pendingWrites == null) {
                     pendingWrites = new ArrayDeque<>(4);
@@ -203,5 +203,25 @@ abstract class SocketOutput extends SocketInput {
     /** As the socket is freed: waiting write callbacks are dropped (their bytes never left). */
     void dropWrites() {
         pendingWrites = null;
+    }
+
+    /**
+     * Runs a write's callback on a later turn. A class rather than a lambda: it is made inside
+     * write on the loop thread, where a lambda linked first could be cut short for the JVM's
+     * life (see {@code LoopCore.call}).
+     */
+    private static final class WriteDone implements Runnable {
+        private final SocketOutput socket;
+        private final WriteCallback callback;
+
+        WriteDone(SocketOutput socket, WriteCallback callback) {
+            this.socket = socket;
+            this.callback = callback;
+        }
+
+        @Override
+        public void run() {
+            socket.runWriteCallback(callback);
+        }
     }
 }

@@ -45,10 +45,9 @@ final class SocketStreams {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             Objects.checkFromIndexSize(off, len, b.length);
-            return socket.core.call(() -> readOnLoop(b, off, len));
-        }
-
-        private int readOnLoop(byte[] b, int off, int len) throws IOException {
+            if (!socket.core.inLoop()) {
+                return socket.core.call(() -> read(b, off, len));
+            }
             if (len == 0) {
                 return 0;
             }
@@ -70,10 +69,9 @@ final class SocketStreams {
 
         @Override
         public int available() {
-            return socket.core.call(this::availableOnLoop);
-        }
-
-        private int availableOnLoop() {
+            if (!socket.core.inLoop()) {
+                return socket.core.call(this::available);
+            }
             if (!socket.hasInput()) {
                 return remaining == null ? 0 : remaining.length - remainingPos;
             }
@@ -82,10 +80,9 @@ final class SocketStreams {
 
         @Override
         public long skip(long n) {
-            return socket.core.call(() -> skipOnLoop(n));
-        }
-
-        private long skipOnLoop(long n) {
+            if (!socket.core.inLoop()) {
+                return socket.core.call(() -> skip(n));
+            }
             boolean open = socket.hasInput();
             if (!open || n <= 0) {
                 return !open ? Math.max(0, Math.min(n, available())) : 0;
