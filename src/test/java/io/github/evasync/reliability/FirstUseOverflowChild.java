@@ -2,23 +2,35 @@ package io.github.evasync.reliability;
 
 import io.github.evasync.Event;
 import io.github.evasync.EventLoop;
+import io.github.evasync.http.HttpServer;
+import io.github.evasync.tcp.ServerOptions;
+import io.github.evasync.tcp.TcpServer;
+import io.github.evasync.tcp.TcpSocket;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The child JVM of {@link FirstUseOverflowTest}: a fresh JVM, so that no class of the library
  * was initialised by another test. It runs a loop on a small stack and makes the process's first
- * {@code watchFd} call at every depth near the end of the stack, from the deepest up, until one
- * goes through; a {@link StackOverflowError} there is that call's own, as anywhere. Then, at a
- * normal depth, it watches the descriptor once more and prints {@code after: ok} when that
- * works, or {@code after: FAILED} and what was thrown. The descriptor is the child's stdin, a
- * pipe the parent never writes to.
+ * call of one kind, named by its argument ({@code watchFd} when none), at every depth near the
+ * end of the stack, from the deepest up, until one goes through; a {@link StackOverflowError}
+ * there is that call's own, as anywhere. What the call needs (a server, a socket, an event) is
+ * made first at a normal depth. Then, at a normal depth, it makes the same call once more and
+ * prints {@code after: ok} when that works, or {@code after: FAILED} and what was thrown. The
+ * descriptor {@code watchFd} watches is the child's stdin, a pipe the parent never writes to.
  */
 public final class FirstUseOverflowChild {
     private static final long STACK = 512 * 1024;
     private static final int STDIN = 0;
+    private static final Duration MS = Duration.ofMillis(1);
     private static boolean done;
     private static Throwable firstOther;
     private static int others;
@@ -45,10 +57,11 @@ public final class FirstUseOverflowChild {
     }
 
     public static void main(String[] args) throws Exception {
+        String kind = args.length > 0 ? args[0] : "watchFd";
         CompletableFuture<String> outcome = new CompletableFuture<>();
         Thread t = new Thread(null, () -> {
             try {
-                EventLoop.run(loop -> start(loop, outcome));
+                EventLoop.run(loop -> start(loop, kind, outcome));
             } catch (Throwable e) {
                 outcome.complete("FAILED loop: " + e);
             }
@@ -56,32 +69,229 @@ public final class FirstUseOverflowChild {
         }, "small-stack-loop", STACK);
         t.setDaemon(true);
         t.start();
-        String result = outcome.get(60, TimeUnit.SECONDS);
-        System.out.println("edge: " + others + " throwable(s) other than StackOverflowError"
+        String result;
+        try {
+            result = outcome.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            result = "FAILED no outcome in 60 s";
+        }
+        System.out.println(kind + " edge: " + others + " throwable(s) other than StackOverflowError"
                 + (firstOther == null ? "" : ", the first " + firstOther));
         System.out.println("after: " + result);
         System.out.flush();
         System.exit(0);
     }
 
-    private static void start(EventLoop loop, CompletableFuture<String> outcome) {
-        // The loop's timers are warmed up at a normal depth: only watchFd's first use is deep.
-        loop.delay(Duration.ofMillis(1), () -> { }).free();
-        Event[] deep = new Event[1];
+    /**
+     * Makes the first call of {@code kind} at the stack's edge on the next turn (at a depth of
+     * the loop's own), then on the turn after runs {@code after} at a normal depth, which must
+     * make the same call and complete the outcome, or have it completed later.
+     */
+    private static void deepThenAfter(EventLoop loop, CompletableFuture<String> outcome, Runnable deep,
+                                      Consumer<CompletableFuture<String>> after) {
         loop.delay(() -> {
-            edge(() -> deep[0] = loop.watchFd(STDIN, () -> { }, null, null, null));
+            edge(deep);
             loop.delay(() -> {
                 try {
-                    if (deep[0] != null) {
-                        deep[0].free();
-                    }
-                    loop.watchFd(STDIN, () -> { }, null, null, null).free();
-                    outcome.complete("ok");
+                    after.accept(outcome);
                 } catch (Throwable e) {
-                    outcome.complete("FAILED watchFd at a normal depth: " + e);
+                    outcome.complete("FAILED at a normal depth: " + e);
+                    loop.exit();
                 }
-                loop.exit();
             });
         });
+        // Whatever happens, the loop ends once there is an outcome.
+        outcome.whenComplete((r, e) -> loop.execute(loop::exit));
+    }
+
+    private static void start(EventLoop loop, String kind, CompletableFuture<String> outcome) {
+        // The loop's timers are warmed up at a normal depth: only the call under test is deep.
+        loop.delay(MS, () -> { }).free();
+        Event[] ev = new Event[2];
+        Runnable noop = () -> { };
+        switch (kind) {
+            case "watchFd" -> deepThenAfter(loop, outcome,
+                    () -> ev[0] = loop.watchFd(STDIN, noop, null, null, null),
+                    o -> {
+                        loop.watchFd(STDIN, noop, null, null, null).free();
+                        o.complete("ok");
+                    });
+            case "delay" -> deepThenAfter(loop, outcome, () -> loop.delay(MS, noop),
+                    o -> loop.delay(MS, () -> o.complete("ok")));
+            case "interval" -> deepThenAfter(loop, outcome, () -> ev[0] = loop.interval(MS, noop),
+                    o -> {
+                        ev[0].free();
+                        Event[] e = new Event[1];
+                        e[0] = loop.interval(MS, () -> {
+                            e[0].free();
+                            o.complete("ok");
+                        });
+                    });
+            case "makeEvent" -> deepThenAfter(loop, outcome, () -> loop.makeEvent(noop),
+                    o -> loop.makeEvent(() -> o.complete("ok")).activate());
+            case "event.add" -> {
+                ev[0] = loop.makeEvent(noop);
+                deepThenAfter(loop, outcome, () -> ev[0].add(MS),
+                        o -> loop.makeEvent(() -> o.complete("ok")).add(MS));
+            }
+            case "event.remove" -> {
+                ev[0] = loop.makeEvent(noop);
+                ev[0].add(Duration.ofHours(1));
+                deepThenAfter(loop, outcome, () -> ev[0].remove(),
+                        o -> {
+                            Event e = loop.makeEvent(noop);
+                            e.add(Duration.ofHours(1));
+                            o.complete(e.remove() && !e.isPending() ? "ok" : "FAILED remove did not remove");
+                            e.free();
+                        });
+            }
+            case "event.activate" -> {
+                ev[0] = loop.makeEvent(noop);
+                deepThenAfter(loop, outcome, () -> ev[0].activate(),
+                        o -> loop.makeEvent(() -> o.complete("ok")).activate());
+            }
+            case "event.free" -> {
+                ev[0] = loop.makeEvent(noop);
+                deepThenAfter(loop, outcome, () -> ev[0].free(),
+                        o -> {
+                            Event e = loop.makeEvent(noop);
+                            e.free();
+                            o.complete(e.isFreed() ? "ok" : "FAILED free did not free");
+                        });
+            }
+            case "tcpServer" -> {
+                TcpServer[] s = new TcpServer[1];
+                deepThenAfter(loop, outcome, () -> s[0] = loop.tcpServer("127.0.0.1", 0, null, null),
+                        o -> {
+                            s[0].close();
+                            loop.tcpServer("127.0.0.1", 0, null, null).close();
+                            o.complete("ok");
+                        });
+            }
+            case "tcpConnect" -> {
+                int[] accepted = new int[1];
+                TcpServer server = loop.tcpServer("127.0.0.1", 0, null, null,
+                        ServerOptions.defaults().connectCallback(sock -> {
+                            sock.close();
+                            if (++accepted[0] == 2) {
+                                outcome.complete("ok");
+                            }
+                        }));
+                deepThenAfter(loop, outcome, () -> loop.tcpConnect("127.0.0.1", server.port(), null, null),
+                        o -> loop.tcpConnect("127.0.0.1", server.port(), null, null));
+            }
+            case "dnsLookup" -> deepThenAfter(loop, outcome,
+                    () -> loop.dnsLookup("127.0.0.1", (a, f) -> { }, null),
+                    o -> loop.dnsLookup("127.0.0.1", (a, f) -> o.complete("ok"), null));
+            case "httpServer" -> {
+                HttpServer[] s = new HttpServer[1];
+                deepThenAfter(loop, outcome,
+                        () -> s[0] = loop.httpServer("127.0.0.1", 0, req -> req.respond(200, Map.of(), "x"), null),
+                        o -> {
+                            s[0].close();
+                            loop.httpServer("127.0.0.1", 0, req -> req.respond(200, Map.of(), "x"), null).close();
+                            o.complete("ok");
+                        });
+            }
+            case "respond" -> respond(loop, outcome);
+            default -> {
+                if (kind.startsWith("accepted.") || kind.startsWith("outgoing.")) {
+                    socketCall(loop, kind, outcome);
+                } else {
+                    outcome.complete("FAILED no such case: " + kind);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code accepted.op} or {@code outgoing.op}: two connections are made at a normal depth;
+     * the first call of {@code op} is made deep on the first connection's socket of that side,
+     * and then at a normal depth on the second's.
+     */
+    private static void socketCall(EventLoop loop, String kind, CompletableFuture<String> outcome) {
+        boolean acceptedSide = kind.startsWith("accepted.");
+        String op = kind.substring(kind.indexOf('.') + 1);
+        TcpSocket[] in = new TcpSocket[2];
+        TcpSocket[] out = new TcpSocket[2];
+        int[] n = new int[1];
+        StringBuilder got = new StringBuilder();
+        // What the peers receive tells that "write" worked.
+        io.github.evasync.tcp.ReadCallback read = (sock, data) -> {
+            got.append(new String(data, StandardCharsets.UTF_8));
+            if (got.indexOf("after") >= 0 && op.equals("write")) {
+                outcome.complete("ok");
+            }
+        };
+        io.github.evasync.EventHandler handler = e -> { };
+        TcpServer server = loop.tcpServer("127.0.0.1", 0, read, handler,
+                ServerOptions.defaults().connectCallback(sock -> {
+                    in[n[0]++] = sock;
+                    if (n[0] == 2) {
+                        TcpSocket[] side = acceptedSide ? in : out;
+                        deepThenAfter(loop, outcome, () -> socketOp(side[0], op, "deep"), o -> {
+                            socketOp(side[1], op, "after");
+                            if (op.equals("close")) {
+                                o.complete(side[1].isClosed() ? "ok" : "FAILED close did not close");
+                            } else if (!op.equals("write")) {
+                                o.complete("ok");
+                            }
+                        });
+                    }
+                }));
+        out[0] = loop.tcpConnect("127.0.0.1", server.port(), read, handler);
+        out[1] = loop.tcpConnect("127.0.0.1", server.port(), read, handler);
+    }
+
+    private static void socketOp(TcpSocket s, String op, String text) {
+        switch (op) {
+            case "write" -> s.write(text);
+            case "setTimeouts" -> s.setTimeouts(Duration.ofHours(1), Duration.ofHours(1));
+            case "enable" -> s.enable(true, true);
+            case "disable" -> s.disable(true, false);
+            case "close" -> s.close();
+            default -> throw new IllegalArgumentException(op);
+        }
+    }
+
+    /**
+     * An HTTP server made at a normal depth answers its first request with {@code respond} at
+     * the stack's edge and its second at a normal depth; a plain socket in another thread sends
+     * the two requests, one connection each, and checks both answers.
+     */
+    private static void respond(EventLoop loop, CompletableFuture<String> outcome) {
+        int[] requests = new int[1];
+        HttpServer server = loop.httpServer("127.0.0.1", 0, req -> {
+            if (requests[0]++ == 0) {
+                edge(() -> req.respond(200, Map.of(), "deep"));
+            } else {
+                req.respond(200, Map.of(), "after");
+            }
+        }, null);
+        int port = server.port();
+        Thread client = new Thread(() -> {
+            try {
+                String first = get(port);
+                String second = get(port);
+                outcome.complete(first.startsWith("HTTP/1.1 200") && second.startsWith("HTTP/1.1 200")
+                        && second.endsWith("after") ? "ok" : "FAILED answers:\n" + first + "\n" + second);
+            } catch (Throwable e) {
+                outcome.complete("FAILED the client: " + e);
+            }
+        }, "http-client");
+        client.setDaemon(true);
+        client.start();
+        outcome.whenComplete((r, e) -> loop.execute(loop::exit));
+    }
+
+    private static String get(int port) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(20_000);
+            OutputStream o = s.getOutputStream();
+            o.write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            o.flush();
+            InputStream i = s.getInputStream();
+            return new String(i.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 }

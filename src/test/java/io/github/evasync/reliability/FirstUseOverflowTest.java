@@ -1,7 +1,8 @@
 package io.github.evasync.reliability;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -16,20 +17,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * rule when the overflow strikes inside the linking: a class initialiser that fails leaves its
  * class unusable for the life of the JVM ({@code NoClassDefFoundError: Could not initialize
  * class LibC$Fcntl}), and a lambda whose bootstrap failed leaves its call site failing with
- * {@code BootstrapMethodError}; then every later {@code watchFd} of every loop throws. Before
- * the refactor of issue 15 the fcntl invoker was linked as the first loop opened and
- * {@code watchFd} on the loop thread made no lambda. The case runs in a fresh child JVM
- * ({@link FirstUseOverflowChild}), where nothing was linked yet; the child's loop ends with
- * {@code exit()}, which frees what the overflows cut short.
+ * {@code BootstrapMethodError}; then every later call of that kind, on every loop, throws.
+ * Each case runs in a fresh child JVM ({@link FirstUseOverflowChild}), where nothing was
+ * linked yet; the child's loop ends with {@code exit()}, which frees what the overflows cut
+ * short.
  */
 @Timeout(120)
 class FirstUseOverflowTest {
-    @Test
-    void anOverflowInTheFirstWatchFdDoesNotBreakLaterOnes() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"watchFd", "delay", "interval", "makeEvent", "event.add", "event.remove",
+            "event.activate", "event.free", "tcpServer", "tcpConnect",
+            "accepted.write", "accepted.setTimeouts", "accepted.enable", "accepted.disable", "accepted.close",
+            "outgoing.write", "outgoing.setTimeouts", "outgoing.enable", "outgoing.disable", "outgoing.close",
+            "dnsLookup", "httpServer", "respond"})
+    void anOverflowInTheFirstCallDoesNotBreakLaterOnes(String kind) throws Exception {
         List<String> cmd = List.of(ProcessHandle.current().info().command().orElseThrow(),
                 System.getProperty("evasync.test.jvmFlags", "--enable-native-access=ALL-UNNAMED"),
-                "-cp", System.getProperty("java.class.path"), FirstUseOverflowChild.class.getName());
-        // stdin stays a pipe nobody writes to: the descriptor the child watches.
+                "-cp", System.getProperty("java.class.path"), FirstUseOverflowChild.class.getName(), kind);
+        // stdin stays a pipe nobody writes to: the descriptor the watchFd case watches.
         Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out;
         try {
