@@ -14,12 +14,21 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+
+import java.io.File;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Netty's side of bench/load.sh: the same modes as {@link EvasyncServer}, on one epoll event
  * loop (or {@code LOOPS} of them, sharing one listening socket, Netty's usual way), with Netty's
- * pooled buffers and one flush per read burst.
+ * pooled buffers and one flush per read burst. For bench/tls.sh, {@code https-openssl PORT CERT KEY}
+ * and {@code https-jdk PORT CERT KEY}: the {@code hello} mode behind an {@code SslHandler},
+ * TLS 1.3 only, from {@code SslProvider.OPENSSL} (netty-tcnative, BoringSSL) or
+ * {@code SslProvider.JDK} (the JDK's {@code SSLEngine}).
  */
 public final class NettyServer {
     private NettyServer() {
@@ -28,7 +37,8 @@ public final class NettyServer {
     public static void main(String[] args) throws Exception {
         String mode = args[0];
         int port = Integer.parseInt(args[1]);
-        long delayMs = args.length > 2 ? Long.parseLong(args[2]) : 5000;
+        long delayMs = mode.equals("hold") && args.length > 2 ? Long.parseLong(args[2]) : 5000;
+        SslContext ssl = mode.startsWith("https-") ? sslContext(mode, args[2], args[3]) : null;
         ByteBuf response = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(EvasyncServer.RESPONSE));
         ByteBuf hold = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(EvasyncServer.HOLD_RESPONSE));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(EvasyncServer.loops(), EpollIoHandler.newFactory());
@@ -47,6 +57,11 @@ public final class NettyServer {
                                     ch.pipeline().addLast(new io.netty.handler.codec.http.HttpServerCodec());
                                     yield new Hello();
                                 }
+                                case "https-openssl", "https-jdk" -> {
+                                    ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                                    ch.pipeline().addLast(new io.netty.handler.codec.http.HttpServerCodec());
+                                    yield new Hello();
+                                }
                                 default -> throw new IllegalArgumentException(mode);
                             });
                         }
@@ -57,6 +72,20 @@ public final class NettyServer {
         } finally {
             group.shutdownGracefully();
         }
+    }
+
+    /** The server's TLS 1.3 context from OpenSSL (tcnative's BoringSSL) or the JDK, saying which. */
+    private static SslContext sslContext(String mode, String cert, String key) throws Exception {
+        SslProvider provider = mode.equals("https-openssl") ? SslProvider.OPENSSL : SslProvider.JDK;
+        if (provider == SslProvider.OPENSSL && !OpenSsl.isAvailable()) {
+            throw new IllegalStateException("SslProvider.OPENSSL is not available", OpenSsl.unavailabilityCause());
+        }
+        SslContext ctx = SslContextBuilder.forServer(new File(cert), new File(key)).sslProvider(provider)
+                .protocols("TLSv1.3").build();
+        System.out.println("netty " + mode + ": provider " + provider
+                + (provider == SslProvider.OPENSSL ? " (" + OpenSsl.versionString() + ")" : "")
+                + ", context " + ctx.getClass().getSimpleName());
+        return ctx;
     }
 
     static final class Http extends ChannelInboundHandlerAdapter {
@@ -105,6 +134,10 @@ public final class NettyServer {
                 if (keepAlive) {
                     ctx.write(res, ctx.voidPromise());
                 } else {
+                    // Says so, as evhttp and evasync do: else a client takes the connection for
+                    // kept alive and its next request fails (wrk counts a read error).
+                    res.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION,
+                            io.netty.handler.codec.http.HttpHeaderValues.CLOSE);
                     ctx.write(res).addListener(ChannelFutureListener.CLOSE);
                 }
             }
