@@ -5,8 +5,10 @@ import io.github.evasync.LoopGroup;
 import io.github.evasync.LoopOptions;
 import io.github.evasync.http.HttpServerOptions;
 import io.github.evasync.tcp.ServerOptions;
+import io.github.evasync.tls.TlsOptions;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -14,7 +16,8 @@ import java.time.Duration;
  * binding the same port with reusePort ({@link LoopGroup}):
  * {@code http PORT} fixed keep-alive response per request, {@code echo PORT},
  * {@code hold PORT DELAY_MS} (cl-async's delayed response), {@code hello PORT} (HTTP hello world
- * on {@code httpServer}).
+ * on {@code httpServer}), {@code https PORT CERT KEY} (the same over TLS 1.3 with these PEM files,
+ * for bench/tls.sh).
  */
 public final class EvasyncServer {
     static final byte[] RESPONSE = ("HTTP/1.1 200 OK\r\nContent-Length: 13\r\nContent-Type: text/plain\r\n\r\n"
@@ -37,10 +40,13 @@ public final class EvasyncServer {
     public static void main(String[] args) {
         String mode = args[0];
         int port = Integer.parseInt(args[1]);
-        Duration delay = Duration.ofMillis(args.length > 2 ? Long.parseLong(args[2]) : 5000);
+        Duration delay = Duration.ofMillis(mode.equals("hold") && args.length > 2 ? Long.parseLong(args[2]) : 5000);
+        // One TlsOptions for every loop: one OpenSSL context, shared.
+        TlsOptions tls = mode.equals("https")
+                ? TlsOptions.server(Path.of(args[2]), Path.of(args[3])).minVersion("TLSv1.3") : null;
         int loops = loops();
         // The loops' threads are not daemons: the process serves until it is killed.
-        LoopGroup.start(loops, LoopOptions.defaults(), loop -> serve(loop, mode, port, delay));
+        LoopGroup.start(loops, LoopOptions.defaults(), loop -> serve(loop, mode, port, delay, tls));
         System.out.println("evasync " + mode + " on " + loops + " loop(s) listening on 127.0.0.1:" + port);
     }
 
@@ -77,7 +83,7 @@ public final class EvasyncServer {
         produce.run();
     }
 
-    private static void serve(EventLoop loop, String mode, int port, Duration delay) {
+    private static void serve(EventLoop loop, String mode, int port, Duration delay, TlsOptions tls) {
         ServerOptions reuse = ServerOptions.defaults().reusePort(true);
         switch (mode) {
             case "http" -> loop.tcpServer("127.0.0.1", port, (s, data) -> {
@@ -97,9 +103,11 @@ public final class EvasyncServer {
             }, ev -> { }, reuse);
             case "hello" -> loop.httpServer("127.0.0.1", port, req -> req.respond(200, HELLO_HEADERS, HELLO), null,
                     HttpServerOptions.defaults().reusePort(true));
+            case "https" -> loop.httpServer("127.0.0.1", port, req -> req.respond(200, HELLO_HEADERS, HELLO), null,
+                    HttpServerOptions.defaults().reusePort(true).tls(tls));
             case "stream" -> loop.httpServer("127.0.0.1", port, EvasyncServer::stream, null,
                     HttpServerOptions.defaults().reusePort(true).streamRequestBodies(true));
-            default -> throw new IllegalArgumentException("mode must be http, echo, hold, hello or stream: " + mode);
+            default -> throw new IllegalArgumentException("mode must be http, echo, hold, hello, https or stream: " + mode);
         }
     }
 }
