@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# TLS suite (issue 16): HTTPS hello world, TLS 1.3, one ECDSA P-256 certificate for every server,
+# each server on one event loop pinned to core 0 and wrk pinned to core 1, loopback only.
+#   bench/tls.sh [load] [soak]   (default: both)
+# load: for each of C evhttp + bufferevent_openssl (peers/c_evhttp_tls.c), evasync httpServer
+# with HttpServerOptions.tls, Netty HttpServerCodec behind an SslHandler from SslProvider.OPENSSL
+# (netty-tcnative BoringSSL) and from SslProvider.JDK: (a) keep-alive, wrk -t1 -c100; (b) new
+# handshakes, wrk -t1 -c50 with "Connection: close", so every request is a new connection and a
+# full handshake (wrk resumes no sessions). Both per server CPU-second (utime + stime from
+# /proc/PID/stat). ROUNDS interleaved, medians.
+# soak: bench/.../TlsCycles: 2,000 connect/handshake/echo/close cycles on one evasync loop, the
+# loop's counters idle at the end, RSS before and after.
+# Environment: SECONDS_PER_RUN (10), ROUNDS (2), IMPLS ("c evasync netty-openssl netty-jdk"),
+# CYCLES (2000), QUIET_WAIT (600: at most that many seconds waiting, before measuring, for no
+# surefire run and a 1-minute load under 1). Needs gcc, libevent-dev, libssl-dev, openssl, wrk,
+# python3. Raw lines: bench/target/tls/results.txt; a table on stdout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+out=$root/bench/target/tls
+mkdir -p "$out"
+parts=${*:-load soak}
+secs=${SECONDS_PER_RUN:-10}
+rounds=${ROUNDS:-2}
+impls=${IMPLS:-c evasync netty-openssl netty-jdk}
+java=$(bench/find-java.sh)
+jflags="--enable-native-access=ALL-UNNAMED -Xmx1g"
+
+echo "== building"
+mvn -q -B -DskipTests install
+mvn -q -B -f bench/pom.xml package
+gcc -O2 -o "$out/c_evhttp_tls" bench/peers/c_evhttp_tls.c -levent_core -levent_extra -levent_openssl -lssl -lcrypto
+jar=$root/bench/target/benchmarks.jar
+
+# One throwaway CA and a server certificate it signed (localhost, 127.0.0.1), ECDSA P-256.
+(
+  cd "$out"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
+    -days 7 -subj "/CN=evasync bench CA" 2> /dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr \
+    -subj "/CN=localhost" 2> /dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > server.ext
+  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 7 -extfile server.ext \
+    -out server.pem 2> /dev/null
+)
+cert=$out/server.pem
+key=$out/server.key
+
+quiet() { # waits, bounded, until no test run is going on and the machine is nearly idle
+  local t=0
+  while [ "$t" -lt "${QUIET_WAIT:-600}" ]; do
+    if ! pgrep -f surefire > /dev/null && awk '{exit !($1 < 1.0)}' /proc/loadavg; then
+      echo "== quiet after ${t}s: load $(cut -d' ' -f1-3 /proc/loadavg)"; return 0
+    fi
+    sleep 10; t=$((t + 10))
+  done
+  echo "== NOT quiet after ${t}s (load $(cut -d' ' -f1-3 /proc/loadavg)); measuring anyway" | tee -a "$out/results.txt"
+}
+
+port=19800
+clk=$(getconf CLK_TCK)
+start_server() { # impl port
+  case $1 in
+    c) taskset -c 0 "$out/c_evhttp_tls" "$2" "$cert" "$key" > "$out/server.log" 2>&1 & ;;
+    evasync) taskset -c 0 "$java" $jflags -cp "$jar" io.github.evasync.bench.servers.EvasyncServer \
+      https "$2" "$cert" "$key" > "$out/server.log" 2>&1 & ;;
+    netty-openssl|netty-jdk) taskset -c 0 "$java" $jflags -cp "$jar" io.github.evasync.bench.servers.NettyServer \
+      "https-${1#netty-}" "$2" "$cert" "$key" > "$out/server.log" 2>&1 & ;;
+  esac
+  server_pid=$!
+  for _ in $(seq 1 100); do
+    grep -q listening "$out/server.log" 2> /dev/null && { grep -h provider "$out/server.log" || true; return 0; }
+    sleep 0.1
+  done
+  echo "server $1 did not start:" >&2; cat "$out/server.log" >&2; exit 1
+}
+stop_server() { kill "$server_pid" 2> /dev/null || true; wait "$server_pid" 2> /dev/null || true; }
+cpu() { awk -v t="$clk" '{printf "%.3f", ($14 + $15) / t}' "/proc/$server_pid/stat"; }
+trap 'kill $(jobs -p) 2> /dev/null || true' EXIT
+errors() { # socket errors plus non-2xx answers in a wrk output
+  awk '/Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} /Non-2xx/ {n += $NF} END {print n + 0}' "$1"
+}
+
+measure() { # impl kind unit url [wrk options]: one run, its line in results.txt
+  local impl=$1 kind=$2 unit=$3 url=$4 c0 c1 conns=100
+  shift 4
+  [ "$kind" = handshake ] && conns=50
+  c0=$(cpu)
+  taskset -c 1 wrk -t1 -c$conns -d"${secs}s" --latency "$@" "$url" > "$out/wrk.txt" 2>&1
+  c1=$(cpu)
+  awk -v a="$c0" -v b="$c1" -v head="$kind $impl" -v u="$unit" -v e="$(errors "$out/wrk.txt")" '
+    /requests in/ {n = $1} /Requests\/sec/ {r = $2} $1 == "99%" {p = $2}
+    END {printf "%s %s_per_s=%s %s_per_cpu_s=%.0f p99=%s errors=%d cpu_s=%.2f\n", head, u, r, u, n / (b - a), p, e, b - a}' \
+    "$out/wrk.txt" | tee -a "$out/results.txt"
+}
+
+run_impl() { # impl: warm up, then keep-alive, then handshakes, on one server process
+  local impl=$1 url
+  port=$((port + 1)); start_server "$impl" "$port"
+  url="https://127.0.0.1:$port/"
+  taskset -c 1 wrk -t1 -c100 -d5s "$url" > /dev/null 2>&1 || true
+  taskset -c 1 wrk -t1 -c50 -d3s -H 'Connection: close' "$url" > /dev/null 2>&1 || true
+  measure "$impl" keepalive req "$url"
+  measure "$impl" handshake conn "$url" -H 'Connection: close'
+  stop_server
+}
+
+if [[ " $parts " == *" load "* ]]; then
+  : > "$out/results.txt"
+  quiet
+  echo "== $(openssl version); wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'); $("$java" -version 2>&1 | head -1)"
+  for round in $(seq 1 "$rounds"); do
+    for impl in $impls; do run_impl "$impl"; done
+  done
+  python3 - "$out/results.txt" <<'EOF'
+import re, statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    f = line.split()
+    if len(f) < 3 or f[0] not in ("keepalive", "handshake"):
+        continue
+    kv = dict(x.split("=", 1) for x in f[2:])
+    runs.setdefault((f[0], f[1]), []).append(kv)
+impls = [i for i in ("c", "evasync", "netty-openssl", "netty-jdk") if ("keepalive", i) in runs]
+names = {"c": "C evhttp", "evasync": "evasync", "netty-openssl": "Netty/OpenSSL", "netty-jdk": "Netty/JDK"}
+rows = [("keepalive", "req_per_s", "HTTPS keep-alive c100: requests/s"),
+        ("keepalive", "req_per_cpu_s", "HTTPS keep-alive c100: requests per server CPU-second"),
+        ("keepalive", "p99", "HTTPS keep-alive c100: p99 latency"),
+        ("handshake", "conn_per_s", "new TLS connections c50: per second"),
+        ("handshake", "conn_per_cpu_s", "new TLS connections c50: per server CPU-second"),
+        ("handshake", "p99", "new TLS connections c50: p99 latency")]
+def ms(v):
+    m = re.match(r"([\d.]+)(us|ms|s)$", v)
+    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
+others = [("c", "/C"), ("netty-openssl", "/Netty-OpenSSL"), ("netty-jdk", "/Netty-JDK")]
+print("| measure | " + " | ".join(names[i] for i in impls) + " | "
+      + " | ".join("evasync" + o[1] for o in others if o[0] in impls) + " |")
+print("|---" * (1 + len(impls) + sum(o[0] in impls for o in others)) + "|")
+for kind, key, label in rows:
+    med, cells = {}, []
+    for i in impls:
+        vals = [ms(r[key]) if key == "p99" else float(r[key]) for r in runs[(kind, i)]]
+        med[i] = statistics.median(vals)
+        fmt = (lambda v: f"{v:.2f} ms") if key == "p99" else (lambda v: f"{v:,.0f}")
+        cells.append(fmt(med[i]) + (f" ({fmt(min(vals))}-{fmt(max(vals))})" if len(vals) > 1 else ""))
+    ratios = [f"{med['evasync'] / med[o]:.2f}" if "evasync" in med and med[o] else "-" for o, _ in others if o in impls]
+    print(f"| {label} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
+errs = {k: sum(int(r["errors"]) for r in v) for k, v in runs.items()}
+print("\nerrors (all rounds): " + ", ".join(f"{k[0]} {k[1]} {v}" for k, v in sorted(errs.items())))
+EOF
+fi
+
+if [[ " $parts " == *" soak "* ]]; then
+  echo "== soak: ${CYCLES:-2000} TLS cycles on one evasync loop"
+  "$java" $jflags -cp "$jar" io.github.evasync.bench.TlsCycles "$out/ca.pem" "$cert" "$key" "${CYCLES:-2000}" \
+    | tee "$out/soak.txt"
+fi
