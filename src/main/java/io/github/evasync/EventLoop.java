@@ -8,6 +8,7 @@ import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.dns.DnsCallback;
 import io.github.evasync.dns.Family;
 import io.github.evasync.internal.dns.DnsQuery;
+import io.github.evasync.http.Headers;
 import io.github.evasync.http.HttpHandler;
 import io.github.evasync.http.HttpServer;
 import io.github.evasync.http.HttpServerOptions;
@@ -507,7 +508,7 @@ public final class EventLoop implements AutoCloseable {
             result.completeExceptionally(e);
             return result;
         }
-        startOnLoop(result, () -> DnsQuery.lookup(core, host, family, result::complete, result::completeExceptionally));
+        startOnLoop(new ResolveStart(core, result, host, family));
         return result;
     }
 
@@ -516,22 +517,91 @@ public final class EventLoop implements AutoCloseable {
      * turn. Whatever the start throws completes the future, and so does the loop's end if it
      * comes first: every future completes.
      */
-    private void startOnLoop(CompletableFuture<?> future, Runnable start) {
-        core.track(future);
-        Runnable guarded = () -> {
+    private void startOnLoop(Start<?> start) {
+        core.track(start.future);
+        try {
+            core.runOrQueue(start);
+        } catch (LoopClosedException closed) {
+            start.future.completeExceptionally(closed);
+        }
+    }
+
+    /**
+     * The work behind a future, started by {@link #startOnLoop}: whatever {@link #start()}
+     * throws completes the future. Classes rather than lambdas, so that a call on the loop
+     * thread links no call site where it may be cut short (see {@link LoopCore#call}).
+     */
+    private abstract static class Start<T> implements Runnable, EventHandler {
+        final CompletableFuture<T> future;
+
+        Start(CompletableFuture<T> future) {
+            this.future = future;
+        }
+
+        abstract void start();
+
+        @Override
+        public final void run() {
             try {
-                start.run();
+                start();
             } catch (RuntimeException e) {
                 future.completeExceptionally(e);
             } catch (Error e) {
                 future.completeExceptionally(e);
                 throw e;
             }
-        };
-        try {
-            core.runOrQueue(guarded);
-        } catch (LoopClosedException closed) {
-            future.completeExceptionally(closed);
+        }
+
+        /** The work's failure completes the future. */
+        @Override
+        public final void onEvent(Exception event) {
+            future.completeExceptionally(event);
+        }
+    }
+
+    /** {@link #resolve}'s lookup. */
+    private static final class ResolveStart extends Start<List<InetAddress>> implements Consumer<List<InetAddress>> {
+        private final LoopCore core;
+        private final String host;
+        private final Family family;
+
+        ResolveStart(LoopCore core, CompletableFuture<List<InetAddress>> future, String host, Family family) {
+            super(future);
+            this.core = core;
+            this.host = host;
+            this.family = family;
+        }
+
+        @Override
+        void start() {
+            DnsQuery.lookup(core, host, family, this, this);
+        }
+
+        @Override
+        public void accept(List<InetAddress> all) {
+            future.complete(all);
+        }
+    }
+
+    /** {@link #http}'s request. */
+    private static final class HttpStart extends Start<HttpResponse> implements HttpResponseCallback {
+        private final LoopCore core;
+        private final HttpRequestSpec spec;
+
+        HttpStart(LoopCore core, CompletableFuture<HttpResponse> future, HttpRequestSpec spec) {
+            super(future);
+            this.core = core;
+            this.spec = spec;
+        }
+
+        @Override
+        void start() {
+            HttpClient.of(core).request(spec.uri(), spec.options(), this, this);
+        }
+
+        @Override
+        public void onResponse(int status, Headers headers, byte[] body) {
+            future.complete(new HttpResponse(status, headers, body));
         }
     }
 
@@ -743,9 +813,7 @@ public final class EventLoop implements AutoCloseable {
             f.completeExceptionally(e);
             return f;
         }
-        startOnLoop(f, () -> HttpClient.of(core).request(spec.uri(), spec.options(),
-                (status, headers, body) -> f.complete(new HttpResponse(status, headers, body)),
-                f::completeExceptionally));
+        startOnLoop(new HttpStart(core, f, spec));
         return f;
     }
 

@@ -2,6 +2,10 @@ package io.github.evasync.reliability;
 
 import io.github.evasync.Event;
 import io.github.evasync.EventLoop;
+import io.github.evasync.LoopOptions;
+import io.github.evasync.http.BodyCallback;
+import io.github.evasync.http.HttpServerOptions;
+import io.github.evasync.tcp.TcpOptions;
 import io.github.evasync.http.HttpServer;
 import io.github.evasync.tcp.ServerOptions;
 import io.github.evasync.tcp.TcpServer;
@@ -59,16 +63,24 @@ public final class FirstUseOverflowChild {
     public static void main(String[] args) throws Exception {
         String kind = args.length > 0 ? args[0] : "watchFd";
         CompletableFuture<String> outcome = new CompletableFuture<>();
-        Thread t = new Thread(null, () -> {
-            try {
-                EventLoop.run(loop -> start(loop, kind, outcome));
-            } catch (Throwable e) {
-                outcome.complete("FAILED loop: " + e);
-            }
-            outcome.complete("FAILED the loop ended without an outcome");
-        }, "small-stack-loop", STACK);
-        t.setDaemon(true);
-        t.start();
+        if (kind.equals("onBody")) {
+            // onBody runs the application's callback inside the call: an overflow that strikes
+            // in that callback is the application's, fatal to a run loop. A live loop hands it
+            // to its uncaught handler and goes on.
+            EventLoop loop = EventLoop.start(LoopOptions.defaults().daemon(true).uncaughtHandler(e -> { }));
+            loop.execute(() -> start(loop, kind, outcome));
+        } else {
+            Thread t = new Thread(null, () -> {
+                try {
+                    EventLoop.run(loop -> start(loop, kind, outcome));
+                } catch (Throwable e) {
+                    outcome.complete("FAILED loop: " + e);
+                }
+                outcome.complete("FAILED the loop ended without an outcome");
+            }, "small-stack-loop", STACK);
+            t.setDaemon(true);
+            t.start();
+        }
         String result;
         try {
             result = outcome.get(60, TimeUnit.SECONDS);
@@ -194,6 +206,20 @@ public final class FirstUseOverflowChild {
                         });
             }
             case "respond" -> respond(loop, outcome);
+            case "dnsLookup.localhost" -> deepThenAfter(loop, outcome,
+                    () -> loop.dnsLookup("localhost", (a, f) -> { }, null),
+                    o -> loop.dnsLookup("localhost", (a, f) -> o.complete("ok"),
+                            e -> o.complete("FAILED localhost: " + e)));
+            case "httpClient" -> {
+                HttpServer server = loop.httpServer("127.0.0.1", 0, req -> req.respond(200, Map.of(), "x"), null);
+                String uri = "http://127.0.0.1:" + server.port() + "/";
+                deepThenAfter(loop, outcome, () -> loop.httpClient(uri, (st, h, b) -> { }, e -> { }),
+                        o -> loop.httpClient(uri,
+                                (st, h, b) -> o.complete(st == 200 ? "ok" : "FAILED status " + st),
+                                e -> o.complete("FAILED the request: " + e)));
+            }
+            case "shutdown" -> shutdown(loop, outcome);
+            case "onBody" -> onBody(loop, outcome);
             default -> {
                 if (kind.startsWith("accepted.") || kind.startsWith("outgoing.")) {
                     socketCall(loop, kind, outcome);
@@ -256,8 +282,7 @@ public final class FirstUseOverflowChild {
 
     /**
      * An HTTP server made at a normal depth answers its first request with {@code respond} at
-     * the stack's edge and its second at a normal depth; a plain socket in another thread sends
-     * the two requests, one connection each, and checks both answers.
+     * the stack's edge and its second at a normal depth ({@link #twoRequests}).
      */
     private static void respond(EventLoop loop, CompletableFuture<String> outcome) {
         int[] requests = new int[1];
@@ -268,13 +293,21 @@ public final class FirstUseOverflowChild {
                 req.respond(200, Map.of(), "after");
             }
         }, null);
-        int port = server.port();
+        twoRequests(loop, outcome, server.port(), "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "after");
+    }
+
+    /**
+     * A plain socket in another thread sends {@code request} twice, one connection each, and
+     * checks that both are answered with a 200 and the second's body ends with {@code after}.
+     */
+    private static void twoRequests(EventLoop loop, CompletableFuture<String> outcome, int port, String request,
+                                    String after) {
         Thread client = new Thread(() -> {
             try {
-                String first = get(port);
-                String second = get(port);
+                String first = send(port, request);
+                String second = send(port, request);
                 outcome.complete(first.startsWith("HTTP/1.1 200") && second.startsWith("HTTP/1.1 200")
-                        && second.endsWith("after") ? "ok" : "FAILED answers:\n" + first + "\n" + second);
+                        && second.endsWith(after) ? "ok" : "FAILED answers:\n" + first + "\n" + second);
             } catch (Throwable e) {
                 outcome.complete("FAILED the client: " + e);
             }
@@ -284,11 +317,65 @@ public final class FirstUseOverflowChild {
         outcome.whenComplete((r, e) -> loop.execute(loop::exit));
     }
 
-    private static String get(int port) throws Exception {
+    /**
+     * An HTTP server with one idle keep-alive connection (a request answered, at a normal depth)
+     * is shut down at the stack's edge; then a second server, with one too, at a normal depth.
+     */
+    private static void shutdown(EventLoop loop, CompletableFuture<String> outcome) {
+        HttpServer[] s = new HttpServer[2];
+        int[] ready = new int[1];
+        for (int i = 0; i < 2; i++) {
+            s[i] = loop.httpServer("127.0.0.1", 0, req -> req.respond(200, Map.of(), "x"), null);
+            loop.tcpConnect("127.0.0.1", s[i].port(), (sock, data) -> {
+                // The answer arrived: the server's connection is idle.
+                if (++ready[0] == 2) {
+                    deepThenAfter(loop, outcome, () -> s[0].shutdown(Duration.ofSeconds(1)),
+                            o -> s[1].shutdown(Duration.ofSeconds(1)).whenComplete((r, e) ->
+                                    o.complete(e == null ? "ok" : "FAILED shutdown: " + e)));
+                }
+            }, e -> outcome.complete("FAILED a client connection: " + e),
+                    TcpOptions.defaults().data("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+        }
+    }
+
+    /**
+     * A server streams request bodies; each request comes in one write, head and body, so its
+     * body has arrived when the handler returns. The first request's onBody is set on the next
+     * turn at the stack's edge, where the waiting body is delivered inside the call; the
+     * second's at a normal depth.
+     */
+    private static void onBody(EventLoop loop, CompletableFuture<String> outcome) {
+        int[] requests = new int[1];
+        HttpServer server = loop.httpServer("127.0.0.1", 0, req -> {
+            boolean first = requests[0]++ == 0;
+            StringBuilder got = new StringBuilder();
+            if (first) {
+                // Answered on the turn after, at a normal depth: the overflow may strike in the
+                // callback (the application's, handed to the uncaught handler) or cut the call short.
+                BodyCallback ignore = (piece, last) -> { };
+                loop.delay(() -> {
+                    edge(() -> req.onBody(ignore));
+                    loop.delay(() -> req.respond(200, Map.of(), "deep"));
+                });
+            } else {
+                loop.delay(() -> req.onBody((piece, last) -> {
+                    got.append(new String(piece, StandardCharsets.UTF_8));
+                    if (last) {
+                        req.respond(200, Map.of(), "after " + got);
+                    }
+                }));
+            }
+        }, null, HttpServerOptions.defaults().streamRequestBodies(true));
+        twoRequests(loop, outcome, server.port(),
+                "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello", "after hello");
+    }
+
+    private static String send(int port, String request) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(20_000);
             OutputStream o = s.getOutputStream();
-            o.write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            // One write: head and body arrive together.
+            o.write(request.getBytes(StandardCharsets.US_ASCII));
             o.flush();
             InputStream i = s.getInputStream();
             return new String(i.readAllBytes(), StandardCharsets.UTF_8);

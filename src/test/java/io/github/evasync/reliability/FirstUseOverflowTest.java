@@ -29,7 +29,8 @@ class FirstUseOverflowTest {
             "event.activate", "event.free", "tcpServer", "tcpConnect",
             "accepted.write", "accepted.setTimeouts", "accepted.enable", "accepted.disable", "accepted.close",
             "outgoing.write", "outgoing.setTimeouts", "outgoing.enable", "outgoing.disable", "outgoing.close",
-            "dnsLookup", "httpServer", "respond"})
+            "dnsLookup", "httpServer", "respond",
+            "httpClient", "dnsLookup.localhost", "onBody", "shutdown"})
     void anOverflowInTheFirstCallDoesNotBreakLaterOnes(String kind) throws Exception {
         List<String> cmd = List.of(ProcessHandle.current().info().command().orElseThrow(),
                 System.getProperty("evasync.test.jvmFlags", "--enable-native-access=ALL-UNNAMED"),

@@ -27,6 +27,8 @@ public final class DnsQuery implements DnsRequest.Target {
     private final EventHandler handler;
     private final DnsRequest request;
     private boolean inStart;
+    /** Whether the query left the resolver's count (answered, released, or failed to start). */
+    private boolean ended;
 
     private DnsQuery(LoopCore core, String host, Family family, Consumer<List<InetAddress>> onAddresses,
                      EventHandler handler) {
@@ -63,7 +65,7 @@ public final class DnsQuery implements DnsRequest.Target {
         @Override
         public void run() {
             if (family.equals(Family.UNSPEC) || Family.of(literal) == family) {
-                deliver(core, () -> onAddresses.accept(List.of(literal)), handler);
+                deliver(core, onAddresses, List.of(literal), handler);
             } else {
                 core.errors().deliver(new DnsError(host, DnsRequest.EAI_FAMILY,
                         "an " + Family.of(literal) + " literal has no " + family + " address"), handler);
@@ -74,16 +76,30 @@ public final class DnsQuery implements DnsRequest.Target {
     private void start() {
         core.resolver().queryStarted();
         inStart = true;
+        Throwable upcall;
+        core.inNativeCall++;
         try {
-            request.start(core.resolver().base(), core.scratch(), host, switch (family) {
-                case INET -> DnsRequest.INET;
-                case INET6 -> DnsRequest.INET6;
-                case UNSPEC -> DnsRequest.UNSPEC;
-            });
+            try {
+                request.start(core.resolver().base(), core.scratch(), host, switch (family) {
+                    case INET -> DnsRequest.INET;
+                    case INET6 -> DnsRequest.INET6;
+                    case UNSPEC -> DnsRequest.UNSPEC;
+                });
+            } finally {
+                core.inNativeCall--;
+                upcall = core.upcallFailure;
+                core.upcallFailure = null;
+            }
+            if (upcall != null) {
+                // The answer, given at once, was cut short (a stack overflow): this call's failure.
+                throw LoopCore.sneaky(upcall);
+            }
         } catch (Throwable t) {
-            // No resolver, or an Error cut the call short: nothing will answer, so nothing stays
-            // registered or counted.
-            if (request.free()) {
+            // No resolver, or an Error cut the call or its answer short: nothing will answer, so
+            // nothing stays registered or counted.
+            request.free();
+            if (!ended) {
+                ended = true;
                 core.resolver().queryEnded();
             }
             throw t;
@@ -94,6 +110,7 @@ public final class DnsQuery implements DnsRequest.Target {
 
     @Override
     public void answered(int result, List<InetSocketAddress> addresses, String errorText) {
+        ended = true;
         core.resolver().queryEnded();
         List<InetAddress> found = new ArrayList<>();
         for (InetSocketAddress a : addresses) {
@@ -101,15 +118,7 @@ public final class DnsQuery implements DnsRequest.Target {
                 found.add(a.getAddress());
             }
         }
-        Runnable outcome;
-        if (result != 0) {
-            outcome = () -> core.errors().deliver(new DnsError(host, result, errorText), handler);
-        } else if (found.isEmpty()) {
-            outcome = () -> core.errors().deliver(new DnsError(host, DnsRequest.EAI_NODATA, "no " + family + " address"), handler);
-        } else {
-            List<InetAddress> all = List.copyOf(found);
-            outcome = () -> deliver(core, () -> onAddresses.accept(all), handler);
-        }
+        Outcome outcome = new Outcome(this, result, errorText, found.isEmpty() ? null : List.copyOf(found));
         if (inStart) {
             // Answered inside evdns_getaddrinfo: callbacks never run before lookup returns.
             core.execute(outcome);
@@ -118,9 +127,43 @@ public final class DnsQuery implements DnsRequest.Target {
         }
     }
 
+    /**
+     * What a query's answer tells its caller: the addresses, or a {@link DnsError}. A class
+     * rather than a lambda: a name answered at once (from /etc/hosts) makes it inside the
+     * lookup call on the loop thread (see {@link LoopCore#call}).
+     */
+    private static final class Outcome implements Runnable {
+        private final DnsQuery query;
+        private final int result;
+        private final String errorText;
+        /** The addresses found, or null when none was. */
+        private final List<InetAddress> all;
+
+        Outcome(DnsQuery query, int result, String errorText, List<InetAddress> all) {
+            this.query = query;
+            this.result = result;
+            this.errorText = errorText;
+            this.all = all;
+        }
+
+        @Override
+        public void run() {
+            DnsQuery q = query;
+            if (result != 0) {
+                q.core.errors().deliver(new DnsError(q.host, result, errorText), q.handler);
+            } else if (all == null) {
+                q.core.errors().deliver(new DnsError(q.host, DnsRequest.EAI_NODATA, "no " + q.family + " address"),
+                        q.handler);
+            } else {
+                deliver(q.core, q.onAddresses, all, q.handler);
+            }
+        }
+    }
+
     /** The loop closed first and cancelled the request: no callback runs. */
     @Override
     public void released() {
+        ended = true;
         core.resolver().queryEnded();
     }
 
@@ -128,9 +171,10 @@ public final class DnsQuery implements DnsRequest.Target {
         return family == Family.UNSPEC || Family.of(a) == family;
     }
 
-    private static void deliver(LoopCore core, Runnable callback, EventHandler handler) {
+    private static void deliver(LoopCore core, Consumer<List<InetAddress>> onAddresses, List<InetAddress> all,
+                                EventHandler handler) {
         try {
-            callback.run();
+            onAddresses.accept(all);
         } catch (Throwable t) {
             core.errors().callbackFailed(t, handler);
         }

@@ -41,12 +41,20 @@ public final class Resolver {
      */
     public void queryEnded() {
         if (--queries == 0 && !core.stopping()) {
-            core.execute(() -> {
-                if (queries == 0 && base != null && !core.stopping()) {
-                    base.free(false);
-                    base = null;
-                }
-            });
+            // A class rather than a lambda: a name answered at once ends its query inside the
+            // lookup call on the loop thread (see LoopCore#call).
+            core.execute(new FreeIfIdle());
+        }
+    }
+
+    /** Frees the resolver if no query began since it was asked for. */
+    private final class FreeIfIdle implements Runnable {
+        @Override
+        public void run() {
+            if (queries == 0 && base != null && !core.stopping()) {
+                base.free(false);
+                base = null;
+            }
         }
     }
 

@@ -96,10 +96,7 @@ final class ClientCall {
         conn = c;
         c.call = this;
         if (timer == null) {
-            timer = core.delay(options.timeout(), () -> {
-                timer = null;
-                fail(new HttpTimeout(-1, "no complete response in " + options.timeout()), true);
-            });
+            timer = core.delay(options.timeout(), new TimedOut());
         }
         if (c.unsure) {
             // Bytes may be waiting unseen: read for a turn first, and send only if it stays silent.
@@ -108,24 +105,47 @@ final class ClientCall {
                 c.socket.enable(true, false);
                 c.reading = true;
             }
-            ClientConn checked = c;
-            check = core.delay(ONE_TURN, () -> {
-                check = null;
-                // After every callback of this turn, including the read of anything that was waiting.
-                core.afterTurn(() -> {
-                    if (finished || conn != checked || sent) {
-                        return;
-                    }
-                    if (checked.socket.isClosed()) {
-                        restartElsewhere();
-                    } else {
-                        send();
-                    }
-                });
-            });
+            check = core.delay(ONE_TURN, new Checked(c));
             return;
         }
         send();
+    }
+
+    // Classes rather than lambdas: start() runs inside the httpClient call on the loop thread
+    // (see LoopCore#call).
+
+    /** No complete response in time. */
+    private final class TimedOut implements Runnable {
+        @Override
+        public void run() {
+            timer = null;
+            fail(new HttpTimeout(-1, "no complete response in " + options.timeout()), true);
+        }
+    }
+
+    /** The turn of reading an unsure connection {@code checked} is over. */
+    private final class Checked implements Runnable {
+        private final ClientConn checked;
+
+        Checked(ClientConn checked) {
+            this.checked = checked;
+        }
+
+        @Override
+        public void run() {
+            check = null;
+            // After every callback of this turn, including the read of anything that was waiting.
+            core.afterTurn(() -> {
+                if (finished || conn != checked || sent) {
+                    return;
+                }
+                if (checked.socket.isClosed()) {
+                    restartElsewhere();
+                } else {
+                    send();
+                }
+            });
+        }
     }
 
     private void send() {

@@ -1,13 +1,17 @@
 package io.github.evasync.internal.http;
 
+import io.github.evasync.EventHandler;
+import io.github.evasync.tcp.ReadCallback;
 import io.github.evasync.tcp.TcpSocket;
 
 /**
  * One TCP connection of the client to a server: it carries one {@link ClientCall} at a time, or
  * waits idle in its {@link ClientPool}. What arrives goes to its call; on an idle connection
- * it means the connection is done for.
+ * it means the connection is done for. It is its socket's read callback and handler itself,
+ * rather than lambdas: connections are made inside the httpClient call on the loop thread
+ * (see LoopCore#call).
  */
-final class ClientConn {
+final class ClientConn implements ReadCallback, EventHandler {
     private final ClientPool pool;
     /** The pool's key: {@link ClientTarget#key}. */
     final ClientTarget.Key key;
@@ -28,6 +32,11 @@ final class ClientConn {
         this.key = key;
     }
 
+    @Override
+    public void onRead(TcpSocket socket, byte[] data) {
+        onData(data);
+    }
+
     void onData(byte[] data) {
         ClientCall c = call;
         if (c != null) {
@@ -40,7 +49,8 @@ final class ClientConn {
         }
     }
 
-    void onEvent(Exception ev) {
+    @Override
+    public void onEvent(Exception ev) {
         ClientCall c = call;
         if (c != null) {
             c.onEnded(ev);

@@ -68,8 +68,7 @@ final class ClientPool {
         ClientConn fresh = new ClientConn(this, target.key(tls));
         TcpOptions options = target.https() ? TcpOptions.defaults().tls(tls) : TcpOptions.defaults();
         Tcp.checkConnectArgs(target.host(), target.port(), options);
-        fresh.socket = Tcp.connect(core, target.host(), target.port(), (s, d) -> fresh.onData(d),
-                fresh::onEvent, options);
+        fresh.socket = Tcp.connect(core, target.host(), target.port(), fresh, fresh, options);
         fresh.counted = true;
         core.counts().http(false, 1);
         return fresh;

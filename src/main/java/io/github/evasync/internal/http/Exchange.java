@@ -180,7 +180,13 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
         }
         bodyDelivered = true;
         HttpError error = new HttpError(-1, aborted);
-        connection.runApp(() -> onBody.onAbort(error));
+        // Called, not wrapped in a lambda: onBody() delivers on the loop thread inside the API
+        // call (see LoopCore#call).
+        try {
+            onBody.onAbort(error);
+        } catch (Throwable t) {
+            connection.appFailed(t);
+        }
     }
 
     /**
@@ -203,7 +209,13 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
         if (last) {
             bodyDelivered = true;
         }
-        connection.runApp(() -> onBody.onBody(piece, last));
+        // Called, not wrapped in a lambda: onBody() delivers the pieces that came early on the
+        // loop thread inside the API call (see LoopCore#call).
+        try {
+            onBody.onBody(piece, last);
+        } catch (Throwable t) {
+            connection.appFailed(t);
+        }
     }
 
     /** How much streamed body waits for {@link #onBody} to be set. */

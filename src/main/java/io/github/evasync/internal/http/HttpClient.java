@@ -26,7 +26,13 @@ public final class HttpClient {
 
     /** The loop's client. */
     public static HttpClient of(LoopCore core) {
-        return core.attachment(HttpClient.class, () -> new HttpClient(core));
+        // No computeIfAbsent with a lambda: this runs inside API calls on the loop thread (see LoopCore#call).
+        HttpClient c = core.attachment(HttpClient.class);
+        if (c == null) {
+            c = new HttpClient(core);
+            core.attach(HttpClient.class, c);
+        }
+        return c;
     }
 
     /** Parses and checks a URI, naming what is wrong with it; any thread. */

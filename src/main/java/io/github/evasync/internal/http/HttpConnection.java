@@ -32,6 +32,17 @@ final class HttpConnection {
     private final HttpServerImpl server;
     private final LoopCore core;
     private final TcpSocket socket;
+    /**
+     * {@link #headComplete}, for the parser. An anonymous class rather than a method reference:
+     * a parse also runs inside API calls on the loop thread (onBody() or an answer's end resumes
+     * a paused connection; see LoopCore#call).
+     */
+    private final RequestParser.HeadListener onHead = new RequestParser.HeadListener() {
+        @Override
+        public void onHead(boolean expectContinue) {
+            headComplete(expectContinue);
+        }
+    };
     private final RequestParser parser;
     private final ArrayDeque<Exchange> queue = new ArrayDeque<>();
     private final LoopTimer timer;
@@ -93,8 +104,13 @@ final class HttpConnection {
         try {
             r.run();
         } catch (Throwable t) {
-            core.errors().callbackFailed(t, server.eventHandler());
+            appFailed(t);
         }
+    }
+
+    /** What application code run for this connection threw goes to the server's handler. */
+    void appFailed(Throwable t) {
+        core.errors().callbackFailed(t, server.eventHandler());
     }
 
     /**
@@ -150,7 +166,7 @@ final class HttpConnection {
             boolean wasIdle = parser.idle();
             RequestParser.Parsed p;
             try {
-                p = parser.feed(data, off, end, this::headComplete);
+                p = parser.feed(data, off, end, onHead);
             } catch (BadRequest e) {
                 if (streaming != null) {
                     endStreamedBody(e.status, e.getMessage());
@@ -450,31 +466,39 @@ final class HttpConnection {
 
     /** The socket reported EOF, a timeout or an error: it is closed already. */
     void socketEnded() {
-        end(null, null);
+        end(null, CLOSED_ALREADY);
     }
 
     /** {@code why}: what a streamed body cut short by this close is told, or null for the generic text. */
     private void close(String why) {
-        end(why, socket::close);
+        end(why, CLOSE);
     }
 
     private void closeNow(String why) {
-        end(why, socket::closeNow);
+        end(why, CLOSE_NOW);
     }
 
+    // How end() closes the socket: constants rather than method references, as end() runs inside
+    // API calls on the loop thread (an answer's end, a shutdown; see LoopCore#call).
+    private static final int CLOSED_ALREADY = 0;
+    private static final int CLOSE = 1;
+    private static final int CLOSE_NOW = 2;
+
     /**
-     * Ends the connection: its state first, then the socket ({@code closeSocket}, null when it
-     * closed already), and only then a streamed body cut short hears of it, so that whatever its
+     * Ends the connection: its state first, then the socket ({@code closeSocket}: {@link #CLOSE},
+     * {@link #CLOSE_NOW}, or {@link #CLOSED_ALREADY} when it closed already), and only then a streamed body cut short hears of it, so that whatever its
      * onAbort does (ask the address, answer, end a streamed answer) finds the connection closed.
      */
-    private void end(String why, Runnable closeSocket) {
+    private void end(String why, int closeSocket) {
         if (closed) {
             return;
         }
         Exchange cut = streaming;
         finish();
-        if (closeSocket != null) {
-            closeSocket.run();
+        if (closeSocket == CLOSE) {
+            socket.close();
+        } else if (closeSocket == CLOSE_NOW) {
+            socket.closeNow();
         }
         if (cut != null) {
             cut.abortBody(why != null ? why : "the connection closed before the request body was complete");

@@ -13,6 +13,7 @@ import io.github.evasync.tcp.TcpServer;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -96,14 +97,26 @@ public final class HttpServerImpl implements HttpServer {
 
     @Override
     public CompletableFuture<Void> shutdown(Duration grace) {
-        return shutdown.request(grace, () -> {
-            tcp.close();
-            for (HttpConnection c : List.copyOf(connections)) {
-                c.drain();
+        // Anonymous classes rather than lambdas: this may run on the loop thread (see LoopCore#call).
+        return shutdown.request(grace, new Runnable() {
+            @Override
+            public void run() {
+                tcp.close();
+                for (HttpConnection c : List.copyOf(connections)) {
+                    c.drain();
+                }
             }
-        }, connections::isEmpty, () -> {
-            for (HttpConnection c : List.copyOf(connections)) {
-                c.abort();
+        }, new BooleanSupplier() {
+            @Override
+            public boolean getAsBoolean() {
+                return connections.isEmpty();
+            }
+        }, new Runnable() {
+            @Override
+            public void run() {
+                for (HttpConnection c : List.copyOf(connections)) {
+                    c.abort();
+                }
             }
         });
     }

@@ -44,22 +44,42 @@ public final class GracefulShutdown {
         }
         core.track(done);
         try {
-            core.run(() -> {
-                stop.run();
-                begun = true;
-                if (empty.getAsBoolean()) {
-                    done.complete(null);
-                } else if (!done.isDone()) {
-                    graceTimer = core.delay(grace, () -> {
-                        graceTimer = null;
-                        endAll.run();
-                    });
-                }
-            });
+            if (core.inLoop()) {
+                // No lambda on the loop thread: see LoopCore#call.
+                begin(grace, stop, empty, endAll);
+            } else {
+                core.run(() -> begin(grace, stop, empty, endAll));
+            }
         } catch (LoopClosedException loopClosed) {
             done.complete(null); // the loop closed every connection already
         }
         return done;
+    }
+
+    /** Loop thread: stops the server, then completes at once or gives it {@code grace}. */
+    private void begin(Duration grace, Runnable stop, BooleanSupplier empty, Runnable endAll) {
+        stop.run();
+        begun = true;
+        if (empty.getAsBoolean()) {
+            done.complete(null);
+        } else if (!done.isDone()) {
+            graceTimer = core.delay(grace, new GraceOver(endAll));
+        }
+    }
+
+    /** The grace ran out: {@code endAll} ends what is left. A class rather than a lambda (see LoopCore#call). */
+    private final class GraceOver implements Runnable {
+        private final Runnable endAll;
+
+        GraceOver(Runnable endAll) {
+            this.endAll = endAll;
+        }
+
+        @Override
+        public void run() {
+            graceTimer = null;
+            endAll.run();
+        }
     }
 
     /** {@return whether a shutdown was asked for. Safe from any thread} */

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * read fails, time zones stay broken for the JVM's life); and on a class path of directories (an
  * IDE, {@code exec:java}), loading each class opens its file. So the time-zone data is read now,
  * and from a directory every evasync class is loaded (not initialized, which needs no file and
- * costs little). From a jar nothing more is needed: the JVM keeps the jar open.
+ * costs little). The JDK's address classes are initialised too (see {@link #initializeJdkClasses}). From a jar nothing more is needed: the JVM keeps the jar open.
  *
  * <p>Out of stack: every native function is linked now ({@link Linking}), so that a
  * {@link StackOverflowError} in some callback's first call into the library cannot leave a
@@ -62,6 +62,24 @@ final class HardTimes {
         }
         loadFromDirectory();
         Linking.linkAll();
+        initializeJdkClasses();
+    }
+
+    /**
+     * Initialises the JDK's address classes, whose initialisers do much (InetAddress loads its
+     * name service, reads properties): a lookup answered at once from /etc/hosts decodes its
+     * addresses inside the API call, and an initialiser cut short there by a stack overflow
+     * would leave the class unusable for the JVM's life ({@code NoClassDefFoundError}).
+     */
+    private static void initializeJdkClasses() {
+        for (Class<?> c : new Class<?>[] {java.net.InetAddress.class, java.net.Inet4Address.class,
+                java.net.Inet6Address.class, java.net.InetSocketAddress.class}) {
+            try {
+                Class.forName(c.getName(), true, c.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // The path that needs it will say so.
+            }
+        }
     }
 
     private static void loadFromDirectory() {

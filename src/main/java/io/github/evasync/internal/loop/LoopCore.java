@@ -212,7 +212,26 @@ public final class LoopCore implements LoopSink {
      */
     public <T> void track(CompletableFuture<T> future) {
         pendingFutures.add(future);
-        future.whenComplete((r, e) -> pendingFutures.remove(future));
+        future.whenComplete(new Untrack(pendingFutures, future));
+    }
+
+    /**
+     * Takes a completed future out of the tracked ones. A class rather than a lambda: tracking
+     * happens inside API calls on the loop thread (see {@link #call}).
+     */
+    private static final class Untrack implements java.util.function.BiConsumer<Object, Throwable> {
+        private final java.util.Set<CompletableFuture<?>> pending;
+        private final CompletableFuture<?> future;
+
+        Untrack(java.util.Set<CompletableFuture<?>> pending, CompletableFuture<?> future) {
+            this.pending = pending;
+            this.future = future;
+        }
+
+        @Override
+        public void accept(Object result, Throwable failure) {
+            pending.remove(future);
+        }
     }
 
     private void failPendingFutures() {
@@ -306,11 +325,16 @@ public final class LoopCore implements LoopSink {
     }
 
     /**
-     * A per-loop object of a layer above (the HTTP client's connection pool, say), made on
-     * first use; loop thread only.
+     * A per-loop object of a layer above (the HTTP client's connection pool, say), or null
+     * before {@link #attach} put one; loop thread only.
      */
-    public <T> T attachment(Class<T> type, java.util.function.Supplier<T> make) {
-        return type.cast(attachments.computeIfAbsent(type, k -> make.get()));
+    public <T> T attachment(Class<T> type) {
+        return type.cast(attachments.get(type));
+    }
+
+    /** Keeps {@code value} as the loop's {@code type} object (see {@link #attachment}); loop thread only. */
+    public <T> void attach(Class<T> type, T value) {
+        attachments.put(type, value);
     }
 
     /** Adds a callback run when the loop exits. */
@@ -493,8 +517,25 @@ public final class LoopCore implements LoopSink {
         return stopping;
     }
 
+    /**
+     * How many native calls made inside an API call, which libevent may answer at once with an
+     * upcall (a name from /etc/hosts), are under way. A throwable that escapes such an upcall (a
+     * stack overflow near the end of the stack) is that API call's failure, not the loop's: it
+     * is kept in {@link #upcallFailure} for the caller to throw once the native call returns.
+     * Plain fields, set and read with plain writes, which cannot overflow the stack as a call can.
+     */
+    public int inNativeCall;
+    /** What escaped an upcall while {@link #inNativeCall} was above zero; the first only. */
+    public Throwable upcallFailure;
+
     @Override
     public void escaped(Throwable t) {
+        if (inNativeCall > 0) {
+            if (upcallFailure == null) {
+                upcallFailure = t;
+            }
+            return;
+        }
         errors.fatal(t);
     }
 

@@ -248,13 +248,26 @@ public final class Connection extends SocketOutput {
 
     /** Reports a connect that failed before libevent took it, on the loop's next turn. */
     void failSoon(int errno) {
-        core.execute(() -> {
+        // A class rather than a lambda: this runs inside the tcpConnect call on the loop thread
+        // (see LoopCore#call).
+        core.execute(new FailSoon(errno));
+    }
+
+    private final class FailSoon implements Runnable {
+        private final int errno;
+
+        FailSoon(int errno) {
+            this.errno = errno;
+        }
+
+        @Override
+        public void run() {
             if (!isFreed() && !closed) {
                 Exception c = errorCondition(errno);
                 closeNow();
                 core.errors().deliver(c, handler);
             }
-        });
+        }
     }
 
     // ---- writing ---------------------------------------------------------------------------

@@ -145,9 +145,23 @@ public final class Listener implements TcpServer, ConnListener.Target {
 
     @Override
     public java.util.concurrent.CompletableFuture<Void> shutdown(Duration grace) {
-        return shutdown.request(grace, this::free, () -> accepted == null, () -> {
-            while (accepted != null) {
-                accepted.closeNow(); // unlinks it
+        // Anonymous classes rather than lambdas: this may run on the loop thread (see LoopCore#call).
+        return shutdown.request(grace, new Runnable() {
+            @Override
+            public void run() {
+                free();
+            }
+        }, new java.util.function.BooleanSupplier() {
+            @Override
+            public boolean getAsBoolean() {
+                return accepted == null;
+            }
+        }, new Runnable() {
+            @Override
+            public void run() {
+                while (accepted != null) {
+                    accepted.closeNow(); // unlinks it
+                }
             }
         });
     }
