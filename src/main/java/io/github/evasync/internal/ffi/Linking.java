@@ -3,6 +3,10 @@ package io.github.evasync.internal.ffi;
 import io.github.evasync.internal.libevent.LibEvent;
 import io.github.evasync.internal.libevent.LibTls;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+
 /**
  * Links every downcall handle and upcall stub of the plain native layer at once, so that none is
  * linked on first use. Each of them lives in a holder class (jextract's one per function, and
@@ -29,6 +33,12 @@ public final class Linking {
                 Class.forName(holder.getName(), true, holder.getClassLoader());
             }
         }
+        // The JDK's own segment classes behind the byte paths (a write of a byte[] or a heap or
+        // direct ByteBuffer) have initialisers too, which an overflow would break the same way.
+        MemorySegment.ofArray(new byte[1]).get(ValueLayout.JAVA_BYTE, 0);
+        MemorySegment.ofBuffer(ByteBuffer.allocate(1)).get(ValueLayout.JAVA_BYTE, 0);
+        MemorySegment.ofBuffer(ByteBuffer.allocateDirect(1)).get(ValueLayout.JAVA_BYTE, 0);
+        MemorySegment.ofArray(new byte[1]).asSlice(0, 1).asReadOnly();
     }
 
     /**

@@ -6,6 +6,11 @@ import io.github.evasync.internal.ffi.Linking;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
@@ -17,12 +22,12 @@ import java.util.stream.Stream;
  * the way: the JDK's first formatting of a log record reads its time-zone data (and once that
  * read fails, time zones stay broken for the JVM's life); and on a class path of directories (an
  * IDE, {@code exec:java}), loading each class opens its file. So the time-zone data is read now,
- * and from a directory every evasync class is loaded (not initialized, which needs no file and
- * costs little). The JDK's address classes are initialised too (see {@link #initializeJdkClasses}). From a jar nothing more is needed: the JVM keeps the jar open.
+ * and every evasync class is loaded now.
  *
- * <p>Out of stack: every native function is linked now ({@link Linking}), so that a
- * {@link StackOverflowError} in some callback's first call into the library cannot leave a
- * binding broken for the JVM's life.
+ * <p>Out of stack: a class whose initialiser a {@link StackOverflowError} cuts short, where the
+ * class is first touched, stays broken for the JVM's life. So every native function is linked
+ * now ({@link Linking}), every evasync class a plain-TCP program may use is initialised now, and
+ * the JDK's address classes too (see {@link #initializeJdkClasses}).
  *
  * <p>The work runs on a thread of its own, so its depth does not depend on the caller's; it is
  * no class initialiser, so a failure (an overflow in the caller's frames, say) is retried by the
@@ -60,7 +65,7 @@ final class HardTimes {
         } catch (RuntimeException ignored) {
             // No time-zone data: logging does without, as it would have anyway.
         }
-        loadFromDirectory();
+        loadOurClasses();
         Linking.linkAll();
         initializeJdkClasses();
     }
@@ -82,33 +87,62 @@ final class HardTimes {
         }
     }
 
-    private static void loadFromDirectory() {
+    /**
+     * Loads every evasync class and initialises those a plain-TCP loop may use: a class whose
+     * initialiser fails (an overflow where it is first touched) is broken for the JVM's life,
+     * and from a class-path directory each first load opens a file. TLS classes are left for
+     * TLS's own first use (they would start TLS's machinery for programs that never use it),
+     * and so are the examples and the leak tests' allocation counter.
+     */
+    private static void loadOurClasses() {
         ClassLoader loader = HardTimes.class.getClassLoader();
-        try {
-            var source = HardTimes.class.getProtectionDomain().getCodeSource();
-            if (source == null || !source.getLocation().getProtocol().equals("file")) {
-                return;
+        for (String name : ourClassNames()) {
+            boolean initialise = !name.contains(".tls.") && !name.contains(".examples.") && !name.contains("Tls")
+                    && !name.contains("Ssl") && !name.contains("SSL_") && !name.contains("Alpn")
+                    && !name.contains("AllocationCounter");
+            try {
+                Class.forName(name, initialise, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // Not loadable now; the path that needs it will say so.
             }
-            Path root = Path.of(source.getLocation().toURI());
-            Path ours = root.resolve("io/github/evasync");
-            if (!Files.isDirectory(ours)) {
-                return; // a jar, or a layout we do not know
-            }
-            try (Stream<Path> files = Files.walk(ours)) {
-                files.map(p -> root.relativize(p).toString())
-                        .filter(n -> n.endsWith(".class") && !n.endsWith("module-info.class"))
-                        .forEach(n -> load(n.substring(0, n.length() - 6).replace('/', '.').replace('\\', '.'), loader));
-            }
-        } catch (Exception | LinkageError e) {
-            // Best effort: without it, only a process out of descriptors is worse off.
         }
     }
 
-    private static void load(String name, ClassLoader loader) {
+    /** The binary names of evasync's classes, from its class-path directory or its jar. */
+    private static List<String> ourClassNames() {
+        List<String> names = new ArrayList<>();
         try {
-            Class.forName(name, false, loader);
-        } catch (ClassNotFoundException | LinkageError e) {
-            // Not loadable now; the path that needs it will say so.
+            var source = HardTimes.class.getProtectionDomain().getCodeSource();
+            if (source == null || !source.getLocation().getProtocol().equals("file")) {
+                return names;
+            }
+            Path root = Path.of(source.getLocation().toURI());
+            if (Files.isDirectory(root)) {
+                Path ours = root.resolve("io/github/evasync");
+                if (Files.isDirectory(ours)) {
+                    try (Stream<Path> files = Files.walk(ours)) {
+                        for (Path p : (Iterable<Path>) files::iterator) {
+                            addClass(names, root.relativize(p).toString().replace('\\', '/'));
+                        }
+                    }
+                }
+            } else {
+                try (JarFile jar = new JarFile(root.toFile())) {
+                    for (JarEntry e : Collections.list(jar.entries())) {
+                        addClass(names, e.getName());
+                    }
+                }
+            }
+        } catch (Exception | LinkageError e) {
+            // Best effort: without it, only a process in hard times is worse off.
+        }
+        return names;
+    }
+
+    private static void addClass(List<String> names, String path) {
+        if (path.startsWith("io/github/evasync/") && path.endsWith(".class") && !path.endsWith("-info.class")) {
+            names.add(path.substring(0, path.length() - 6).replace('/', '.'));
         }
     }
+
 }
