@@ -5,6 +5,8 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/un.h>
 #include <netdb.h>
 #include <event2/event.h>
 #include <event2/bufferevent.h>
@@ -20,3 +22,14 @@
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
+/*
+ * recvmmsg, sendmmsg and struct mmsghdr: glibc declares them only under _GNU_SOURCE, which also
+ * turns every sockaddr parameter of <sys/socket.h> into a transparent union that jextract cannot
+ * bind. These are glibc's own declarations (and musl's), repeated here without the macro.
+ */
+struct mmsghdr {
+    struct msghdr msg_hdr;
+    unsigned int msg_len;
+};
+int recvmmsg(int fd, struct mmsghdr *vmessages, unsigned int vlen, int flags, struct timespec *tmo);
+int sendmmsg(int fd, struct mmsghdr *vmessages, unsigned int vlen, int flags);

@@ -23,6 +23,159 @@ public class LibEvent extends LibEvent$shared {
     static final SymbolLookup SYMBOL_LOOKUP = SymbolLookup.loaderLookup()
             .or(Linker.nativeLinker().defaultLookup());
 
+    private static final int SOL_SOCKET = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define SOL_SOCKET 1
+     * }
+     */
+    public static int SOL_SOCKET() {
+        return SOL_SOCKET;
+    }
+    private static final int SO_REUSEADDR = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define SO_REUSEADDR 2
+     * }
+     */
+    public static int SO_REUSEADDR() {
+        return SO_REUSEADDR;
+    }
+    private static final int SO_ERROR = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define SO_ERROR 4
+     * }
+     */
+    public static int SO_ERROR() {
+        return SO_ERROR;
+    }
+    private static final int SO_BROADCAST = (int)6L;
+    /**
+     * {@snippet lang=c :
+     * #define SO_BROADCAST 6
+     * }
+     */
+    public static int SO_BROADCAST() {
+        return SO_BROADCAST;
+    }
+    private static final int SO_SNDBUF = (int)7L;
+    /**
+     * {@snippet lang=c :
+     * #define SO_SNDBUF 7
+     * }
+     */
+    public static int SO_SNDBUF() {
+        return SO_SNDBUF;
+    }
+    private static final int SO_RCVBUF = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * #define SO_RCVBUF 8
+     * }
+     */
+    public static int SO_RCVBUF() {
+        return SO_RCVBUF;
+    }
+    private static final int SO_KEEPALIVE = (int)9L;
+    /**
+     * {@snippet lang=c :
+     * #define SO_KEEPALIVE 9
+     * }
+     */
+    public static int SO_KEEPALIVE() {
+        return SO_KEEPALIVE;
+    }
+    private static final int IP_MULTICAST_TTL = (int)33L;
+    /**
+     * {@snippet lang=c :
+     * #define IP_MULTICAST_TTL 33
+     * }
+     */
+    public static int IP_MULTICAST_TTL() {
+        return IP_MULTICAST_TTL;
+    }
+    private static final int IP_MULTICAST_LOOP = (int)34L;
+    /**
+     * {@snippet lang=c :
+     * #define IP_MULTICAST_LOOP 34
+     * }
+     */
+    public static int IP_MULTICAST_LOOP() {
+        return IP_MULTICAST_LOOP;
+    }
+    private static final int IP_ADD_MEMBERSHIP = (int)35L;
+    /**
+     * {@snippet lang=c :
+     * #define IP_ADD_MEMBERSHIP 35
+     * }
+     */
+    public static int IP_ADD_MEMBERSHIP() {
+        return IP_ADD_MEMBERSHIP;
+    }
+    private static final int IP_DROP_MEMBERSHIP = (int)36L;
+    /**
+     * {@snippet lang=c :
+     * #define IP_DROP_MEMBERSHIP 36
+     * }
+     */
+    public static int IP_DROP_MEMBERSHIP() {
+        return IP_DROP_MEMBERSHIP;
+    }
+    private static final int IPV6_MULTICAST_LOOP = (int)19L;
+    /**
+     * {@snippet lang=c :
+     * #define IPV6_MULTICAST_LOOP 19
+     * }
+     */
+    public static int IPV6_MULTICAST_LOOP() {
+        return IPV6_MULTICAST_LOOP;
+    }
+    private static final int IPV6_V6ONLY = (int)26L;
+    /**
+     * {@snippet lang=c :
+     * #define IPV6_V6ONLY 26
+     * }
+     */
+    public static int IPV6_V6ONLY() {
+        return IPV6_V6ONLY;
+    }
+    private static final int TCP_KEEPIDLE = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define TCP_KEEPIDLE 4
+     * }
+     */
+    public static int TCP_KEEPIDLE() {
+        return TCP_KEEPIDLE;
+    }
+    private static final int TCP_KEEPINTVL = (int)5L;
+    /**
+     * {@snippet lang=c :
+     * #define TCP_KEEPINTVL 5
+     * }
+     */
+    public static int TCP_KEEPINTVL() {
+        return TCP_KEEPINTVL;
+    }
+    private static final int TCP_KEEPCNT = (int)6L;
+    /**
+     * {@snippet lang=c :
+     * #define TCP_KEEPCNT 6
+     * }
+     */
+    public static int TCP_KEEPCNT() {
+        return TCP_KEEPCNT;
+    }
+    private static final int ENOENT = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define ENOENT 2
+     * }
+     */
+    public static int ENOENT() {
+        return ENOENT;
+    }
     private static final int EINTR = (int)4L;
     /**
      * {@snippet lang=c :
@@ -40,6 +193,24 @@ public class LibEvent extends LibEvent$shared {
      */
     public static int EAGAIN() {
         return EAGAIN;
+    }
+    private static final int EMSGSIZE = (int)90L;
+    /**
+     * {@snippet lang=c :
+     * #define EMSGSIZE 90
+     * }
+     */
+    public static int EMSGSIZE() {
+        return EMSGSIZE;
+    }
+    private static final int EADDRINUSE = (int)98L;
+    /**
+     * {@snippet lang=c :
+     * #define EADDRINUSE 98
+     * }
+     */
+    public static int EADDRINUSE() {
+        return EADDRINUSE;
     }
     private static final int ECONNREFUSED = (int)111L;
     /**
@@ -194,6 +365,51 @@ public class LibEvent extends LibEvent$shared {
     public static int SOCK_STREAM() {
         return SOCK_STREAM;
     }
+    private static final int SOCK_DGRAM = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum __socket_type.SOCK_DGRAM = 2
+     * }
+     */
+    public static int SOCK_DGRAM() {
+        return SOCK_DGRAM;
+    }
+    private static final int SOCK_CLOEXEC = (int)524288L;
+    /**
+     * {@snippet lang=c :
+     * enum __socket_type.SOCK_CLOEXEC = 524288
+     * }
+     */
+    public static int SOCK_CLOEXEC() {
+        return SOCK_CLOEXEC;
+    }
+    private static final int SOCK_NONBLOCK = (int)2048L;
+    /**
+     * {@snippet lang=c :
+     * enum __socket_type.SOCK_NONBLOCK = 2048
+     * }
+     */
+    public static int SOCK_NONBLOCK() {
+        return SOCK_NONBLOCK;
+    }
+    private static final int MSG_TRUNC = (int)32L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.MSG_TRUNC = 32
+     * }
+     */
+    public static int MSG_TRUNC() {
+        return MSG_TRUNC;
+    }
+    private static final int MSG_DONTWAIT = (int)64L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.MSG_DONTWAIT = 64
+     * }
+     */
+    public static int MSG_DONTWAIT() {
+        return MSG_DONTWAIT;
+    }
     private static final int MSG_NOSIGNAL = (int)16384L;
     /**
      * {@snippet lang=c :
@@ -202,6 +418,139 @@ public class LibEvent extends LibEvent$shared {
      */
     public static int MSG_NOSIGNAL() {
         return MSG_NOSIGNAL;
+    }
+    private static final int SHUT_WR = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.SHUT_WR = 1
+     * }
+     */
+    public static int SHUT_WR() {
+        return SHUT_WR;
+    }
+
+    private static class socket {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibEvent.C_INT,
+            LibEvent.C_INT,
+            LibEvent.C_INT,
+            LibEvent.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("socket").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "socket"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int socket(int __domain, int __type, int __protocol)
+     * }
+     */
+    public static FunctionDescriptor socket$descriptor() {
+        return socket.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int socket(int __domain, int __type, int __protocol)
+     * }
+     */
+    public static MethodHandle socket$handle() {
+        return socket.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int socket(int __domain, int __type, int __protocol)
+     * }
+     */
+    public static MemorySegment socket$address() {
+        return socket.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int socket(int __domain, int __type, int __protocol)
+     * }
+     */
+    public static int socket(int __domain, int __type, int __protocol) {
+        var mh$ = socket.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("socket", __domain, __type, __protocol);
+            }
+            return (int)mh$.invokeExact(__domain, __type, __protocol);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class bind {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibEvent.C_INT,
+            LibEvent.C_INT,
+            LibEvent.C_POINTER,
+            LibEvent.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("bind").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "bind"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int bind(int __fd, const struct sockaddr *__addr, socklen_t __len)
+     * }
+     */
+    public static FunctionDescriptor bind$descriptor() {
+        return bind.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int bind(int __fd, const struct sockaddr *__addr, socklen_t __len)
+     * }
+     */
+    public static MethodHandle bind$handle() {
+        return bind.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int bind(int __fd, const struct sockaddr *__addr, socklen_t __len)
+     * }
+     */
+    public static MemorySegment bind$address() {
+        return bind.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int bind(int __fd, const struct sockaddr *__addr, socklen_t __len)
+     * }
+     */
+    public static int bind(int __fd, MemorySegment __addr, int __len) {
+        var mh$ = bind.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("bind", __fd, __addr, __len);
+            }
+            return (int)mh$.invokeExact(__fd, __addr, __len);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
     }
 
     private static class getsockname {
@@ -454,6 +803,200 @@ public class LibEvent extends LibEvent$shared {
         }
     }
 
+    private static class sendto {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibEvent.C_LONG,
+            LibEvent.C_INT,
+            LibEvent.C_POINTER,
+            LibEvent.C_LONG,
+            LibEvent.C_INT,
+            LibEvent.C_POINTER,
+            LibEvent.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("sendto").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "sendto"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern ssize_t sendto(int __fd, const void *__buf, size_t __n, int __flags, const struct sockaddr *__addr, socklen_t __addr_len)
+     * }
+     */
+    public static FunctionDescriptor sendto$descriptor() {
+        return sendto.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern ssize_t sendto(int __fd, const void *__buf, size_t __n, int __flags, const struct sockaddr *__addr, socklen_t __addr_len)
+     * }
+     */
+    public static MethodHandle sendto$handle() {
+        return sendto.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern ssize_t sendto(int __fd, const void *__buf, size_t __n, int __flags, const struct sockaddr *__addr, socklen_t __addr_len)
+     * }
+     */
+    public static MemorySegment sendto$address() {
+        return sendto.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern ssize_t sendto(int __fd, const void *__buf, size_t __n, int __flags, const struct sockaddr *__addr, socklen_t __addr_len)
+     * }
+     */
+    public static long sendto(int __fd, MemorySegment __buf, long __n, int __flags, MemorySegment __addr, int __addr_len) {
+        var mh$ = sendto.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("sendto", __fd, __buf, __n, __flags, __addr, __addr_len);
+            }
+            return (long)mh$.invokeExact(__fd, __buf, __n, __flags, __addr, __addr_len);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class recvfrom {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibEvent.C_LONG,
+            LibEvent.C_INT,
+            LibEvent.C_POINTER,
+            LibEvent.C_LONG,
+            LibEvent.C_INT,
+            LibEvent.C_POINTER,
+            LibEvent.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("recvfrom").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "recvfrom"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern ssize_t recvfrom(int __fd, void *restrict __buf, size_t __n, int __flags, struct sockaddr *restrict __addr, socklen_t *restrict __addr_len)
+     * }
+     */
+    public static FunctionDescriptor recvfrom$descriptor() {
+        return recvfrom.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern ssize_t recvfrom(int __fd, void *restrict __buf, size_t __n, int __flags, struct sockaddr *restrict __addr, socklen_t *restrict __addr_len)
+     * }
+     */
+    public static MethodHandle recvfrom$handle() {
+        return recvfrom.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern ssize_t recvfrom(int __fd, void *restrict __buf, size_t __n, int __flags, struct sockaddr *restrict __addr, socklen_t *restrict __addr_len)
+     * }
+     */
+    public static MemorySegment recvfrom$address() {
+        return recvfrom.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern ssize_t recvfrom(int __fd, void *restrict __buf, size_t __n, int __flags, struct sockaddr *restrict __addr, socklen_t *restrict __addr_len)
+     * }
+     */
+    public static long recvfrom(int __fd, MemorySegment __buf, long __n, int __flags, MemorySegment __addr, MemorySegment __addr_len) {
+        var mh$ = recvfrom.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("recvfrom", __fd, __buf, __n, __flags, __addr, __addr_len);
+            }
+            return (long)mh$.invokeExact(__fd, __buf, __n, __flags, __addr, __addr_len);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class getsockopt {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibEvent.C_INT,
+            LibEvent.C_INT,
+            LibEvent.C_INT,
+            LibEvent.C_INT,
+            LibEvent.C_POINTER,
+            LibEvent.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("getsockopt").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "getsockopt"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int getsockopt(int __fd, int __level, int __optname, void *restrict __optval, socklen_t *restrict __optlen)
+     * }
+     */
+    public static FunctionDescriptor getsockopt$descriptor() {
+        return getsockopt.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int getsockopt(int __fd, int __level, int __optname, void *restrict __optval, socklen_t *restrict __optlen)
+     * }
+     */
+    public static MethodHandle getsockopt$handle() {
+        return getsockopt.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int getsockopt(int __fd, int __level, int __optname, void *restrict __optval, socklen_t *restrict __optlen)
+     * }
+     */
+    public static MemorySegment getsockopt$address() {
+        return getsockopt.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int getsockopt(int __fd, int __level, int __optname, void *restrict __optval, socklen_t *restrict __optlen)
+     * }
+     */
+    public static int getsockopt(int __fd, int __level, int __optname, MemorySegment __optval, MemorySegment __optlen) {
+        var mh$ = getsockopt.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("getsockopt", __fd, __level, __optname, __optval, __optlen);
+            }
+            return (int)mh$.invokeExact(__fd, __level, __optname, __optval, __optlen);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class setsockopt {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibEvent.C_INT,
@@ -517,6 +1060,76 @@ public class LibEvent extends LibEvent$shared {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    private static class shutdown {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibEvent.C_INT,
+            LibEvent.C_INT,
+            LibEvent.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("shutdown").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "shutdown"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int shutdown(int __fd, int __how)
+     * }
+     */
+    public static FunctionDescriptor shutdown$descriptor() {
+        return shutdown.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int shutdown(int __fd, int __how)
+     * }
+     */
+    public static MethodHandle shutdown$handle() {
+        return shutdown.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int shutdown(int __fd, int __how)
+     * }
+     */
+    public static MemorySegment shutdown$address() {
+        return shutdown.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int shutdown(int __fd, int __how)
+     * }
+     */
+    public static int shutdown(int __fd, int __how) {
+        var mh$ = shutdown.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("shutdown", __fd, __how);
+            }
+            return (int)mh$.invokeExact(__fd, __how);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static final int IPPROTO_IP = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IPPROTO_IP = 0
+     * }
+     */
+    public static int IPPROTO_IP() {
+        return IPPROTO_IP;
+    }
     private static final int IPPROTO_TCP = (int)6L;
     /**
      * {@snippet lang=c :
@@ -525,6 +1138,84 @@ public class LibEvent extends LibEvent$shared {
      */
     public static int IPPROTO_TCP() {
         return IPPROTO_TCP;
+    }
+    private static final int IPPROTO_UDP = (int)17L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IPPROTO_UDP = 17
+     * }
+     */
+    public static int IPPROTO_UDP() {
+        return IPPROTO_UDP;
+    }
+    private static final int IPPROTO_IPV6 = (int)41L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IPPROTO_IPV6 = 41
+     * }
+     */
+    public static int IPPROTO_IPV6() {
+        return IPPROTO_IPV6;
+    }
+
+    private static class strerror {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibEvent.C_POINTER,
+            LibEvent.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("strerror").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "strerror"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern char *strerror(int __errnum)
+     * }
+     */
+    public static FunctionDescriptor strerror$descriptor() {
+        return strerror.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern char *strerror(int __errnum)
+     * }
+     */
+    public static MethodHandle strerror$handle() {
+        return strerror.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern char *strerror(int __errnum)
+     * }
+     */
+    public static MemorySegment strerror$address() {
+        return strerror.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern char *strerror(int __errnum)
+     * }
+     */
+    public static MemorySegment strerror(int __errnum) {
+        var mh$ = strerror.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("strerror", __errnum);
+            }
+            return (MemorySegment)mh$.invokeExact(__errnum);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
     }
 
     private static class fclose {
@@ -3023,6 +3714,71 @@ public class LibEvent extends LibEvent$shared {
         }
     }
 
+    private static class evconnlistener_new {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibEvent.C_POINTER,
+            LibEvent.C_POINTER,
+            LibEvent.C_POINTER,
+            LibEvent.C_POINTER,
+            LibEvent.C_INT,
+            LibEvent.C_INT,
+            LibEvent.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("evconnlistener_new").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "evconnlistener_new"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * struct evconnlistener *evconnlistener_new(struct event_base *base, evconnlistener_cb cb, void *ptr, unsigned int flags, int backlog, int fd)
+     * }
+     */
+    public static FunctionDescriptor evconnlistener_new$descriptor() {
+        return evconnlistener_new.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * struct evconnlistener *evconnlistener_new(struct event_base *base, evconnlistener_cb cb, void *ptr, unsigned int flags, int backlog, int fd)
+     * }
+     */
+    public static MethodHandle evconnlistener_new$handle() {
+        return evconnlistener_new.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * struct evconnlistener *evconnlistener_new(struct event_base *base, evconnlistener_cb cb, void *ptr, unsigned int flags, int backlog, int fd)
+     * }
+     */
+    public static MemorySegment evconnlistener_new$address() {
+        return evconnlistener_new.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * struct evconnlistener *evconnlistener_new(struct event_base *base, evconnlistener_cb cb, void *ptr, unsigned int flags, int backlog, int fd)
+     * }
+     */
+    public static MemorySegment evconnlistener_new(MemorySegment base, MemorySegment cb, MemorySegment ptr, int flags, int backlog, int fd) {
+        var mh$ = evconnlistener_new.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("evconnlistener_new", base, cb, ptr, flags, backlog, fd);
+            }
+            return (MemorySegment)mh$.invokeExact(base, cb, ptr, flags, backlog, fd);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class evconnlistener_new_bind {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibEvent.C_POINTER,
@@ -4215,66 +4971,6 @@ public class LibEvent extends LibEvent$shared {
         }
     }
 
-    private static class strerror {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            LibEvent.C_POINTER,
-            LibEvent.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("strerror").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "strerror"));
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * extern char *strerror(int __errnum)
-     * }
-     */
-    public static FunctionDescriptor strerror$descriptor() {
-        return strerror.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * extern char *strerror(int __errnum)
-     * }
-     */
-    public static MethodHandle strerror$handle() {
-        return strerror.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * extern char *strerror(int __errnum)
-     * }
-     */
-    public static MemorySegment strerror$address() {
-        return strerror.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * extern char *strerror(int __errnum)
-     * }
-     */
-    public static MemorySegment strerror(int __errnum) {
-        var mh$ = strerror.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("strerror", __errnum);
-            }
-            return (MemorySegment)mh$.invokeExact(__errnum);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
     private static class free {
         public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
             LibEvent.C_POINTER
@@ -4333,6 +5029,133 @@ public class LibEvent extends LibEvent$shared {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    private static class recvmmsg {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibEvent.C_INT,
+            LibEvent.C_INT,
+            LibEvent.C_POINTER,
+            LibEvent.C_INT,
+            LibEvent.C_INT,
+            LibEvent.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("recvmmsg").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "recvmmsg"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int recvmmsg(int fd, struct mmsghdr *vmessages, unsigned int vlen, int flags, struct timespec *tmo)
+     * }
+     */
+    public static FunctionDescriptor recvmmsg$descriptor() {
+        return recvmmsg.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int recvmmsg(int fd, struct mmsghdr *vmessages, unsigned int vlen, int flags, struct timespec *tmo)
+     * }
+     */
+    public static MethodHandle recvmmsg$handle() {
+        return recvmmsg.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int recvmmsg(int fd, struct mmsghdr *vmessages, unsigned int vlen, int flags, struct timespec *tmo)
+     * }
+     */
+    public static MemorySegment recvmmsg$address() {
+        return recvmmsg.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int recvmmsg(int fd, struct mmsghdr *vmessages, unsigned int vlen, int flags, struct timespec *tmo)
+     * }
+     */
+    public static int recvmmsg(int fd, MemorySegment vmessages, int vlen, int flags, MemorySegment tmo) {
+        var mh$ = recvmmsg.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("recvmmsg", fd, vmessages, vlen, flags, tmo);
+            }
+            return (int)mh$.invokeExact(fd, vmessages, vlen, flags, tmo);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class sendmmsg {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibEvent.C_INT,
+            LibEvent.C_INT,
+            LibEvent.C_POINTER,
+            LibEvent.C_INT,
+            LibEvent.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("sendmmsg").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "sendmmsg"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int sendmmsg(int fd, struct mmsghdr *vmessages, unsigned int vlen, int flags)
+     * }
+     */
+    public static FunctionDescriptor sendmmsg$descriptor() {
+        return sendmmsg.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int sendmmsg(int fd, struct mmsghdr *vmessages, unsigned int vlen, int flags)
+     * }
+     */
+    public static MethodHandle sendmmsg$handle() {
+        return sendmmsg.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int sendmmsg(int fd, struct mmsghdr *vmessages, unsigned int vlen, int flags)
+     * }
+     */
+    public static MemorySegment sendmmsg$address() {
+        return sendmmsg.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int sendmmsg(int fd, struct mmsghdr *vmessages, unsigned int vlen, int flags)
+     * }
+     */
+    public static int sendmmsg(int fd, MemorySegment vmessages, int vlen, int flags) {
+        var mh$ = sendmmsg.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("sendmmsg", fd, vmessages, vlen, flags);
+            }
+            return (int)mh$.invokeExact(fd, vmessages, vlen, flags);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
     private static final int AF_UNSPEC = (int)0L;
     /**
      * {@snippet lang=c :
@@ -4368,6 +5191,33 @@ public class LibEvent extends LibEvent$shared {
      */
     public static int AF_INET6() {
         return AF_INET6;
+    }
+    private static final int IPV6_ADD_MEMBERSHIP = (int)20L;
+    /**
+     * {@snippet lang=c :
+     * #define IPV6_ADD_MEMBERSHIP 20
+     * }
+     */
+    public static int IPV6_ADD_MEMBERSHIP() {
+        return IPV6_ADD_MEMBERSHIP;
+    }
+    private static final int IPV6_DROP_MEMBERSHIP = (int)21L;
+    /**
+     * {@snippet lang=c :
+     * #define IPV6_DROP_MEMBERSHIP 21
+     * }
+     */
+    public static int IPV6_DROP_MEMBERSHIP() {
+        return IPV6_DROP_MEMBERSHIP;
+    }
+    private static final int EWOULDBLOCK = (int)11L;
+    /**
+     * {@snippet lang=c :
+     * #define EWOULDBLOCK 11
+     * }
+     */
+    public static int EWOULDBLOCK() {
+        return EWOULDBLOCK;
     }
     private static final int EVUTIL_EAI_FAMILY = (int)-6L;
     /**
