@@ -7,6 +7,10 @@ package io.github.evasync;
  * @param openDnsQueries DNS lookups in flight
  * @param incomingTcpConnections open sockets accepted by TCP servers
  * @param outgoingTcpConnections open sockets made by {@code tcpConnect}
+ * @param incomingLocalConnections open sockets accepted by Unix-domain servers ({@code unixServer},
+ *        {@code httpServer} on a path)
+ * @param outgoingLocalConnections open sockets made by {@code unixConnect}
+ * @param openUdpSockets open datagram sockets
  * @param incomingHttpConnections open connections accepted by HTTP servers
  * @param outgoingHttpConnections open connections of the HTTP client
  * @param pendingEvents user events libevent holds as added or active
@@ -14,11 +18,13 @@ package io.github.evasync;
  * @param dataRegistryCount native objects (events, sockets, listeners) owned by Java objects
  */
 public record LoopStats(int openDnsQueries, int incomingTcpConnections, int outgoingTcpConnections,
+                        int incomingLocalConnections, int outgoingLocalConnections, int openUdpSockets,
                         int incomingHttpConnections, int outgoingHttpConnections, int pendingEvents,
                         int callbackRegistryCount, int dataRegistryCount) {
     /** {@return whether every counter is 0: nothing is open, pending or registered} */
     public boolean isIdle() {
         return openDnsQueries == 0 && incomingTcpConnections == 0 && outgoingTcpConnections == 0
+                && incomingLocalConnections == 0 && outgoingLocalConnections == 0 && openUdpSockets == 0
                 && incomingHttpConnections == 0 && outgoingHttpConnections == 0 && pendingEvents == 0
                 && callbackRegistryCount == 0 && dataRegistryCount == 0;
     }
@@ -33,6 +39,8 @@ public record LoopStats(int openDnsQueries, int incomingTcpConnections, int outg
         return new LoopStats(openDnsQueries + other.openDnsQueries,
                 incomingTcpConnections + other.incomingTcpConnections,
                 outgoingTcpConnections + other.outgoingTcpConnections,
+                incomingLocalConnections + other.incomingLocalConnections,
+                outgoingLocalConnections + other.outgoingLocalConnections, openUdpSockets + other.openUdpSockets,
                 incomingHttpConnections + other.incomingHttpConnections,
                 outgoingHttpConnections + other.outgoingHttpConnections, pendingEvents + other.pendingEvents,
                 callbackRegistryCount + other.callbackRegistryCount, dataRegistryCount + other.dataRegistryCount);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The leak check every test ends with: a loop's counters back to idle. */
 public final class Idle {
-    private static final LoopStats IDLE = new LoopStats(0, 0, 0, 0, 0, 0, 0, 0);
+    private static final LoopStats IDLE = new LoopStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     private Idle() {
     }

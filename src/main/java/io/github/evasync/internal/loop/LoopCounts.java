@@ -14,15 +14,21 @@ public final class LoopCounts {
     private int pendingEvents;
     private int incomingTcp;
     private int outgoingTcp;
+    private int incomingLocal;
+    private int outgoingLocal;
+    private int udp;
     private int incomingHttp;
     private int outgoingHttp;
 
     // Made with the loop, as classes rather than lambdas or method references: every event,
     // socket, server and DNS request of the loop is counted through them, and a lambda linked
     // first inside such an API call could be cut short there for the JVM's life (see LoopCore.call).
-    private final IntConsumer nativeObjectCount = new Counter(this, false, false);
-    private final IntConsumer incomingSocketCount = new Counter(this, true, true);
-    private final IntConsumer outgoingSocketCount = new Counter(this, true, false);
+    private final IntConsumer nativeObjectCount = new Counter(this, Counter.NATIVE_ONLY);
+    private final IntConsumer incomingSocketCount = new Counter(this, Counter.INCOMING_TCP);
+    private final IntConsumer outgoingSocketCount = new Counter(this, Counter.OUTGOING_TCP);
+    private final IntConsumer incomingLocalCount = new Counter(this, Counter.INCOMING_LOCAL);
+    private final IntConsumer outgoingLocalCount = new Counter(this, Counter.OUTGOING_LOCAL);
+    private final IntConsumer udpSocketCount = new Counter(this, Counter.UDP);
 
     LoopCounts() {
     }
@@ -42,23 +48,48 @@ public final class LoopCounts {
         return incoming ? incomingSocketCount : outgoingSocketCount;
     }
 
-    /** Counts native objects, and with {@code tcp} open sockets of one direction too. */
-    private static final class Counter implements IntConsumer {
-        private final LoopCounts counts;
-        private final boolean tcp;
-        private final boolean incoming;
+    /**
+     * {@return what a Unix-domain stream socket's native owner tells its deltas: native objects
+     * and open local sockets of that direction}
+     *
+     * @param incoming whether the socket was accepted
+     */
+    public IntConsumer localSocketCount(boolean incoming) {
+        return incoming ? incomingLocalCount : outgoingLocalCount;
+    }
 
-        Counter(LoopCounts counts, boolean tcp, boolean incoming) {
+    /** {@return what a datagram socket's native owner tells its deltas: native objects and open UDP sockets} */
+    public IntConsumer udpSocketCount() {
+        return udpSocketCount;
+    }
+
+    /** Counts native objects, and for a socket the open sockets of its kind too. */
+    private static final class Counter implements IntConsumer {
+        static final int NATIVE_ONLY = 0;
+        static final int INCOMING_TCP = 1;
+        static final int OUTGOING_TCP = 2;
+        static final int INCOMING_LOCAL = 3;
+        static final int OUTGOING_LOCAL = 4;
+        static final int UDP = 5;
+
+        private final LoopCounts counts;
+        private final int kind;
+
+        Counter(LoopCounts counts, int kind) {
             this.counts = counts;
-            this.tcp = tcp;
-            this.incoming = incoming;
+            this.kind = kind;
         }
 
         @Override
         public void accept(int delta) {
             counts.nativeObjects(delta);
-            if (tcp) {
-                counts.tcp(incoming, delta);
+            switch (kind) {
+                case INCOMING_TCP -> counts.incomingTcp += delta;
+                case OUTGOING_TCP -> counts.outgoingTcp += delta;
+                case INCOMING_LOCAL -> counts.incomingLocal += delta;
+                case OUTGOING_LOCAL -> counts.outgoingLocal += delta;
+                case UDP -> counts.udp += delta;
+                default -> { }
             }
         }
     }
@@ -98,7 +129,7 @@ public final class LoopCounts {
      * @param registered objects in the loop's handle table, its own wake event left out
      */
     LoopStats stats(int dnsQueries, int registered) {
-        return new LoopStats(dnsQueries, incomingTcp, outgoingTcp, incomingHttp, outgoingHttp, pendingEvents,
+        return new LoopStats(dnsQueries, incomingTcp, outgoingTcp, incomingLocal, outgoingLocal, udp, incomingHttp, outgoingHttp, pendingEvents,
                 registered, nativeObjects);
     }
 }
