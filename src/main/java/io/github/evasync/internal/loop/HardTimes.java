@@ -139,10 +139,32 @@ final class HardTimes {
         return names;
     }
 
+    /**
+     * The library's own packages below {@code io/github/evasync/}. A jar that holds evasync with
+     * other code (an application's shaded jar, the benchmarks' jar) may have more classes under
+     * that prefix, and initialising those would run someone else's initialisers at loop open.
+     */
+    private static final List<String> OUR_SUBPACKAGES = List.of("tcp/", "dns/", "http/", "signal/", "tls/", "udp/",
+            "internal/");
+
     private static void addClass(List<String> names, String path) {
-        if (path.startsWith("io/github/evasync/") && path.endsWith(".class") && !path.endsWith("-info.class")) {
+        if (isOurClassFile(path)) {
             names.add(path.substring(0, path.length() - 6).replace('/', '.'));
         }
+    }
+
+    /** {@return whether {@code path}, a jar entry or a path below a class-path root, is a class of the library} */
+    static boolean isOurClassFile(String path) {
+        String prefix = "io/github/evasync/";
+        if (!path.startsWith(prefix) || !path.endsWith(".class") || path.endsWith("-info.class")) {
+            return false;
+        }
+        String rest = path.substring(prefix.length());
+        boolean ours = rest.indexOf('/') < 0;
+        for (String p : OUR_SUBPACKAGES) {
+            ours |= rest.startsWith(p);
+        }
+        return ours;
     }
 
 }
