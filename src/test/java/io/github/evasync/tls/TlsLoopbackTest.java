@@ -58,6 +58,82 @@ class TlsLoopbackTest {
         assertEquals(List.of(), sessions[1].peerCertificates(), "no client certificate was asked for");
     }
 
+    /**
+     * Writes after the handshake go straight through OpenSSL while nothing is queued, and through
+     * the output buffer once the socket is full (OpenSSL then wants the same bytes again): a reader
+     * that stops for a while, then reads all, gets every byte once and in order, big writes and
+     * small ones from timers alike.
+     */
+    @Test
+    void directAndQueuedWritesKeepEveryByteInOrder() {
+        int chunks = 160;
+        int size = 64 * 1024 + 7;
+        java.security.MessageDigest sent = sha256();
+        java.security.MessageDigest got = sha256();
+        long[] received = {0};
+        List<Object> conditions = new ArrayList<>();
+        EventLoop.run(loops.options(), loop -> {
+            TcpServer[] server = new TcpServer[1];
+            server[0] = loop.tcpServer("127.0.0.1", 0, null, conditions::add,
+                    ServerOptions.defaults().tls(TlsOptions.server(certs.serverCert, certs.serverKey)).connectCallback(s -> {
+                        server[0].close();
+                        for (int i = 0; i < chunks; i++) {
+                            byte[] chunk = pattern(i, size);
+                            sent.update(chunk);
+                            s.write(chunk);
+                        }
+                        // Small writes later, each once the big ones may have drained or not.
+                        for (int i = 0; i < 20; i++) {
+                            int n = i;
+                            loop.delay(java.time.Duration.ofMillis(20L * i), () -> {
+                                byte[] small = pattern(1000 + n, 1 + n * 37);
+                                sent.update(small);
+                                s.write(small);
+                                if (n == 19) {
+                                    s.close();
+                                }
+                            });
+                        }
+                    }));
+            TcpSocket client = loop.tcpConnect("localhost", server[0].port(), (c, d) -> {
+                got.update(d);
+                received[0] += d.length;
+            }, ev -> {
+                conditions.add(ev);
+                if (ev instanceof TcpEof eof) {
+                    eof.socket().close();
+                }
+            }, TcpOptions.defaults().tls(TlsOptions.client().trust(certs.ca)).connectCallback(c -> {
+                c.disable(true, false);
+                loop.delay(java.time.Duration.ofMillis(300), () -> c.enable(true, false));
+            }));
+            Idle.atExit(loop);
+        });
+        long expected = (long) chunks * size;
+        for (int i = 0; i < 20; i++) {
+            expected += 1 + i * 37;
+        }
+        assertEquals(expected, received[0]);
+        assertTrue(java.util.Arrays.equals(sent.digest(), got.digest()), "the bytes arrived changed or out of order");
+        assertEquals(1, conditions.size(), conditions.toString());
+        assertTrue(conditions.get(0) instanceof TcpEof, conditions.toString());
+    }
+
+    private static byte[] pattern(int seed, int size) {
+        byte[] b = new byte[size];
+        java.util.Random r = new java.util.Random(seed);
+        r.nextBytes(b);
+        return b;
+    }
+
+    private static java.security.MessageDigest sha256() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** One exchange: {@return the client's and the server's sessions}, after an echo of "ping". */
     private TlsSession[] exchange(TlsOptions server, String host, TlsOptions client) {
         TlsSession[] sessions = new TlsSession[2];

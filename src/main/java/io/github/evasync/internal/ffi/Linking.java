@@ -50,5 +50,6 @@ public final class Linking {
             Class.forName(holder.getName(), true, holder.getClassLoader());
         }
         Class.forName(AlpnSelect.class.getName(), true, AlpnSelect.class.getClassLoader());
+        Class.forName(TlsConnection.Write.class.getName(), true, TlsConnection.Write.class.getClassLoader());
     }
 }

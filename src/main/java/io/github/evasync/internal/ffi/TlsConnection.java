@@ -3,8 +3,10 @@ package io.github.evasync.internal.ffi;
 import io.github.evasync.internal.libevent.LibTls;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,7 +21,42 @@ final class TlsConnection {
     /** Below this, a code libevent recorded is {@code SSL_get_error}'s kind (SSL_ERROR_SSL...), not a packed error. */
     private static final long FIRST_PACKED = 0x100;
 
+    /**
+     * {@code SSL_write} as a critical call, which may read a Java heap array in place: OpenSSL
+     * encrypts from it into its own record buffer and never calls back into Java there. In a holder
+     * class that {@link Linking#linkTls} initialises when TLS loads (see {@link Linking} for why).
+     */
+    static final class Write {
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(
+                LibTls.SSL_write$address(), LibTls.SSL_write$descriptor(), Linker.Option.critical(true));
+
+        private Write() {
+        }
+    }
+
     private TlsConnection() {
+    }
+
+    /**
+     * Writes {@code len} bytes of {@code data} (heap or native) through {@code ssl} straight to its
+     * socket, as libevent's own write would. {@return whether OpenSSL took them all}; when not
+     * (the socket is full, or the connection failed), the caller queues all of them in the output
+     * buffer: OpenSSL wants a write it could not finish repeated with the same bytes, which
+     * libevent's next write does, and a failure shows again there and is reported as libevent
+     * reports it. Nothing of this call is left on the thread's error queue.
+     */
+    static boolean writeDirect(MemorySegment ssl, MemorySegment data, int len) {
+        int r;
+        try {
+            r = (int) Write.HANDLE.invokeExact(ssl, data, len);
+        } catch (Throwable t) {
+            throw new IllegalStateException("SSL_write failed to run", t);
+        }
+        if (r == len) {
+            return true;
+        }
+        OpenSslErrors.clear();
+        return false;
     }
 
     /**

@@ -1767,6 +1767,68 @@ public class LibTls extends LibTls$shared {
         }
     }
 
+    private static class SSL_write {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibTls.C_INT,
+            LibTls.C_POINTER,
+            LibTls.C_POINTER,
+            LibTls.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("SSL_write").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "SSL_write"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int SSL_write(SSL *ssl, const void *buf, int num)
+     * }
+     */
+    public static FunctionDescriptor SSL_write$descriptor() {
+        return SSL_write.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int SSL_write(SSL *ssl, const void *buf, int num)
+     * }
+     */
+    public static MethodHandle SSL_write$handle() {
+        return SSL_write.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int SSL_write(SSL *ssl, const void *buf, int num)
+     * }
+     */
+    public static MemorySegment SSL_write$address() {
+        return SSL_write.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int SSL_write(SSL *ssl, const void *buf, int num)
+     * }
+     */
+    public static int SSL_write(MemorySegment ssl, MemorySegment buf, int num) {
+        var mh$ = SSL_write.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("SSL_write", ssl, buf, num);
+            }
+            return (int)mh$.invokeExact(ssl, buf, num);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class SSL_ctrl {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibTls.C_LONG,
