@@ -10,6 +10,9 @@
 #include <netdb.h>
 #include <event2/event.h>
 #include <event2/bufferevent.h>
+/* struct bufferevent's layout: a TLS socket wakes its own read event (internal/ffi/TlsConnection). */
+#include <event2/event_struct.h>
+#include <event2/bufferevent_struct.h>
 #include <event2/buffer.h>
 #include <event2/listener.h>
 #include <event2/dns.h>

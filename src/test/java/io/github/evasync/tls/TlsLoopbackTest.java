@@ -119,6 +119,51 @@ class TlsLoopbackTest {
         assertTrue(conditions.get(0) instanceof TcpEof, conditions.toString());
     }
 
+    /**
+     * Records that arrive together are all read: OpenSSL's read-ahead takes them from the socket
+     * in one read, and those after the first must not wait in its buffer for bytes that never
+     * come. Here the client sends three records at once and waits for all three echoed, and the
+     * server also pauses reading after the first and resumes later.
+     */
+    @Test
+    void recordsThatArriveTogetherAreAllRead() {
+        for (boolean pause : new boolean[] {false, true}) {
+            StringBuilder echoed = new StringBuilder();
+            List<Object> conditions = new ArrayList<>();
+            EventLoop.run(loops.options(), loop -> {
+                TcpServer[] server = new TcpServer[1];
+                server[0] = loop.tcpServer("127.0.0.1", 0, (s, d) -> {
+                    s.write(d);
+                    if (pause) {
+                        s.disable(true, false);
+                        loop.delay(java.time.Duration.ofMillis(100), () -> s.enable(true, false));
+                    }
+                }, conditions::add, ServerOptions.defaults().tls(TlsOptions.server(certs.serverCert, certs.serverKey)));
+                io.github.evasync.Event[] guard = new io.github.evasync.Event[1];
+                TcpSocket client = loop.tcpConnect("localhost", server[0].port(), (c, d) -> {
+                    echoed.append(new String(d, StandardCharsets.UTF_8));
+                    if (echoed.length() == 9) {
+                        guard[0].free();
+                        c.close();
+                        server[0].close();
+                    }
+                }, conditions::add, TcpOptions.defaults().tls(TlsOptions.client().trust(certs.ca)).connectCallback(c -> {
+                    c.write("one");
+                    c.write("two");
+                    c.write("six");
+                }));
+                // A stalled read would wait forever: give up after a while, and the test fails.
+                guard[0] = loop.delay(java.time.Duration.ofSeconds(5), () -> {
+                    client.close();
+                    server[0].close();
+                });
+                Idle.atExit(loop);
+            });
+            assertEquals("onetwosix", echoed.toString(), "pause=" + pause);
+            assertEquals(List.of(), conditions.stream().filter(c -> !(c instanceof TcpEof)).toList());
+        }
+    }
+
     private static byte[] pattern(int seed, int size) {
         byte[] b = new byte[size];
         java.util.Random r = new java.util.Random(seed);

@@ -65,6 +65,12 @@ public abstract class BufferEvent extends NativeOwner {
     private MemorySegment ssl;
     /** Whether the TLS handshake is known to be over, so that writes may go straight through the {@code SSL}. */
     private boolean tlsOpen;
+    /**
+     * A TLS socket's read event inside its bufferevent, woken when OpenSSL's read-ahead holds
+     * bytes the descriptor no longer shows ({@link TlsConnection#enableReadAhead}); null for a
+     * plain socket, once freed, or with read-ahead off.
+     */
+    private MemorySegment tlsReadEvent;
 
     /**
      * A socket's TLS side, for {@link #BufferEvent(HandleTable, IntConsumer, EventBase, int, long, Tls)}.
@@ -169,6 +175,7 @@ public abstract class BufferEvent extends NativeOwner {
             throw e;
         }
         tls = ctx;
+        tlsReadEvent = TlsConnection.enableReadAhead(b, ssl);
         return b;
     }
 
@@ -254,6 +261,7 @@ public abstract class BufferEvent extends NativeOwner {
             if (n != 0) {
                 inputArrived(n);
             }
+            tlsReadPending();
         }
     }
 
@@ -268,6 +276,20 @@ public abstract class BufferEvent extends NativeOwner {
     public final void onBufferEvent(Object ignored, short what, int errno) {
         if (!isFreed()) {
             socketEvent(what, errno);
+            if ((what & CONNECTED) != 0) {
+                // The handshake's last read may have taken the first records of data with it.
+                tlsReadPending();
+            }
+        }
+    }
+
+    /**
+     * Wakes a TLS socket's read event when OpenSSL holds bytes the descriptor no longer shows and
+     * libevent reads this socket (see {@link TlsConnection#enableReadAhead}).
+     */
+    private void tlsReadPending() {
+        if (tlsReadEvent != null && !isFreed() && (LibEvent.bufferevent_get_enabled(bev) & READ) != 0) {
+            TlsConnection.readPending(tlsReadEvent, ssl);
         }
     }
 
@@ -306,6 +328,7 @@ public abstract class BufferEvent extends NativeOwner {
         beforeNativeFree();
         MemorySegment b = bev;
         bev = null;
+        tlsReadEvent = null;
         input = null;
         output = null;
         if (b != null) {
@@ -328,6 +351,9 @@ public abstract class BufferEvent extends NativeOwner {
     protected final void enableEvents(short flags) {
         if (flags != 0 && bev != null) {
             LibEvent.bufferevent_enable(bev, flags);
+            if ((flags & READ) != 0) {
+                tlsReadPending();
+            }
         }
     }
 

@@ -1,6 +1,9 @@
 package io.github.evasync.internal.ffi;
 
+import io.github.evasync.internal.libevent.LibEvent;
 import io.github.evasync.internal.libevent.LibTls;
+import io.github.evasync.internal.libevent.bufferevent;
+import io.github.evasync.internal.libevent.event;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
@@ -20,6 +23,7 @@ final class TlsConnection {
     private static final long X509_V_OK = LibTls.X509_V_OK();
     /** Below this, a code libevent recorded is {@code SSL_get_error}'s kind (SSL_ERROR_SSL...), not a packed error. */
     private static final long FIRST_PACKED = 0x100;
+    private static final int READ = LibEvent.EV_READ();
 
     /**
      * {@code SSL_write} as a critical call, which may read a Java heap array in place: OpenSSL
@@ -35,6 +39,38 @@ final class TlsConnection {
     }
 
     private TlsConnection() {
+    }
+
+    /**
+     * Turns OpenSSL's read-ahead on for a new TLS bufferevent, so that a record costs one
+     * {@code read} instead of two (its 5-byte header, then its body). {@return the bufferevent's
+     * read event, which the caller must wake whenever {@link #readPending} says OpenSSL holds
+     * bytes the socket no longer shows; or null, read-ahead left off, when that event is not the
+     * OpenSSL bufferevent's own (a layout this code does not know)}
+     *
+     * <p>Why the wake: libevent 2.1 reads a TLS socket when the descriptor is readable, decrypts
+     * one record, and stops at {@code SSL_pending} (decrypted bytes only). With read-ahead, the
+     * next records may already sit in OpenSSL's buffer, the descriptor then shows nothing, and
+     * without a wake they would wait there for the peer's next bytes.
+     */
+    static MemorySegment enableReadAhead(MemorySegment bev, MemorySegment ssl) {
+        MemorySegment readEvent = bev.reinterpret(bufferevent.sizeof()).asSlice(bufferevent.ev_read$offset(), event.sizeof());
+        if (!LibEvent.event_get_callback_arg(readEvent).equals(bev)) {
+            return null;
+        }
+        LibTls.SSL_ctrl(ssl, LibTls.SSL_CTRL_SET_READ_AHEAD(), 1, MemorySegment.NULL);
+        return readEvent;
+    }
+
+    /**
+     * Wakes {@code readEvent} (see {@link #enableReadAhead}) when OpenSSL holds bytes not yet
+     * read: libevent then reads them as it would from the socket, errors and the peer's
+     * close_notify included.
+     */
+    static void readPending(MemorySegment readEvent, MemorySegment ssl) {
+        if (LibTls.SSL_has_pending(ssl) == 1) {
+            LibEvent.event_active(readEvent, READ, (short) 0);
+        }
     }
 
     /**

@@ -2302,6 +2302,66 @@ public class LibEvent extends LibEvent$shared {
         }
     }
 
+    private static class event_get_callback_arg {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibEvent.C_POINTER,
+            LibEvent.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("event_get_callback_arg").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "event_get_callback_arg"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * void *event_get_callback_arg(const struct event *ev)
+     * }
+     */
+    public static FunctionDescriptor event_get_callback_arg$descriptor() {
+        return event_get_callback_arg.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * void *event_get_callback_arg(const struct event *ev)
+     * }
+     */
+    public static MethodHandle event_get_callback_arg$handle() {
+        return event_get_callback_arg.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * void *event_get_callback_arg(const struct event *ev)
+     * }
+     */
+    public static MemorySegment event_get_callback_arg$address() {
+        return event_get_callback_arg.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * void *event_get_callback_arg(const struct event *ev)
+     * }
+     */
+    public static MemorySegment event_get_callback_arg(MemorySegment ev) {
+        var mh$ = event_get_callback_arg.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("event_get_callback_arg", ev);
+            }
+            return (MemorySegment)mh$.invokeExact(ev);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class event_get_version {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibEvent.C_POINTER    );

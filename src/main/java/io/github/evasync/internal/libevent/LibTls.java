@@ -113,6 +113,15 @@ public class LibTls extends LibTls$shared {
     public static int SSL_VERIFY_FAIL_IF_NO_PEER_CERT() {
         return SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
     }
+    private static final int SSL_CTRL_SET_READ_AHEAD = (int)41L;
+    /**
+     * {@snippet lang=c :
+     * #define SSL_CTRL_SET_READ_AHEAD 41
+     * }
+     */
+    public static int SSL_CTRL_SET_READ_AHEAD() {
+        return SSL_CTRL_SET_READ_AHEAD;
+    }
     private static final int SSL_CTRL_SET_TLSEXT_HOSTNAME = (int)55L;
     /**
      * {@snippet lang=c :
@@ -1097,6 +1106,66 @@ public class LibTls extends LibTls$shared {
                 traceDowncall("SSL_CIPHER_get_name", c);
             }
             return (MemorySegment)mh$.invokeExact(c);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class SSL_has_pending {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibTls.C_INT,
+            LibTls.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("SSL_has_pending").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "SSL_has_pending"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int SSL_has_pending(const SSL *s)
+     * }
+     */
+    public static FunctionDescriptor SSL_has_pending$descriptor() {
+        return SSL_has_pending.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int SSL_has_pending(const SSL *s)
+     * }
+     */
+    public static MethodHandle SSL_has_pending$handle() {
+        return SSL_has_pending.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int SSL_has_pending(const SSL *s)
+     * }
+     */
+    public static MemorySegment SSL_has_pending$address() {
+        return SSL_has_pending.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int SSL_has_pending(const SSL *s)
+     * }
+     */
+    public static int SSL_has_pending(MemorySegment s) {
+        var mh$ = SSL_has_pending.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("SSL_has_pending", s);
+            }
+            return (int)mh$.invokeExact(s);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

@@ -14,7 +14,23 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
 
 /**
  * {@snippet lang=c :
- * typedef void (*bufferevent_event_cb)(struct bufferevent *, short, void *)
+ * typedef void (*bufferevent_event_cb)(struct bufferevent {
+ *     struct event_base *ev_base;
+ *     const struct bufferevent_ops *be_ops;
+ *     struct event ev_read;
+ *     struct event ev_write;
+ *     struct evbuffer *input;
+ *     struct evbuffer *output;
+ *     struct event_watermark wm_read;
+ *     struct event_watermark wm_write;
+ *     bufferevent_data_cb readcb;
+ *     bufferevent_data_cb writecb;
+ *     bufferevent_event_cb errorcb;
+ *     void *cbarg;
+ *     struct timeval timeout_read;
+ *     struct timeval timeout_write;
+ *     short enabled;
+ * } *, short, void *)
  * }
  */
 public final class bufferevent_event_cb {
