@@ -122,6 +122,15 @@ public class LibEvent extends LibEvent$shared {
     public static int IP_DROP_MEMBERSHIP() {
         return IP_DROP_MEMBERSHIP;
     }
+    private static final int IP_RECVERR = (int)11L;
+    /**
+     * {@snippet lang=c :
+     * #define IP_RECVERR 11
+     * }
+     */
+    public static int IP_RECVERR() {
+        return IP_RECVERR;
+    }
     private static final int IPV6_MULTICAST_LOOP = (int)19L;
     /**
      * {@snippet lang=c :
@@ -130,6 +139,15 @@ public class LibEvent extends LibEvent$shared {
      */
     public static int IPV6_MULTICAST_LOOP() {
         return IPV6_MULTICAST_LOOP;
+    }
+    private static final int IPV6_RECVERR = (int)25L;
+    /**
+     * {@snippet lang=c :
+     * #define IPV6_RECVERR 25
+     * }
+     */
+    public static int IPV6_RECVERR() {
+        return IPV6_RECVERR;
     }
     private static final int IPV6_V6ONLY = (int)26L;
     /**
@@ -409,6 +427,15 @@ public class LibEvent extends LibEvent$shared {
      */
     public static int MSG_DONTWAIT() {
         return MSG_DONTWAIT;
+    }
+    private static final int MSG_ERRQUEUE = (int)8192L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.MSG_ERRQUEUE = 8192
+     * }
+     */
+    public static int MSG_ERRQUEUE() {
+        return MSG_ERRQUEUE;
     }
     private static final int MSG_NOSIGNAL = (int)16384L;
     /**
