@@ -2,7 +2,7 @@
  * evasync: asynchronous I/O on libevent 2.1 in the style of cl-async.
  *
  * <p>{@code io.github.evasync} holds the loop, events, options, stats and every condition;
- * the domain packages hold TCP, DNS, HTTP and signals.
+ * the domain packages hold TCP, DNS, HTTP, signals and datagrams.
  */
 module io.github.evasync {
     // API
@@ -12,6 +12,7 @@ module io.github.evasync {
     exports io.github.evasync.signal;
     exports io.github.evasync.http;
     exports io.github.evasync.tls;
+    exports io.github.evasync.udp;
 
     // Internal: io.github.evasync.internal.* (generated bindings, native layer, loop core) is not exported.
 }

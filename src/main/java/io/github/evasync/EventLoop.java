@@ -26,6 +26,10 @@ import io.github.evasync.tcp.ServerOptions;
 import io.github.evasync.tcp.TcpOptions;
 import io.github.evasync.tcp.TcpServer;
 import io.github.evasync.tcp.TcpSocket;
+import io.github.evasync.internal.udp.Udp;
+import io.github.evasync.udp.DatagramCallback;
+import io.github.evasync.udp.UdpOptions;
+import io.github.evasync.udp.UdpSocket;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -882,6 +886,47 @@ public final class EventLoop implements AutoCloseable {
             return;
         }
         SignalWatch.clear(core);
+    }
+
+    // ---- Datagrams ----
+
+    /**
+     * Binds a UDP socket to {@code bindAddress:port} (Node's {@code dgram.createSocket} and
+     * {@code bind}); see {@link #udpSocket(String, int, DatagramCallback, EventHandler, UdpOptions)}.
+     *
+     * @param bindAddress an IP literal or local host name, or null for every address, IPv6 and IPv4
+     * @param port the port, or 0 for any free one ({@link UdpSocket#port()} tells which)
+     * @param callback receives each datagram with its sender, or null to discard them
+     * @param handler receives the socket's {@link UdpError}s, or null for the default
+     * @return the bound socket
+     * @throws UdpError if the address cannot be bound (in use, not this host's)
+     */
+    public UdpSocket udpSocket(String bindAddress, int port, DatagramCallback callback, EventHandler handler) {
+        return udpSocket(bindAddress, port, callback, handler, UdpOptions.defaults());
+    }
+
+    /**
+     * Binds a UDP socket with options. It reads as long as it is open and keeps the loop running
+     * until {@link UdpSocket#close()}. A null {@code bindAddress} binds {@code ::} with IPv4
+     * mapped in (dual stack), or {@code 0.0.0.0} where the system has no IPv6; an IPv4 literal
+     * makes an IPv4 socket, an IPv6 one an IPv6 socket.
+     *
+     * @param bindAddress an IP literal or local host name, or null for every address, IPv6 and IPv4
+     * @param port the port, or 0 for any free one
+     * @param callback receives each datagram with its sender, or null to discard them
+     * @param handler receives the socket's {@link UdpError}s, or null for the default
+     * @param options the socket's options
+     * @return the bound socket
+     * @throws UdpError if the address cannot be bound (in use, not this host's)
+     * @throws IllegalArgumentException for a port outside 0-65535 or a malformed address
+     */
+    public UdpSocket udpSocket(String bindAddress, int port, DatagramCallback callback, EventHandler handler,
+                               UdpOptions options) {
+        Udp.checkOpenArgs(bindAddress, port, options);
+        if (!core.inLoop()) {
+            return core.call(() -> udpSocket(bindAddress, port, callback, handler, options));
+        }
+        return Udp.open(core, bindAddress, port, callback, handler, options);
     }
 
     // ---- introspection -------------------------------------------------------------------------

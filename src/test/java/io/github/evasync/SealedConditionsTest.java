@@ -37,6 +37,7 @@ class SealedConditionsTest {
             case HttpTimeout timeout -> "http timeout";
             case HttpRefused refused -> "http refused";
             case HttpError other -> "http error";
+            case UdpError udp -> "udp";
         };
     }
 
@@ -51,6 +52,7 @@ class SealedConditionsTest {
         assertEquals("dns", kind(new DnsError("example.invalid", 3, "name not found")));
         assertEquals("http timeout", kind(new HttpTimeout(-1, "slow")));
         assertEquals("http error", kind(new HttpError(-1, "bad")));
+        assertEquals("udp", kind(new UdpError(null, null, 111, "Connection refused")));
     }
 
     @Test

@@ -28,7 +28,7 @@ public final class Linking {
      * thread with a fresh stack; throws what a failed link throws.
      */
     public static void linkAll() throws ClassNotFoundException {
-        for (Class<?> owner : new Class<?>[] {LibEvent.class, FastCalls.class, Upcalls.class, LibC.class}) {
+        for (Class<?> owner : new Class<?>[] {LibEvent.class, FastCalls.class, DatagramCalls.class, Upcalls.class, LibC.class}) {
             for (Class<?> holder : owner.getDeclaredClasses()) {
                 Class.forName(holder.getName(), true, holder.getClassLoader());
             }
