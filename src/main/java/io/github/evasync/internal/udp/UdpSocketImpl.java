@@ -143,7 +143,8 @@ public final class UdpSocketImpl implements UdpSocket {
         } finally {
             delivering = false;
         }
-        if (!closed && !queue.isEmpty() && !blocked) {
+        // Drain callbacks asked for during the batch run here too, even with nothing queued.
+        if (!closed && !blocked && (!queue.isEmpty() || !drains.isEmpty())) {
             flush();
         }
     }
