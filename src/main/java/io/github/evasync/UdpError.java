@@ -12,7 +12,9 @@ import java.net.InetSocketAddress;
  * keeps working after any error but the last. {@link #address()} is the peer the error concerns.
  */
 public final class UdpError extends ConnectionError {
+    /** The socket; not serialised. */
     private final transient UdpSocket socket;
+    /** The address the error concerns, or null. */
     private final InetSocketAddress address;
 
     /**
