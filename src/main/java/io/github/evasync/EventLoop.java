@@ -32,6 +32,7 @@ import io.github.evasync.udp.UdpOptions;
 import io.github.evasync.udp.UdpSocket;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -668,7 +669,8 @@ public final class EventLoop implements AutoCloseable {
      * Listens on {@code bindAddress:port} (cl-async's {@code tcp-server}). Every accepted socket
      * calls {@code read} and {@code handler}.
      *
-     * @param bindAddress an IP literal or local host name, or null for all IPv4 addresses
+     * @param bindAddress an IP literal or local host name, or null for every address, IPv6 and IPv4 (dual
+     *     stack; IPv4 alone where the system has no IPv6)
      * @param port the port, or 0 for any free one ({@link TcpServer#port()} tells which)
      * @param read receives what arrives on accepted sockets, or null to discard it
      * @param handler receives accepted sockets' and the server's conditions, or null for the default
@@ -683,7 +685,8 @@ public final class EventLoop implements AutoCloseable {
      * Listens with options: a connect callback for each accepted socket, the backlog, and
      * SO_REUSEPORT.
      *
-     * @param bindAddress an IP literal or local host name, or null for all IPv4 addresses
+     * @param bindAddress an IP literal or local host name, or null for every address, IPv6 and IPv4 (dual
+     *     stack; IPv4 alone where the system has no IPv6)
      * @param port the port, or 0 for any free one
      * @param read receives what arrives on accepted sockets, or null to discard it
      * @param handler receives accepted sockets' and the server's conditions, or null for the default
@@ -719,13 +722,144 @@ public final class EventLoop implements AutoCloseable {
         return Tcp.wrap(core, fd, read, handler);
     }
 
+    // ---- Local stream sockets ------------------------------------------------------------------
+
+    /**
+     * Listens on the Unix-domain stream socket file {@code path}; see
+     * {@link #unixServer(Path, ReadCallback, EventHandler, ServerOptions)}.
+     *
+     * @param path the socket file to make
+     * @param read receives what arrives on accepted sockets, or null to discard it
+     * @param handler receives accepted sockets' and the server's conditions, or null for the default
+     * @return the listening server
+     * @throws TcpServerBindError if the path is taken (a live server, a file that is not a socket) or cannot be made
+     * @throws IllegalArgumentException if the path is empty or longer than 107 bytes
+     */
+    public TcpServer unixServer(Path path, ReadCallback read, EventHandler handler) {
+        return unixServer(path, read, handler, ServerOptions.defaults());
+    }
+
+    /**
+     * Listens on the Unix-domain stream socket file {@code path} (Node's {@code server.listen(path)}):
+     * accepted sockets are {@link TcpSocket}s like TCP ones (flow control, timeouts, streams,
+     * conditions, {@code shutdownOutput}), counted as local connections in {@link #stats()}. A
+     * socket file that nothing listens on any more (left by a process that died) is replaced;
+     * one a server listens on, or a file that is not a socket, is left alone and the call throws.
+     * The file is removed when the server closes, or the loop does. The TCP options
+     * ({@code noDelay}, {@code keepAlive}, {@code reusePort}) do not apply and are ignored.
+     *
+     * @param path the socket file to make (at most 107 bytes: use a short or relative path)
+     * @param read receives what arrives on accepted sockets, or null to discard it
+     * @param handler receives accepted sockets' and the server's conditions, or null for the default
+     * @param options the server's options
+     * @return the listening server; {@link TcpServer#path()} is {@code path}, its port 0
+     * @throws TcpServerBindError if the path is taken (a live server, a file that is not a socket) or cannot be made
+     * @throws IllegalArgumentException if the path is empty or longer than 107 bytes
+     */
+    public TcpServer unixServer(Path path, ReadCallback read, EventHandler handler, ServerOptions options) {
+        Tcp.checkUnixPath(path, "path");
+        Objects.requireNonNull(options, "options");
+        if (!core.inLoop()) {
+            return core.call(() -> unixServer(path, read, handler, options));
+        }
+        return Tcp.unixServer(core, path, read, handler, options);
+    }
+
+    /**
+     * Connects to the Unix-domain stream socket file {@code path}; see
+     * {@link #unixConnect(Path, ReadCallback, EventHandler, TcpOptions)}.
+     *
+     * @param path the socket file a server listens on
+     * @param read receives what arrives, or null to discard it
+     * @param handler receives the socket's conditions, or null for the loop's default handler
+     * @return the socket
+     * @throws IllegalArgumentException if the path is empty or longer than 107 bytes
+     */
+    public TcpSocket unixConnect(Path path, ReadCallback read, EventHandler handler) {
+        return unixConnect(path, read, handler, TcpOptions.defaults());
+    }
+
+    /**
+     * Connects to the Unix-domain stream socket file {@code path} (Node's
+     * {@code net.connect(path)}). Returns at once with a {@link TcpSocket} like a TCP one; a path
+     * with no file reaches {@code handler} as a {@link TcpError} with {@code ENOENT}, a socket file
+     * nothing listens on as a {@link TcpRefused}. The socket counts as an outgoing local
+     * connection in {@link #stats()}; {@code noDelay} and {@code keepAlive} do not apply to it.
+     * Over TLS ({@link TcpOptions#tls}), the settings must name the server
+     * ({@link io.github.evasync.tls.TlsOptions#serverName}): there is no host name to check the
+     * certificate against otherwise.
+     *
+     * @param path the socket file a server listens on
+     * @param read receives what arrives, or null to discard it
+     * @param handler receives the socket's conditions, or null for the loop's default handler
+     * @param options the connection's options
+     * @return the socket; writes made before it connects are sent once it does
+     * @throws IllegalArgumentException if the path is empty or longer than 107 bytes, or TLS
+     *     settings name no server
+     */
+    public TcpSocket unixConnect(Path path, ReadCallback read, EventHandler handler, TcpOptions options) {
+        Tcp.checkUnixPath(path, "path");
+        Objects.requireNonNull(options, "options");
+        if (options.tls() != null && options.tls().serverName() == null) {
+            throw new IllegalArgumentException("options.tls() must name the server (TlsOptions.serverName) "
+                    + "on a Unix socket: there is no host to check its certificate against");
+        }
+        if (!core.inLoop()) {
+            return core.call(() -> unixConnect(path, read, handler, options));
+        }
+        return Tcp.unixConnect(core, path, read, handler, options, null);
+    }
+
+    /**
+     * Serves HTTP/1.1 on the Unix-domain socket file {@code unixSocket} with default limits; see
+     * {@link #httpServer(Path, HttpHandler, EventHandler, HttpServerOptions)}.
+     *
+     * @param unixSocket the socket file to make
+     * @param handler called with each request
+     * @param eventHandler receives the server's conditions (such as accept errors), or null
+     * @return the server
+     * @throws TcpServerBindError if the path is taken or cannot be made
+     */
+    public HttpServer httpServer(Path unixSocket, HttpHandler handler, EventHandler eventHandler) {
+        return httpServer(unixSocket, handler, eventHandler, HttpServerOptions.defaults());
+    }
+
+    /**
+     * Serves HTTP/1.1 on the Unix-domain socket file {@code unixSocket}, as
+     * {@link #httpServer(String, int, HttpHandler, EventHandler, HttpServerOptions)} does on a
+     * port: for a proxy in front ({@code proxy_pass http://unix:/path:} in nginx) or
+     * {@code curl --unix-socket}. The socket file follows
+     * {@link #unixServer(Path, ReadCallback, EventHandler, ServerOptions)}'s rules (a stale one
+     * is replaced, it is removed on close); its connections count both as incoming HTTP and as
+     * incoming local connections in {@link #stats()}. {@link HttpServer#port()} is 0.
+     *
+     * @param unixSocket the socket file to make (at most 107 bytes)
+     * @param handler called with each request
+     * @param eventHandler receives the server's conditions (such as accept errors), or null
+     * @param options limits and timeouts ({@code reusePort} does not apply)
+     * @return the server
+     * @throws TcpServerBindError if the path is taken or cannot be made
+     * @throws IllegalArgumentException if the path is empty or longer than 107 bytes
+     */
+    public HttpServer httpServer(Path unixSocket, HttpHandler handler, EventHandler eventHandler,
+                                 HttpServerOptions options) {
+        Objects.requireNonNull(handler, "handler");
+        Tcp.checkUnixPath(unixSocket, "unixSocket");
+        Objects.requireNonNull(options, "options");
+        if (!core.inLoop()) {
+            return core.call(() -> httpServer(unixSocket, handler, eventHandler, options));
+        }
+        return HttpServerImpl.start(core, unixSocket, handler, eventHandler, options);
+    }
+
     // ---- HTTP ----------------------------------------------------------------------------------
 
     /**
      * Serves HTTP/1.1 on {@code bind:port} (cl-async's {@code http-server}) with default limits;
      * see {@link #httpServer(String, int, HttpHandler, EventHandler, HttpServerOptions)}.
      *
-     * @param bind an IP literal or local host name, or null for all IPv4 addresses
+     * @param bind an IP literal or local host name, or null for every address, IPv6 and IPv4 (dual
+     *     stack; IPv4 alone where the system has no IPv6)
      * @param port the port, or 0 for any free one
      * @param handler called with each request
      * @param eventHandler receives the server's conditions (such as accept errors), or null
@@ -742,7 +876,8 @@ public final class EventLoop implements AutoCloseable {
      * is closed; the server goes on serving others. A request may be answered later from any
      * callback on the loop.
      *
-     * @param bind an IP literal or local host name, or null for all IPv4 addresses
+     * @param bind an IP literal or local host name, or null for every address, IPv6 and IPv4 (dual
+     *     stack; IPv4 alone where the system has no IPv6)
      * @param port the port, or 0 for any free one
      * @param handler called with each request
      * @param eventHandler receives the server's conditions (such as accept errors), or null

@@ -1,8 +1,10 @@
 package io.github.evasync.http;
 
+import io.github.evasync.internal.tcp.Tcp;
 import io.github.evasync.tls.TlsOptions;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -19,7 +21,7 @@ public final class HttpClientOptions {
     /** The default largest response body accepted: 64 MiB. */
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
     private static final HttpClientOptions DEFAULTS =
-            new HttpClientOptions("GET", Headers.empty(), null, DEFAULT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, 0, null);
+            new HttpClientOptions("GET", Headers.empty(), null, DEFAULT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, 0, null, null);
 
     private final String method;
     private final Headers headers;
@@ -29,9 +31,12 @@ public final class HttpClientOptions {
     private final int followRedirects;
     /** The client's TLS settings for https://, or null for the shared default. */
     private final TlsOptions tls;
+    /** The Unix-domain socket every request goes to, or null to connect to the URI's host. */
+    private final Path unixSocket;
 
     private HttpClientOptions(String method, Headers headers, byte[] body, Duration timeout,
-                              long maxResponseBytes, int followRedirects, TlsOptions tls) {
+                              long maxResponseBytes, int followRedirects, TlsOptions tls, Path unixSocket) {
+        this.unixSocket = unixSocket;
         this.method = method;
         this.headers = headers;
         this.body = body;
@@ -65,7 +70,7 @@ public final class HttpClientOptions {
         if (method.isEmpty() || method.chars().anyMatch(c -> c <= 32 || c >= 127)) {
             throw new IllegalArgumentException("method is not a token: " + method);
         }
-        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, followRedirects, tls);
+        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, followRedirects, tls, unixSocket);
     }
 
     /**
@@ -94,7 +99,7 @@ public final class HttpClientOptions {
             }
             b.add(name, check(e.getValue(), "header value"));
         }
-        return new HttpClientOptions(method, b.build(), body, timeout, maxResponseBytes, followRedirects, tls);
+        return new HttpClientOptions(method, b.build(), body, timeout, maxResponseBytes, followRedirects, tls, unixSocket);
     }
 
     /**
@@ -122,7 +127,7 @@ public final class HttpClientOptions {
         if (max < 0) {
             throw new IllegalArgumentException("followRedirects must not be negative: " + max);
         }
-        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, max, tls);
+        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, max, tls, unixSocket);
     }
 
     /**
@@ -149,12 +154,35 @@ public final class HttpClientOptions {
         if (tls != null && tls.isServer()) {
             throw new IllegalArgumentException("tls must be client settings (TlsOptions.client()) on a client: " + tls);
         }
-        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, followRedirects, tls);
+        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, followRedirects, tls, unixSocket);
     }
 
     /** {@return the TLS settings of {@code https://} requests: those set, or the shared default} */
     public TlsOptions tls() {
         return tls != null ? tls : DefaultTls.CLIENT;
+    }
+
+    /**
+     * Sends every request to the Unix-domain stream socket file {@code path} whatever the URI's
+     * host (as {@code curl --unix-socket}): the URI still gives the {@code Host} field, the path
+     * and the scheme ({@code https://} speaks TLS on the socket and checks the certificate
+     * against the URI's host). Connections are kept alive per socket file as per host;
+     * redirects are followed on the same socket.
+     *
+     * @param path the socket file a server listens on, or null to connect to the URI's host
+     * @return options with this socket
+     * @throws IllegalArgumentException if the path is empty or longer than 107 bytes
+     */
+    public HttpClientOptions unixSocket(Path path) {
+        if (path != null) {
+            Tcp.checkUnixPath(path, "unixSocket");
+        }
+        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, followRedirects, tls, path);
+    }
+
+    /** {@return the Unix-domain socket requests go to, or null for the URI's host} */
+    public Path unixSocket() {
+        return unixSocket;
     }
 
     /** {@return how many redirects are followed} */
@@ -194,7 +222,7 @@ public final class HttpClientOptions {
         if (!replaced) {
             b.add(name, value);
         }
-        return new HttpClientOptions(method, b.build(), body, timeout, maxResponseBytes, followRedirects, tls);
+        return new HttpClientOptions(method, b.build(), body, timeout, maxResponseBytes, followRedirects, tls, unixSocket);
     }
 
     /**
@@ -204,7 +232,7 @@ public final class HttpClientOptions {
      * @return options with this body
      */
     public HttpClientOptions body(byte[] body) {
-        return new HttpClientOptions(method, headers, body == null ? null : body.clone(), timeout, maxResponseBytes, followRedirects, tls);
+        return new HttpClientOptions(method, headers, body == null ? null : body.clone(), timeout, maxResponseBytes, followRedirects, tls, unixSocket);
     }
 
     /**
@@ -227,7 +255,7 @@ public final class HttpClientOptions {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
-        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, followRedirects, tls);
+        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, followRedirects, tls, unixSocket);
     }
 
     /**
@@ -245,7 +273,7 @@ public final class HttpClientOptions {
         if (maxResponseBytes <= 0) {
             throw new IllegalArgumentException("maxResponseBytes must be positive: " + maxResponseBytes);
         }
-        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, followRedirects, tls);
+        return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, followRedirects, tls, unixSocket);
     }
 
     /** {@return the method} */

@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 
 /** A listening HTTP/1.1 server on an event loop, made by {@code loop.httpServer}. */
 public interface HttpServer extends AutoCloseable {
-    /** {@return the port the server listens on} */
+    /** {@return the port the server listens on; 0 for one on a Unix-domain socket} */
     int port();
 
     /**

@@ -2,12 +2,20 @@ package io.github.evasync.tcp;
 
 /**
  * A listening TCP server on an event loop (cl-async's tcp-server), made by
- * {@code loop.tcpServer}. Each accepted connection becomes a {@link TcpSocket} that calls the
+ * {@code loop.tcpServer}, or a Unix-domain stream server made by {@code loop.unixServer}. Each accepted connection becomes a {@link TcpSocket} that calls the
  * server's read callback and event handler.
  */
 public interface TcpServer extends AutoCloseable {
-    /** {@return the port the server listens on: the one asked for, or the one the system chose for 0} */
+    /**
+     * {@return the port the server listens on: the one asked for, or the one the system chose
+     * for 0; 0 for a Unix-domain server}
+     */
     int port();
+
+    /** {@return the socket file of a Unix-domain server ({@code loop.unixServer}); null for TCP} */
+    default java.nio.file.Path path() {
+        return null;
+    }
 
     /**
      * Stops accepting connections (cl-async's {@code close-tcp-server}); idempotent.

@@ -119,6 +119,19 @@ public interface TcpSocket {
      */
     void close();
 
+    /**
+     * Half-closes the socket (Node's {@code socket.end()} with {@code allowHalfOpen}): once what
+     * is buffered has been sent, the write side is shut down ({@code shutdown(SHUT_WR)}) and the
+     * peer reads end of stream; reading goes on, and the peer's own end arrives as
+     * {@code TcpEof}, which closes the socket. A later {@code write} throws
+     * {@link IllegalStateException}. Called after the peer's end on a half-open socket, it closes
+     * the socket (both sides are done). Idempotent.
+     *
+     * @throws io.github.evasync.SocketClosed if the socket is closed
+     * @throws UnsupportedOperationException on a TLS socket: TLS has no half-close
+     */
+    void shutdownOutput();
+
     /** Closes the socket at once, discarding unsent output. Idempotent. */
     void closeNow();
 
@@ -168,10 +181,13 @@ public interface TcpSocket {
     /** {@return a stream whose writes go to {@link #write(byte[])}; closing it closes the socket} */
     OutputStream outputStream();
 
-    /** {@return the peer's address, or null when not connected} */
+    /**
+     * {@return the peer's address, or null when not connected and on a Unix-domain socket;
+     * an IPv4 peer of a dual-stack server is its IPv4 address, not {@code ::ffff:a.b.c.d}}
+     */
     InetSocketAddress remoteAddress();
 
-    /** {@return the local address, or null when not connected} */
+    /** {@return the local address, or null when not connected and on a Unix-domain socket} */
     InetSocketAddress localAddress();
 
     /**

@@ -531,6 +531,24 @@ public abstract class BufferEvent extends NativeOwner {
     }
 
     /**
+     * Starts connecting the bufferevent to the Unix-domain socket file {@code path} (its bytes);
+     * libevent makes an {@code AF_UNIX} socket for it. A missing file fails at once
+     * ({@code ENOENT}), as does a file nothing listens on ({@code ECONNREFUSED}, reported by
+     * libevent on the next turn).
+     */
+    protected final ConnectCall connectUnix(Scratch scratch, byte[] path) {
+        long mark = scratch.mark();
+        try {
+            MemorySegment state = scratch.allocate(FastCalls.captureStateSize(), 8);
+            MemorySegment sa = SockAddr.encodeUnix(scratch, path);
+            int r = FastCalls.bufferevent_socket_connect(state, bev, sa, (int) sa.byteSize());
+            return new ConnectCall(r != 0, FastCalls.errno(state));
+        } finally {
+            scratch.reset(mark);
+        }
+    }
+
+    /**
      * Starts resolving {@code host} on {@code dnsBase} and then connecting to {@code port}. A
      * lookup that fails at once may already have reported (and the socket been freed); that
      * does not count as failing here.
@@ -552,10 +570,9 @@ public abstract class BufferEvent extends NativeOwner {
         return bev == null ? 0 : LibEvent.bufferevent_socket_get_dns_error(bev);
     }
 
-    /** The connect finished: takes the descriptor libevent made, and turns Nagle off on it. */
-    protected final void connected(Scratch scratch) {
+    /** The connect finished: takes the descriptor libevent made (the socket's options are the caller's). */
+    protected final void connected() {
         fd = LibEvent.bufferevent_getfd(bev);
-        SocketOptions.noDelay(scratch, fd);
     }
 
     /** {@return the socket's address, or its peer's; null when unknown (not connected yet)} */

@@ -45,6 +45,8 @@ public final class ConnListener extends NativeOwner {
     private final Target target;
     private MemorySegment listener;
     private int port;
+    /** Whether libevent took the descriptor handed to it (it closes it with the listener). */
+    private boolean fdTaken;
 
     /**
      * Binds {@code address:port} (port 0: any) and listens.
@@ -74,20 +76,71 @@ public final class ConnListener extends NativeOwner {
                     }
                 }
             });
-            LibEvent.evconnlistener_set_error_cb(listener, Upcalls.Listeners.ERROR);
-            if (port != 0) {
-                this.port = port;
-            } else {
-                InetSocketAddress bound = SockAddr.of(scratch, LibEvent.evconnlistener_get_fd(listener), false);
-                if (bound == null) {
-                    free();
-                    throw new IllegalStateException("getsockname failed on the listening socket");
-                }
-                this.port = bound.getPort();
-            }
+            started(scratch, port, true);
         } finally {
             scratch.reset(mark);
         }
+    }
+
+    /**
+     * Listens on {@code fd}, a socket bound already ({@link ListenSockets}), which is this
+     * owner's from the call on: closed here when listening fails, with the listener once it is
+     * freed.
+     *
+     * @param port the port it was bound to; 0 to ask the socket (an IP one that took any port)
+     * @param inet whether it is an IP socket; a Unix-domain one has no port (0)
+     * @throws BindFailed when it cannot listen
+     */
+    public ConnListener(EventBase base, HandleTable handles, IntConsumer count, Scratch scratch,
+                        int fd, int port, boolean inet, int backlog, Target target) {
+        super(handles, count);
+        this.target = target;
+        long mark = scratch.mark();
+        try {
+            MemorySegment state = scratch.allocate(FastCalls.captureStateSize(), 8);
+            int flags = LibEvent.LEV_OPT_CLOSE_ON_FREE();
+            open(new LongConsumer() {
+                @Override
+                public void accept(long h) {
+                    listener = FastCalls.evconnlistener_new(state, base.pointer(), Upcalls.Listeners.ACCEPT,
+                            Upcalls.arg(h), flags, backlog, fd);
+                    fdTaken = !listener.equals(MemorySegment.NULL);
+                    if (!fdTaken) {
+                        listener = null;
+                        throw new BindFailed(FastCalls.errno(state));
+                    }
+                }
+            });
+        } catch (Throwable t) {
+            if (!fdTaken) {
+                // libevent owns the descriptor only once it made the listener (abandon() freed that).
+                LibC.close(fd);
+            }
+            throw t;
+        } finally {
+            scratch.reset(mark);
+        }
+        long mark2 = scratch.mark();
+        try {
+            started(scratch, port, inet);
+        } finally {
+            scratch.reset(mark2);
+        }
+    }
+
+    /** Sets the error callback and learns the port; frees the listener if that fails. */
+    private void started(Scratch scratch, int port, boolean inet) {
+        LibEvent.evconnlistener_set_error_cb(listener, Upcalls.Listeners.ERROR);
+        if (port != 0 || !inet) {
+            this.port = port;
+            return;
+        }
+        InetSocketAddress bound = SockAddr.of(scratch, LibEvent.evconnlistener_get_fd(listener), false);
+        if (bound == null) {
+            free();
+            throw new IllegalStateException("getsockname failed on the listening socket");
+        }
+        this.port = bound.getPort();
     }
 
     /** {@return the port it listens on} */

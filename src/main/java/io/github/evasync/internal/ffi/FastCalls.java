@@ -75,6 +75,26 @@ public final class FastCalls {
                 LibEvent.bufferevent_socket_connect$address(), LibEvent.bufferevent_socket_connect$descriptor(), ERRNO);
     }
 
+    private static final class ListenerNew {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
+                LibEvent.evconnlistener_new$address(), LibEvent.evconnlistener_new$descriptor(), ERRNO);
+    }
+
+    private static final class Socket {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
+                LibEvent.socket$address(), LibEvent.socket$descriptor(), ERRNO);
+    }
+
+    private static final class Bind {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
+                LibEvent.bind$address(), LibEvent.bind$descriptor(), ERRNO);
+    }
+
+    private static final class Shutdown {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
+                LibEvent.shutdown$address(), LibEvent.shutdown$descriptor(), ERRNO);
+    }
+
     private FastCalls() {
     }
 
@@ -182,6 +202,43 @@ public final class FastCalls {
     public static int bufferevent_socket_connect(MemorySegment state, MemorySegment bev, MemorySegment sa, int len) {
         try {
             return (int) SocketConnect.HANDLE.invokeExact(state, bev, sa, len);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** {@code evconnlistener_new} on a socket we bound ourselves, storing errno (of its listen) in {@code state}. */
+    public static MemorySegment evconnlistener_new(MemorySegment state, MemorySegment base, MemorySegment cb,
+                                                   MemorySegment arg, int flags, int backlog, int fd) {
+        try {
+            return (MemorySegment) ListenerNew.HANDLE.invokeExact(state, base, cb, arg, flags, backlog, fd);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** {@code socket(2)}, storing errno in {@code state}. */
+    public static int socket(MemorySegment state, int domain, int type, int protocol) {
+        try {
+            return (int) Socket.HANDLE.invokeExact(state, domain, type, protocol);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** {@code bind(2)}, storing errno in {@code state}. */
+    public static int bind(MemorySegment state, int fd, MemorySegment sa, int len) {
+        try {
+            return (int) Bind.HANDLE.invokeExact(state, fd, sa, len);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** {@code shutdown(2)}, storing errno in {@code state}. */
+    public static int shutdown(MemorySegment state, int fd, int how) {
+        try {
+            return (int) Shutdown.HANDLE.invokeExact(state, fd, how);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

@@ -23,6 +23,10 @@ public final class LibC {
 
     /** errno: the peer refused the connection. */
     public static final int ECONNREFUSED = LibEvent.ECONNREFUSED();
+    /** errno: the address (a port, a socket file) is in use. */
+    public static final int EADDRINUSE = LibEvent.EADDRINUSE();
+    /** errno: no such file. */
+    public static final int ENOENT = LibEvent.ENOENT();
     /** errno: a non-blocking connect has started. */
     public static final int EINPROGRESS = LibEvent.EINPROGRESS();
 

@@ -4,6 +4,7 @@ import io.github.evasync.internal.libevent.LibEvent;
 import io.github.evasync.internal.libevent.sockaddr_in;
 import io.github.evasync.internal.libevent.sockaddr_in6;
 import io.github.evasync.internal.libevent.sockaddr_storage;
+import io.github.evasync.internal.libevent.sockaddr_un;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
@@ -18,6 +19,13 @@ import java.net.UnknownHostException;
 public final class SockAddr {
     private static final int AF_INET = LibEvent.AF_INET();
     private static final int AF_INET6 = LibEvent.AF_INET6();
+    private static final int AF_UNIX = LibEvent.AF_UNIX();
+
+    /**
+     * The longest Unix-domain socket path, in bytes: {@code sun_path} holds 108 on Linux, one of
+     * them for the terminating NUL.
+     */
+    public static final int MAX_UNIX_PATH = (int) sockaddr_un.sun_path$layout().byteSize() - 1;
 
     private SockAddr() {
     }
@@ -51,6 +59,22 @@ public final class SockAddr {
         return sa;
     }
 
+    /**
+     * Writes a {@code sockaddr_un} for the file {@code path} (its bytes, at most
+     * {@link #MAX_UNIX_PATH}, no NUL in them); its length, path and NUL included, is the segment's size.
+     */
+    public static MemorySegment encodeUnix(SegmentAllocator alloc, byte[] path) {
+        if (path.length > MAX_UNIX_PATH) {
+            throw new IllegalArgumentException("a Unix socket path holds at most " + MAX_UNIX_PATH + " bytes: " + path.length);
+        }
+        MemorySegment sa = alloc.allocate(sockaddr_un.layout());
+        sockaddr_un.sun_family(sa, (short) AF_UNIX);
+        long at = sockaddr_un.sun_path$offset();
+        MemorySegment.copy(path, 0, sa, ValueLayout.JAVA_BYTE, at, path.length);
+        sa.set(ValueLayout.JAVA_BYTE, at + path.length, (byte) 0);
+        return sa.asSlice(0, at + path.length + 1);
+    }
+
     /** Reads a sockaddr_in or sockaddr_in6; null for any other family. */
     public static InetSocketAddress decode(MemorySegment sa) {
         MemorySegment s = sa.reinterpret(storageSize());
@@ -64,7 +88,11 @@ public final class SockAddr {
             if (family == AF_INET6) {
                 byte[] raw = new byte[16];
                 MemorySegment.copy(sockaddr_in6.sin6_addr(s), ValueLayout.JAVA_BYTE, 0, raw, 0, 16);
-                return new InetSocketAddress(InetAddress.getByAddress(raw), port(sockaddr_in6.sin6_port(s)));
+                int scope = sockaddr_in6.sin6_scope_id(s);
+                // getByAddress makes an IPv4-mapped address (a v4 peer of a dual-stack server)
+                // the plain Inet4Address; a link-local one keeps its interface.
+                InetAddress a = scope != 0 ? Inet6Address.getByAddress(null, raw, scope) : InetAddress.getByAddress(raw);
+                return new InetSocketAddress(a, port(sockaddr_in6.sin6_port(s)));
             }
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);

@@ -33,6 +33,50 @@ public final class SocketOptions {
         setTcpOption(scratch, fd, TCP_NOTSENT_LOWAT, bytes);
     }
 
+    /** Keepalive probes after the first: one a second, as libuv (so Node) sends them. */
+    private static final int KEEPALIVE_INTERVAL_SECONDS = 1;
+    /** Unanswered probes after which the kernel gives the connection up (libuv's count). */
+    private static final int KEEPALIVE_PROBES = 10;
+
+    /**
+     * Turns TCP keepalive on: after {@code idleSeconds} without traffic the kernel probes the
+     * peer, and a peer that stays silent ends the connection (a {@code TcpError},
+     * {@code ETIMEDOUT}) instead of holding it for ever.
+     *
+     * @return false when the socket refused (then nothing is promised)
+     */
+    public static boolean keepAlive(Scratch scratch, int fd, int idleSeconds) {
+        long mark = scratch.mark();
+        try {
+            MemorySegment v = scratch.allocate(ValueLayout.JAVA_INT);
+            v.set(ValueLayout.JAVA_INT, 0, 1);
+            boolean ok = LibC.setsockopt(fd, LibEvent.SOL_SOCKET(), LibEvent.SO_KEEPALIVE(), v) == 0;
+            v.set(ValueLayout.JAVA_INT, 0, idleSeconds);
+            ok &= LibC.setsockopt(fd, IPPROTO_TCP, LibEvent.TCP_KEEPIDLE(), v) == 0;
+            v.set(ValueLayout.JAVA_INT, 0, KEEPALIVE_INTERVAL_SECONDS);
+            ok &= LibC.setsockopt(fd, IPPROTO_TCP, LibEvent.TCP_KEEPINTVL(), v) == 0;
+            v.set(ValueLayout.JAVA_INT, 0, KEEPALIVE_PROBES);
+            ok &= LibC.setsockopt(fd, IPPROTO_TCP, LibEvent.TCP_KEEPCNT(), v) == 0;
+            return ok;
+        } finally {
+            scratch.reset(mark);
+        }
+    }
+
+    /**
+     * Shuts the write side of {@code fd} ({@code shutdown(SHUT_WR)}): the peer reads end of
+     * stream, and reading goes on. {@return 0, or the errno it failed with}
+     */
+    public static int shutdownWrite(Scratch scratch, int fd) {
+        long mark = scratch.mark();
+        try {
+            MemorySegment state = scratch.allocate(FastCalls.captureStateSize(), 8);
+            return FastCalls.shutdown(state, fd, LibEvent.SHUT_WR()) == 0 ? 0 : FastCalls.errno(state);
+        } finally {
+            scratch.reset(mark);
+        }
+    }
+
     /** Makes {@code fd} non-blocking; {@return false when the descriptor refuses} */
     public static boolean nonBlocking(int fd) {
         return LibEvent.evutil_make_socket_nonblocking(fd) == 0;

@@ -81,11 +81,11 @@ final class ClientCall {
         sent = false;
         // Plain http:// never touches TLS (nor makes the default settings).
         TlsOptions tls = target.https() ? options.tls() : null;
-        ClientConn c = mayReuse ? pool.takeIdle(target.key(tls)) : null;
+        ClientConn c = mayReuse ? pool.takeIdle(target.key(tls, options.unixSocket())) : null;
         reused = c != null;
         if (c == null) {
             try {
-                c = pool.connect(target, tls);
+                c = pool.connect(target, tls, options.unixSocket());
             } catch (IllegalArgumentException | IllegalStateException | UnsatisfiedLinkError e) {
                 // TLS settings whose files OpenSSL refuses, or no TLS libraries: this call's
                 // failure (a redirect's too), not the loop's.

@@ -5,6 +5,7 @@ import io.github.evasync.internal.tcp.Tcp;
 import io.github.evasync.tcp.TcpOptions;
 import io.github.evasync.tls.TlsOptions;
 
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -58,17 +59,22 @@ final class ClientPool {
     }
 
     /**
-     * Opens a new connection to {@code target}, counted in the loop's stats; over TLS with
-     * {@code tls} for {@code https://}.
+     * Opens a new connection to {@code target} (to the socket file {@code unixSocket} when not
+     * null), counted in the loop's stats; over TLS with {@code tls} for {@code https://}.
      *
      * @throws IllegalArgumentException when {@code tls}'s files cannot be used
      * @throws UnsatisfiedLinkError when {@code https://} needs the TLS libraries and they are missing
      */
-    ClientConn connect(ClientTarget target, TlsOptions tls) {
-        ClientConn fresh = new ClientConn(this, target.key(tls));
+    ClientConn connect(ClientTarget target, TlsOptions tls, Path unixSocket) {
+        ClientConn fresh = new ClientConn(this, target.key(tls, unixSocket));
         TcpOptions options = target.https() ? TcpOptions.defaults().tls(tls) : TcpOptions.defaults();
-        Tcp.checkConnectArgs(target.host(), target.port(), options);
-        fresh.socket = Tcp.connect(core, target.host(), target.port(), fresh, fresh, options);
+        if (unixSocket != null) {
+            // curl --unix-socket: the URI's host names the server (Host field, certificate), the file is where it listens.
+            fresh.socket = Tcp.unixConnect(core, unixSocket, fresh, fresh, options, target.host());
+        } else {
+            Tcp.checkConnectArgs(target.host(), target.port(), options);
+            fresh.socket = Tcp.connect(core, target.host(), target.port(), fresh, fresh, options);
+        }
         fresh.counted = true;
         core.counts().http(false, 1);
         return fresh;

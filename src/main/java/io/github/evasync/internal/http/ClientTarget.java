@@ -4,6 +4,7 @@ import io.github.evasync.internal.dns.DnsQuery;
 import io.github.evasync.tls.TlsOptions;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -17,14 +18,17 @@ record ClientTarget(boolean https, String host, int port, String pathAndQuery, S
     /**
      * The pool's key: connections are kept per scheme, host and port, and an {@code https://}
      * one also per TLS settings instance (a connection verified under some settings never
-     * carries a request made with others).
+     * carries a request made with others), and per Unix socket file when they go to one.
      */
-    Key key(TlsOptions tls) {
-        return new Key(https, host.toLowerCase(Locale.ROOT), port, https ? tls : null);
+    Key key(TlsOptions tls, Path unixSocket) {
+        return new Key(https, host.toLowerCase(Locale.ROOT), port, https ? tls : null, unixSocket);
     }
 
-    /** A key of {@link ClientPool}: {@code tls} compares by identity, as {@code TlsOptions} does. */
-    record Key(boolean https, String host, int port, TlsOptions tls) {
+    /**
+     * A key of {@link ClientPool}: {@code tls} compares by identity, as {@code TlsOptions} does;
+     * {@code unixSocket} is the socket file the connections go to, or null for the host's port.
+     */
+    record Key(boolean https, String host, int port, TlsOptions tls, Path unixSocket) {
     }
 
     /**

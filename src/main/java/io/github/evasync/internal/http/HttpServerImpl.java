@@ -8,9 +8,11 @@ import io.github.evasync.http.HttpServerOptions;
 import io.github.evasync.internal.loop.GracefulShutdown;
 import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.internal.tcp.Tcp;
+import io.github.evasync.tcp.ReadCallback;
 import io.github.evasync.tcp.ServerOptions;
 import io.github.evasync.tcp.TcpServer;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -31,37 +33,44 @@ public final class HttpServerImpl implements HttpServer {
     private final java.util.Set<HttpConnection> connections = new java.util.LinkedHashSet<>();
     private final GracefulShutdown shutdown;
 
-    private HttpServerImpl(LoopCore core, String bind, int port, HttpHandler handler, EventHandler eventHandler,
-                           HttpServerOptions options) {
+    private HttpServerImpl(LoopCore core, Path unixSocket, String bind, int port, HttpHandler handler,
+                           EventHandler eventHandler, HttpServerOptions options) {
         this.core = core;
         this.shutdown = new GracefulShutdown(core);
         this.handler = handler;
         this.eventHandler = eventHandler;
         this.options = options;
-        this.tcp = Tcp.server(core, bind, port,
-                (socket, data) -> ((HttpConnection) socket.data()).onData(data),
-                condition -> {
-                    // A client's own socket ending is the connection's business, not the app's.
-                    if (condition instanceof TcpInfo info && info.socket() != null
-                            && info.socket().data() instanceof HttpConnection c) {
-                        c.socketEnded();
-                    } else {
-                        // What reaches the server itself is an accept error: passing, never fatal.
-                        core.errors().reportTransient(condition, eventHandler);
-                    }
-                },
-                ServerOptions.defaults().reusePort(options.reusePort()).tls(options.tls())
-                        .connectCallback(s -> {
-                            HttpConnection c = new HttpConnection(this, core, s);
-                            s.setData(c);
-                            connections.add(c);
-                        }));
+        ReadCallback read = (socket, data) -> ((HttpConnection) socket.data()).onData(data);
+        EventHandler events = condition -> {
+            // A client's own socket ending is the connection's business, not the app's.
+            if (condition instanceof TcpInfo info && info.socket() != null
+                    && info.socket().data() instanceof HttpConnection c) {
+                c.socketEnded();
+            } else {
+                // What reaches the server itself is an accept error: passing, never fatal.
+                core.errors().reportTransient(condition, eventHandler);
+            }
+        };
+        ServerOptions serverOptions = ServerOptions.defaults().reusePort(options.reusePort()).tls(options.tls())
+                .connectCallback(s -> {
+                    HttpConnection c = new HttpConnection(this, core, s);
+                    s.setData(c);
+                    connections.add(c);
+                });
+        this.tcp = unixSocket != null ? Tcp.unixServer(core, unixSocket, read, events, serverOptions)
+                : Tcp.server(core, bind, port, read, events, serverOptions);
     }
 
     /** {@code loop.httpServer}: binds, listens, and serves. */
     public static HttpServer start(LoopCore core, String bind, int port, HttpHandler handler,
                                    EventHandler eventHandler, HttpServerOptions options) {
-        return new HttpServerImpl(core, bind, port, handler, eventHandler, options);
+        return new HttpServerImpl(core, null, bind, port, handler, eventHandler, options);
+    }
+
+    /** {@code loop.httpServer(Path, ...)}: binds the Unix socket file, listens, and serves. */
+    public static HttpServer start(LoopCore core, Path unixSocket, HttpHandler handler, EventHandler eventHandler,
+                                   HttpServerOptions options) {
+        return new HttpServerImpl(core, unixSocket, null, 0, handler, eventHandler, options);
     }
 
     HttpHandler handler() {
@@ -129,6 +138,6 @@ public final class HttpServerImpl implements HttpServer {
 
     @Override
     public String toString() {
-        return "HttpServer[port=" + tcp.port() + "]";
+        return "HttpServer[" + (tcp.path() != null ? "unix=" + tcp.path() : "port=" + tcp.port()) + "]";
     }
 }

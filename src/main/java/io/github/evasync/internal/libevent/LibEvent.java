@@ -86,6 +86,15 @@ public class LibEvent extends LibEvent$shared {
     public static int SO_KEEPALIVE() {
         return SO_KEEPALIVE;
     }
+    private static final int SO_REUSEPORT = (int)15L;
+    /**
+     * {@snippet lang=c :
+     * #define SO_REUSEPORT 15
+     * }
+     */
+    public static int SO_REUSEPORT() {
+        return SO_REUSEPORT;
+    }
     private static final int IP_MULTICAST_TTL = (int)33L;
     /**
      * {@snippet lang=c :

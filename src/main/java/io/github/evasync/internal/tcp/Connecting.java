@@ -1,6 +1,8 @@
 package io.github.evasync.internal.tcp;
 
 import io.github.evasync.internal.ffi.LibC;
+import io.github.evasync.internal.ffi.Scratch;
+import io.github.evasync.internal.ffi.SocketOptions;
 import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.tcp.ConnectCallback;
 
@@ -17,13 +19,32 @@ final class Connecting {
     /** What errno said as the connect call returned; 0 when not known. */
     private int callErrno;
     private boolean resolving;
+    /** TCP_NODELAY on the connected socket (TcpOptions.noDelay). */
+    private final boolean noDelay;
+    /** Keepalive idle seconds for the connected socket; 0 for none (TcpOptions.keepAlive). */
+    private final int keepAliveSeconds;
 
-    Connecting(LoopCore core, String host, ConnectCallback callback) {
+    Connecting(LoopCore core, String host, ConnectCallback callback, boolean noDelay, int keepAliveSeconds) {
         this.host = host;
         this.callback = callback;
+        this.noDelay = noDelay;
+        this.keepAliveSeconds = keepAliveSeconds;
         if (host != null) {
             resolving = true;
             core.resolver().queryStarted();
+        }
+    }
+
+    /**
+     * Sets the TCP options asked for on the socket, now connected: libevent made the descriptor
+     * inside its connect, so they could not be set before.
+     */
+    void applyOptions(Scratch scratch, int fd) {
+        if (noDelay) {
+            SocketOptions.noDelay(scratch, fd);
+        }
+        if (keepAliveSeconds > 0) {
+            SocketOptions.keepAlive(scratch, fd, keepAliveSeconds);
         }
     }
 

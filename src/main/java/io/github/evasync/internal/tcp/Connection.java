@@ -40,6 +40,12 @@ public final class Connection extends SocketOutput {
     private static final Duration CLOSE_FLUSH_TIMEOUT = Duration.ofSeconds(30);
 
     private final boolean incoming;
+    /** A Unix-domain socket: counted as local, no TCP options. */
+    private final boolean local;
+    /** Whether the peer's end of stream leaves the socket open for writing (see {@link #allowHalfOpen}). */
+    private boolean halfOpen;
+    /** The peer ended its side and the socket was left open (half-open): nothing more is read. */
+    private boolean inputEnded;
     private EventHandler handler;
     private volatile boolean closed;
     private volatile Object data;
@@ -54,28 +60,29 @@ public final class Connection extends SocketOutput {
     Connection nextAccepted;
 
     /** An accepted descriptor, owned from the call on; its bufferevent waits until needed. */
-    static Connection accepted(LoopCore core, int fd, ReadCallback read, EventHandler handler) {
-        return new Connection(core, false, fd, true, read, handler, null);
+    static Connection accepted(LoopCore core, int fd, boolean local, ReadCallback read, EventHandler handler) {
+        return new Connection(core, false, fd, true, local, read, handler, null);
     }
 
     /**
      * An accepted descriptor, owned from the call on, that speaks TLS as a server: its OpenSSL
      * bufferevent is made now and starts the handshake; {@code afterHandshake} runs once it is done.
      */
-    static Connection acceptedTls(LoopCore core, int fd, ReadCallback read, EventHandler handler, Tls tls,
+    static Connection acceptedTls(LoopCore core, int fd, boolean local, ReadCallback read, EventHandler handler, Tls tls,
                                   Duration handshakeTimeout, ConnectCallback afterHandshake) {
-        Connection c = new Connection(core, false, fd, true, read, handler, tls);
+        Connection c = new Connection(core, false, fd, true, local, read, handler, tls);
         c.startHandshakeTimer(new TlsHandshake(afterHandshake, handshakeTimeout));
         return c;
     }
 
     /**
      * A socket to connect (see {@link #connect}), with its bufferevent on no descriptor yet; with
-     * {@code tls} not null, a TLS client whose handshake must end within {@code handshakeTimeout}.
+     * {@code tls} not null, a TLS client whose handshake must end within {@code handshakeTimeout};
+     * {@code local} for a Unix-domain socket ({@link #connectUnix}).
      */
-    static Connection outgoing(LoopCore core, ReadCallback read, EventHandler handler, Tls tls,
+    static Connection outgoing(LoopCore core, boolean local, ReadCallback read, EventHandler handler, Tls tls,
                                Duration handshakeTimeout) {
-        Connection c = new Connection(core, true, -1, false, read, handler, tls);
+        Connection c = new Connection(core, true, -1, false, local, read, handler, tls);
         c.enableEvents((short) (READ | WRITE));
         if (tls != null) {
             c.startHandshakeTimer(new TlsHandshake(null, handshakeTimeout));
@@ -85,17 +92,19 @@ public final class Connection extends SocketOutput {
 
     /** A connected descriptor the application hands over (made non-blocking already), read from now. */
     static Connection wrapped(LoopCore core, int fd, ReadCallback read, EventHandler handler) {
-        Connection c = new Connection(core, true, fd, false, read, handler, null);
+        Connection c = new Connection(core, true, fd, false, false, read, handler, null);
         c.enableEvents(WRITE);
         c.startReading(true);
         return c;
     }
 
-    private Connection(LoopCore core, boolean bufferNow, int fd, boolean incoming, ReadCallback read,
+    private Connection(LoopCore core, boolean bufferNow, int fd, boolean incoming, boolean local, ReadCallback read,
                        EventHandler handler, Tls tls) {
         // Counted in the stats together with the handle: free() undoes both.
-        super(core, core.counts().socketCount(incoming), bufferNow, fd, read, tls);
+        super(core, local ? core.counts().localSocketCount(incoming) : core.counts().socketCount(incoming),
+                bufferNow, fd, read, tls);
         this.incoming = incoming;
+        this.local = local;
         this.handler = handler;
     }
 
@@ -134,10 +143,18 @@ public final class Connection extends SocketOutput {
         acceptedBy = server;
     }
 
+    /**
+     * The peer's end of stream leaves this socket open: it is reported ({@link TcpEof}) and
+     * reading stops, but the application may go on writing until it closes the socket.
+     */
+    void allowHalfOpen(boolean allow) {
+        halfOpen = allow;
+    }
+
     /** Starts connecting to {@code host}, a name or an address literal. */
-    void connect(String host, int port, ConnectCallback callback) {
+    void connect(String host, int port, ConnectCallback callback, boolean noDelay, int keepAliveSeconds) {
         InetAddress literal = SockAddr.literal(host);
-        Connecting k = new Connecting(core, literal == null ? host : null, callback);
+        Connecting k = new Connecting(core, literal == null ? host : null, callback, noDelay, keepAliveSeconds);
         connecting = k;
         ConnectCall call;
         if (literal != null) {
@@ -146,6 +163,17 @@ public final class Connection extends SocketOutput {
         } else {
             call = connect(core.resolver().base(), core.scratch(), host, port);
         }
+        if (call.failed()) {
+            failSoon(call.errno());
+        }
+    }
+
+    /** Starts connecting to the Unix-domain socket file {@code path} (its bytes). */
+    void connectUnix(byte[] path, ConnectCallback callback) {
+        Connecting k = new Connecting(core, null, callback, false, 0);
+        connecting = k;
+        ConnectCall call = connectUnix(core.scratch(), path);
+        k.callErrno(call.errno());
         if (call.failed()) {
             failSoon(call.errno());
         }
@@ -174,8 +202,12 @@ public final class Connection extends SocketOutput {
         if ((what & CONNECTED) != 0) {
             Connecting k = connecting;
             connecting = null;
-            connected(core.scratch());
+            connected();
+            if (k != null && !local) {
+                k.applyOptions(core.scratch(), fd());
+            }
             connectedReading();
+            shutIfFlushed();
             TlsHandshake h = handshake;
             if (h != null) {
                 // An OpenSSL bufferevent reports CONNECTED once the handshake is done.
@@ -205,6 +237,14 @@ public final class Connection extends SocketOutput {
         Exception condition;
         if ((what & EOF) != 0) {
             condition = new TcpEof(this);
+            if (halfOpen && !outputShut()) {
+                // Node's allowHalfOpen: 'end', and the socket stays writable until the application closes it.
+                inputEnded = true;
+                pauseReading();
+                disableEvents(READ);
+                report(condition);
+                return;
+            }
             close();
         } else if ((what & TIMEOUT) != 0) {
             condition = new TcpTimeout(this, -1, (what & READING) != 0 ? "read timed out" : "write timed out");
@@ -405,14 +445,34 @@ public final class Connection extends SocketOutput {
     }
 
     @Override
+    public void shutdownOutput() {
+        if (!core.inLoop()) {
+            hopRun(this::shutdownOutput);
+            return;
+        }
+        checkOpen();
+        if (isTls()) {
+            throw new UnsupportedOperationException("shutdownOutput on a TLS socket: TLS has no half-close "
+                    + "(a close_notify ends the session both ways); close() the socket instead");
+        }
+        if (inputEnded) {
+            // Both sides have ended (Node destroys such a socket): send what waits, then close.
+            close();
+            return;
+        }
+        shutdownOutputWhenFlushed();
+    }
+
+    @Override
     public void enable(boolean read, boolean write) {
         if (!core.inLoop()) {
             hopRun(() -> enable(read, write));
             return;
         }
         checkOpen();
-        boolean ours = read && resumeReading();
-        enableEvents((short) ((read && !ours ? READ : 0) | (write ? WRITE : 0)));
+        boolean reads = read && !inputEnded; // after the peer's end there is nothing to read
+        boolean ours = reads && resumeReading();
+        enableEvents((short) ((reads && !ours ? READ : 0) | (write ? WRITE : 0)));
         if (write) {
             writesEnabled(true);
         }
@@ -614,6 +674,6 @@ public final class Connection extends SocketOutput {
 
     @Override
     public String toString() {
-        return "TcpSocket[" + (incoming ? "incoming" : "outgoing") + (closed ? ", closed" : "") + "]";
+        return "TcpSocket[" + (incoming ? "incoming" : "outgoing") + (local ? ", unix" : "") + (closed ? ", closed" : "") + "]";
     }
 }

@@ -4,6 +4,7 @@ import io.github.evasync.EventHandler;
 import io.github.evasync.internal.ffi.BufferEvent;
 import io.github.evasync.internal.ffi.ConnListener;
 import io.github.evasync.internal.ffi.LibC;
+import io.github.evasync.internal.ffi.ListenSockets;
 import io.github.evasync.internal.ffi.SocketOptions;
 import io.github.evasync.internal.loop.GracefulShutdown;
 import io.github.evasync.internal.loop.LoopCore;
@@ -13,12 +14,14 @@ import io.github.evasync.tcp.ServerOptions;
 import io.github.evasync.tcp.TcpServer;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
  * A {@link TcpServer} on an {@code evconnlistener}, which it owns and frees exactly once. Each
- * accepted descriptor becomes a {@link Connection} at once, so none is ever left unowned.
+ * accepted descriptor becomes a {@link Connection} at once, so none is ever left unowned. It
+ * listens on an IP address (libevent binds it), on every address of both families (a
+ * dual-stack socket of {@link ListenSockets}, for a null bind address), or on a Unix-domain
+ * socket file ({@link UnixSocketFile}), which it removes as it closes.
  */
 public final class Listener implements TcpServer, ConnListener.Target {
     /** How long accepting pauses when the process is out of descriptors, so it does not spin. */
@@ -38,35 +41,89 @@ public final class Listener implements TcpServer, ConnListener.Target {
     private final GracefulShutdown shutdown;
     /** The TLS side of every accepted socket; null for plain TCP. Holds the context while the server lives. */
     private final BufferEvent.Tls tls;
+    /** The socket file of a Unix-domain server; null for TCP. */
+    private final UnixSocketFile unix;
+    /** Keepalive idle seconds set on each accepted TCP socket; 0 for none. */
+    private final int keepAliveSeconds;
 
     private Listener(LoopCore core, ReadCallback read, EventHandler handler, ServerOptions options, String bind,
-                     int port) {
+                     int port, UnixSocketFile unix) {
         this.core = core;
         this.shutdown = new GracefulShutdown(core);
         this.read = read;
         this.handler = handler;
         this.options = options;
-        InetAddress address = resolveBind(bind);
+        this.unix = unix;
+        this.keepAliveSeconds = Tcp.keepAliveSeconds(options.keepAlive());
+        InetAddress address = bind == null ? null : resolveBind(bind);
         // Made before binding, so that a certificate OpenSSL refuses fails the call with nothing bound.
         this.tls = options.tls() == null ? null : new BufferEvent.Tls(TlsAccess.context(options.tls()), null);
-        try {
-            this.listener = new ConnListener(core.eventBase(), core.handles(), core.counts().nativeObjectCount(), core.scratch(),
-                    address, port, options.reusePort(), options.backlog(), this);
-        } catch (ConnListener.BindFailed e) {
-            throw SocketErrors.bindFailed(bind, port, e.errno());
-        }
+        this.listener = unix != null ? listenUnix(unix) : address == null ? listenEverywhere(port) : listen(address, bind, port);
         this.port = listener.port();
     }
 
     static Listener bind(LoopCore core, String bind, int port, ReadCallback read, EventHandler handler,
                          ServerOptions options) {
-        return new Listener(core, read, handler, options, bind, port);
+        return new Listener(core, read, handler, options, bind, port, null);
+    }
+
+    static Listener bindUnix(LoopCore core, UnixSocketFile file, ReadCallback read, EventHandler handler,
+                             ServerOptions options) {
+        return new Listener(core, read, handler, options, null, 0, file);
+    }
+
+    /** libevent binds {@code address:port} and listens. */
+    private ConnListener listen(InetAddress address, String bind, int port) {
+        try {
+            return new ConnListener(core.eventBase(), core.handles(), core.counts().nativeObjectCount(), core.scratch(),
+                    address, port, options.reusePort(), options.backlog(), this);
+        } catch (ConnListener.BindFailed e) {
+            throw SocketErrors.bindFailed(bind, port, e.errno());
+        }
+    }
+
+    /** Every address: IPv6 and IPv4 on one dual-stack socket, or IPv4 alone where the system has no IPv6. */
+    private ConnListener listenEverywhere(int port) {
+        int fd;
+        try {
+            fd = ListenSockets.dualStack(core.scratch(), port, options.reusePort());
+        } catch (ConnListener.BindFailed e) {
+            throw SocketErrors.bindFailed(null, port, e.errno());
+        }
+        if (fd < 0) {
+            return listen(InetAddress.ofLiteral("0.0.0.0"), null, port);
+        }
+        try {
+            return new ConnListener(core.eventBase(), core.handles(), core.counts().nativeObjectCount(), core.scratch(),
+                    fd, port, true, options.backlog(), this);
+        } catch (ConnListener.BindFailed e) {
+            throw SocketErrors.bindFailed(null, port, e.errno());
+        }
+    }
+
+    /** Binds the socket file (clearing a stale one first) and listens; the file goes if listening fails. */
+    private ConnListener listenUnix(UnixSocketFile file) {
+        file.clearStale();
+        int fd;
+        try {
+            fd = ListenSockets.unix(core.scratch(), file.bytes);
+        } catch (ConnListener.BindFailed e) {
+            throw SocketErrors.bindFailed(file.path, e.errno());
+        }
+        file.bound();
+        try {
+            return new ConnListener(core.eventBase(), core.handles(), core.counts().nativeObjectCount(), core.scratch(),
+                    fd, 0, false, options.backlog(), this);
+        } catch (ConnListener.BindFailed e) {
+            file.removeIfOurs();
+            throw SocketErrors.bindFailed(file.path, e.errno());
+        } catch (RuntimeException e) {
+            file.removeIfOurs();
+            throw e;
+        }
     }
 
     private static InetAddress resolveBind(String bind) {
-        if (bind == null) {
-            return new InetSocketAddress(0).getAddress();
-        }
         try {
             // A literal needs no lookup; a name such as "localhost" comes from /etc/hosts.
             return InetAddress.getByName(bind);
@@ -81,14 +138,22 @@ public final class Listener implements TcpServer, ConnListener.Target {
             LibC.close(fd);
             return;
         }
-        SocketOptions.noDelay(core.scratch(), fd);
+        boolean local = unix != null;
+        if (!local) {
+            if (options.noDelay()) {
+                SocketOptions.noDelay(core.scratch(), fd);
+            }
+            if (keepAliveSeconds > 0) {
+                SocketOptions.keepAlive(core.scratch(), fd, keepAliveSeconds);
+            }
+        }
         Connection c;
         if (tls == null) {
             // No bufferevent yet: the socket makes one when it first needs it (held connections).
-            c = Connection.accepted(core, fd, read, handler);
+            c = Connection.accepted(core, fd, local, read, handler);
         } else {
             try {
-                c = Connection.acceptedTls(core, fd, read, handler, tls, options.tls().handshakeTimeout(),
+                c = Connection.acceptedTls(core, fd, local, read, handler, tls, options.tls().handshakeTimeout(),
                         options.connectCallback());
             } catch (RuntimeException e) {
                 // The descriptor is closed already; a peer must not end the loop.
@@ -97,6 +162,9 @@ public final class Listener implements TcpServer, ConnListener.Target {
             }
         }
         c.acceptedBy(this);
+        if (options.allowHalfOpen()) {
+            c.allowHalfOpen(true);
+        }
         // An intrusive list, no allocation per connection: held connections cost memory.
         c.nextAccepted = accepted;
         if (accepted != null) {
@@ -141,6 +209,11 @@ public final class Listener implements TcpServer, ConnListener.Target {
     @Override
     public int port() {
         return port;
+    }
+
+    @Override
+    public java.nio.file.Path path() {
+        return unix == null ? null : unix.path;
     }
 
     @Override
@@ -203,16 +276,22 @@ public final class Listener implements TcpServer, ConnListener.Target {
         }
         closed = true;
         listener.free();
+        if (unix != null) {
+            unix.removeIfOurs();
+        }
     }
 
-    /** The loop closed and freed the listening socket. */
+    /** The loop closed and freed the listening socket: its file goes too. */
     @Override
     public void released() {
         closed = true;
+        if (unix != null) {
+            unix.removeIfOurs();
+        }
     }
 
     @Override
     public String toString() {
-        return "TcpServer[port=" + port + (closed ? ", closed" : "") + "]";
+        return "TcpServer[" + (unix != null ? "unix=" + unix.path : "port=" + port) + (closed ? ", closed" : "") + "]";
     }
 }

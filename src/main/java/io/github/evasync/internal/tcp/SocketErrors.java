@@ -47,6 +47,11 @@ public final class SocketErrors {
         return new TcpServerBindError(bind, port, errno, text(errno, "evconnlistener_new_bind failed"));
     }
 
+    /** Binding or listening on the Unix socket file {@code path} failed. */
+    public static TcpServerBindError bindFailed(java.nio.file.Path path, int errno) {
+        return new TcpServerBindError(path, errno > 0 ? errno : -1, text(errno, "cannot listen"));
+    }
+
     private static String text(int errno, String none) {
         return errno > 0 ? LibC.strerror(errno) : none;
     }

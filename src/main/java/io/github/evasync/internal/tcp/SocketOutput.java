@@ -1,6 +1,7 @@
 package io.github.evasync.internal.tcp;
 
 import io.github.evasync.TcpError;
+import io.github.evasync.internal.ffi.SocketOptions;
 import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.tcp.ReadCallback;
 import io.github.evasync.tcp.WriteCallback;
@@ -36,6 +37,8 @@ abstract class SocketOutput extends SocketInput {
     private Runnable onDrain;
     /** Output above the high watermark, not yet drained to the low one; read by other loops' writes. */
     private volatile boolean drainWanted;
+    /** {@code shutdownOutput}: 0 not asked, 1 asked and waiting for the output to leave, 2 done. */
+    private byte outputShut;
 
     SocketOutput(LoopCore core, IntConsumer count, boolean bufferNow, int fd, ReadCallback read, Tls tls) {
         super(core, count, bufferNow, fd, DEFAULT_LOW_WATERMARK, read, tls);
@@ -64,11 +67,13 @@ abstract class SocketOutput extends SocketInput {
 
     /** Writes {@code data} on the loop thread, to an open socket; {@return false above the high watermark} */
     boolean writeNow(byte[] data, WriteCallback callback) {
+        checkWritable();
         return wrote(data.length, writeOut(data, !writeDisabled), callback);
     }
 
     /** Writes the rest of {@code data} on the loop thread, to an open socket, and consumes it. */
     boolean writeNow(ByteBuffer data, WriteCallback callback) {
+        checkWritable();
         int len = data.remaining();
         long out;
         if (data.isReadOnly() && !data.isDirect()) {
@@ -113,6 +118,38 @@ abstract class SocketOutput extends SocketInput {
         return below;
     }
 
+    /** Writes after {@code shutdownOutput} would never reach the peer: they are refused. */
+    final void checkWritable() {
+        if (outputShut != 0) {
+            throw new IllegalStateException("the socket's output was shut down (shutdownOutput): no more writes");
+        }
+    }
+
+    /** {@return whether {@code shutdownOutput} was asked for} */
+    final boolean outputShut() {
+        return outputShut != 0;
+    }
+
+    /** Shuts the write side down once all that was written has left: at once when nothing waits. */
+    void shutdownOutputWhenFlushed() {
+        if (outputShut == 0) {
+            outputShut = 1;
+            shutIfFlushed();
+            updateWriteCallback();
+        }
+    }
+
+    /**
+     * Does the asked-for {@code shutdown(SHUT_WR)} once connected with the output empty. A failure
+     * (the peer reset the connection meanwhile) is left to the read side, which hears it too.
+     */
+    final void shutIfFlushed() {
+        if (outputShut == 1 && !isFreed() && fd() >= 0 && outputLength() == 0) {
+            outputShut = 2;
+            SocketOptions.shutdownWrite(core.scratch(), fd());
+        }
+    }
+
     /** {@return false while the output is above the high watermark and has not drained yet} */
     boolean belowHighWatermark() {
         return !drainWanted;
@@ -146,6 +183,7 @@ abstract class SocketOutput extends SocketInput {
             free();
             return;
         }
+        shutIfFlushed();
         updateWriteCallback();
     }
 
@@ -159,7 +197,7 @@ abstract class SocketOutput extends SocketInput {
 
     /** Asks libevent for write callbacks only while someone waits for one: they cost an upcall. */
     void updateWriteCallback() {
-        armWrites((pendingWrites != null && !pendingWrites.isEmpty()) || drainWanted || isClosed());
+        armWrites((pendingWrites != null && !pendingWrites.isEmpty()) || drainWanted || isClosed() || outputShut == 1);
     }
 
     /** Sets the output lengths at which writes say "slow down" and {@code onDrain} runs. */

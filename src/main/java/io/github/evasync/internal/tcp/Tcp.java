@@ -15,6 +15,8 @@ import io.github.evasync.tcp.TcpServer;
 import io.github.evasync.tcp.TcpSocket;
 import io.github.evasync.tls.TlsOptions;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /** Makes TCP sockets and servers for {@code EventLoop}; loop thread only. */
@@ -25,15 +27,38 @@ public final class Tcp {
     /** {@code tcpConnect}: starts connecting and returns the socket at once. */
     public static TcpSocket connect(LoopCore core, String host, int port, ReadCallback read, EventHandler handler,
                                     TcpOptions options) {
+        Connection c = outgoing(core, false, host, read, handler, options);
+        c.connect(host, port, options.connectCallback(), options.noDelay(), keepAliveSeconds(options.keepAlive()));
+        return c;
+    }
+
+    /**
+     * {@code unixConnect}: starts connecting to a Unix-domain socket file and returns the socket
+     * at once. Over TLS, {@code tlsHost} is the name the server's certificate must carry.
+     */
+    public static TcpSocket unixConnect(LoopCore core, Path path, ReadCallback read, EventHandler handler,
+                                        TcpOptions options, String tlsHost) {
+        UnixSocketFile file = UnixSocketFile.of(path, "path");
+        Connection c = outgoing(core, true, tlsHost, read, handler, options);
+        c.connectUnix(file.bytes, options.connectCallback());
+        return c;
+    }
+
+    /** An outgoing socket with its options applied, before it connects. */
+    private static Connection outgoing(LoopCore core, boolean local, String host, ReadCallback read,
+                                       EventHandler handler, TcpOptions options) {
         TlsOptions tls = options.tls();
         Connection c;
         if (tls == null) {
-            c = Connection.outgoing(core, read, handler, null, null);
+            c = Connection.outgoing(core, local, read, handler, null, null);
         } else {
             // The context is made on the options' first use; its errors (a bad file) throw here.
             TlsContext context = TlsAccess.context(tls);
             String name = tls.serverName() != null ? tls.serverName() : host;
-            c = Connection.outgoing(core, read, handler, new BufferEvent.Tls(context, name), tls.handshakeTimeout());
+            c = Connection.outgoing(core, local, read, handler, new BufferEvent.Tls(context, name), tls.handshakeTimeout());
+        }
+        if (options.allowHalfOpen()) {
+            c.allowHalfOpen(true);
         }
         if (options.readTimeout() != null || options.writeTimeout() != null) {
             c.applyTimeouts(options.readTimeout(), options.writeTimeout());
@@ -42,8 +67,27 @@ public final class Tcp {
         if (first != null) {
             c.write(first, options.writeCallback());
         }
-        c.connect(host, port, options.connectCallback());
         return c;
+    }
+
+    /** {@code unixServer}: clears a stale socket file, binds and listens, or throws {@code TcpServerBindError}. */
+    public static TcpServer unixServer(LoopCore core, Path path, ReadCallback read, EventHandler handler,
+                                       ServerOptions options) {
+        return Listener.bindUnix(core, UnixSocketFile.of(path, "path"), read, handler, options);
+    }
+
+    /** Checks a Unix socket path argument, naming it: not null, not empty, short enough for {@code sockaddr_un}. */
+    public static void checkUnixPath(Path path, String argument) {
+        UnixSocketFile.of(path, argument);
+    }
+
+    /** The keepalive idle time in whole seconds, a part of one counting as one; 0 for none. */
+    static int keepAliveSeconds(Duration idle) {
+        if (idle == null) {
+            return 0;
+        }
+        long s = idle.getSeconds() + (idle.getNano() > 0 ? 1 : 0);
+        return (int) Math.min(Math.max(s, 1), TcpOptions.MAX_KEEPALIVE_SECONDS);
     }
 
     /** {@code tcpServer}: binds and listens, or throws {@code TcpServerBindError}. */

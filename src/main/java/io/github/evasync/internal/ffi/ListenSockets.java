@@ -1,0 +1,92 @@
+package io.github.evasync.internal.ffi;
+
+import io.github.evasync.internal.libevent.LibEvent;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+
+/**
+ * The listening sockets evasync makes and binds itself, for a {@link ConnListener} to listen on,
+ * where libevent's {@code evconnlistener_new_bind} cannot: the dual-stack one (an IPv6 socket
+ * that takes IPv4 too, whatever the system's {@code bindv6only} default says) and the
+ * Unix-domain one. Each returns a bound, non-blocking, close-on-exec descriptor, or throws
+ * {@link ConnListener.BindFailed} with errno and leaves nothing open. Loop thread only.
+ */
+public final class ListenSockets {
+    private static final int SOCK_FLAGS = LibEvent.SOCK_STREAM() | LibEvent.SOCK_NONBLOCK() | LibEvent.SOCK_CLOEXEC();
+    private static final int SOL_SOCKET = LibEvent.SOL_SOCKET();
+
+    private ListenSockets() {
+    }
+
+    /**
+     * A socket bound to {@code [::]:port} with {@code IPV6_V6ONLY} off, so that it accepts IPv6
+     * and IPv4 (as {@code ::ffff:a.b.c.d}) alike; {@code SO_REUSEADDR} on, {@code SO_REUSEPORT}
+     * when asked, and {@code SO_KEEPALIVE} on as libevent sets it on the sockets it binds.
+     *
+     * @return the descriptor, or -1 when the system has no IPv6 ({@code socket(AF_INET6)} fails),
+     *     for the caller to bind IPv4 instead
+     * @throws ConnListener.BindFailed when the socket cannot be set up or bound
+     */
+    public static int dualStack(Scratch scratch, int port, boolean reusePort) {
+        long mark = scratch.mark();
+        try {
+            MemorySegment state = scratch.allocate(FastCalls.captureStateSize(), 8);
+            int fd = FastCalls.socket(state, LibEvent.AF_INET6(), SOCK_FLAGS, 0);
+            if (fd < 0) {
+                return -1;
+            }
+            MemorySegment one = scratch.allocate(ValueLayout.JAVA_INT);
+            one.set(ValueLayout.JAVA_INT, 0, 1);
+            MemorySegment zero = scratch.allocate(ValueLayout.JAVA_INT);
+            zero.set(ValueLayout.JAVA_INT, 0, 0);
+            if (LibC.setsockopt(fd, LibEvent.IPPROTO_IPV6(), LibEvent.IPV6_V6ONLY(), zero) != 0
+                    || LibC.setsockopt(fd, SOL_SOCKET, LibEvent.SO_REUSEADDR(), one) != 0
+                    || reusePort && LibC.setsockopt(fd, SOL_SOCKET, LibEvent.SO_REUSEPORT(), one) != 0) {
+                int errno = LibC.errno();
+                LibC.close(fd);
+                throw new ConnListener.BindFailed(errno);
+            }
+            LibC.setsockopt(fd, SOL_SOCKET, LibEvent.SO_KEEPALIVE(), one);
+            InetAddress any = Inet6Address.getByAddress(null, new byte[16], -1);
+            MemorySegment sa = SockAddr.encode(scratch, any, port);
+            bindOrClose(state, fd, sa);
+            return fd;
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            scratch.reset(mark);
+        }
+    }
+
+    /**
+     * A Unix-domain stream socket bound to the file {@code path} (its bytes), which
+     * {@code bind} creates; it fails with {@code EADDRINUSE} when the file is there already.
+     *
+     * @throws ConnListener.BindFailed when the socket cannot be made or bound
+     */
+    public static int unix(Scratch scratch, byte[] path) {
+        long mark = scratch.mark();
+        try {
+            MemorySegment state = scratch.allocate(FastCalls.captureStateSize(), 8);
+            int fd = FastCalls.socket(state, LibEvent.AF_UNIX(), SOCK_FLAGS, 0);
+            if (fd < 0) {
+                throw new ConnListener.BindFailed(FastCalls.errno(state));
+            }
+            bindOrClose(state, fd, SockAddr.encodeUnix(scratch, path));
+            return fd;
+        } finally {
+            scratch.reset(mark);
+        }
+    }
+
+    private static void bindOrClose(MemorySegment state, int fd, MemorySegment sa) {
+        if (FastCalls.bind(state, fd, sa, (int) sa.byteSize()) != 0) {
+            int errno = FastCalls.errno(state);
+            LibC.close(fd);
+            throw new ConnListener.BindFailed(errno);
+        }
+    }
+}
