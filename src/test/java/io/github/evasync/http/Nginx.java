@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real nginx for the tests, with its own configuration in a temporary directory: a reverse
- * proxy to an upstream port under /proxy/, and static files under /files/; over plain HTTP, or
+ * proxy to an upstream port (or Unix socket file) under /proxy/, and static files under /files/; over plain HTTP, or
  * over TLS with a given certificate ({@link #startTls}).
  */
 final class Nginx implements AutoCloseable {
@@ -31,19 +31,24 @@ final class Nginx implements AutoCloseable {
 
     /** Starts nginx; a port taken between choosing and binding it (by another connection) is retried. */
     static Nginx start(int upstreamPort) throws Exception {
-        return start(upstreamPort, null, null);
+        return start("127.0.0.1:" + upstreamPort, null, null);
+    }
+
+    /** Starts nginx proxying /proxy/ to a server on the Unix socket file {@code upstream} ({@code server unix:/path}). */
+    static Nginx startUnix(Path upstream) throws Exception {
+        return start("unix:" + upstream, null, null);
     }
 
     /** Starts nginx speaking TLS (1.2 and 1.3) with this PEM certificate chain and key; plain HTTP to its upstream. */
     static Nginx startTls(int upstreamPort, Path certificateChain, Path key) throws Exception {
-        return start(upstreamPort, certificateChain, key);
+        return start("127.0.0.1:" + upstreamPort, certificateChain, key);
     }
 
-    private static Nginx start(int upstreamPort, Path certificateChain, Path key) throws Exception {
+    private static Nginx start(String upstream, Path certificateChain, Path key) throws Exception {
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             try {
-                return startOnce(upstreamPort, certificateChain, key);
+                return startOnce(upstream, certificateChain, key);
             } catch (IllegalStateException e) {
                 last = e;
                 if (!String.valueOf(e.getMessage()).contains("in use")) {
@@ -54,7 +59,7 @@ final class Nginx implements AutoCloseable {
         throw last;
     }
 
-    private static Nginx startOnce(int upstreamPort, Path certificateChain, Path key) throws Exception {
+    private static Nginx startOnce(String upstream, Path certificateChain, Path key) throws Exception {
         Path dir = Files.createTempDirectory("evasync-nginx");
         Files.createDirectories(dir.resolve("files"));
         Files.createDirectories(dir.resolve("tmp"));
@@ -76,7 +81,7 @@ final class Nginx implements AutoCloseable {
                     fastcgi_temp_path %1$s/tmp/fastcgi;
                     uwsgi_temp_path %1$s/tmp/uwsgi;
                     scgi_temp_path %1$s/tmp/scgi;
-                    upstream evasync { server 127.0.0.1:%2$d; keepalive 8; }
+                    upstream evasync { server %2$s; keepalive 8; }
                     server {
                         listen 127.0.0.1:%3$d%4$s;
                         location /proxy/ {
@@ -87,7 +92,7 @@ final class Nginx implements AutoCloseable {
                         location /files/ { alias %1$s/files/; }
                     }
                 }
-                """.formatted(dir, upstreamPort, port, certificateChain == null ? ""
+                """.formatted(dir, upstream, port, certificateChain == null ? ""
                 : " ssl;\n        ssl_certificate " + certificateChain + ";\n        ssl_certificate_key " + key
                         + ";\n        ssl_protocols TLSv1.2 TLSv1.3");
         Files.writeString(dir.resolve("nginx.conf"), conf);

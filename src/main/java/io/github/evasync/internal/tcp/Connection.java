@@ -367,6 +367,8 @@ public final class Connection extends SocketOutput {
      */
     private boolean writeElsewhere(byte[] array, ByteBuffer buffer, WriteCallback callback) {
         if (core.onOtherLoop()) {
+            // Refused here, where the caller hears of it, not inside this loop once queued.
+            checkWritable();
             byte[] copy;
             if (array != null) {
                 copy = array.clone();

@@ -37,8 +37,11 @@ abstract class SocketOutput extends SocketInput {
     private Runnable onDrain;
     /** Output above the high watermark, not yet drained to the low one; read by other loops' writes. */
     private volatile boolean drainWanted;
-    /** {@code shutdownOutput}: 0 not asked, 1 asked and waiting for the output to leave, 2 done. */
-    private byte outputShut;
+    /**
+     * {@code shutdownOutput}: 0 not asked, 1 asked and waiting for the output to leave, 2 done.
+     * Written on the loop thread; read by other loops' writes, which are refused at the caller.
+     */
+    private volatile byte outputShut;
 
     SocketOutput(LoopCore core, IntConsumer count, boolean bufferNow, int fd, ReadCallback read, Tls tls) {
         super(core, count, bufferNow, fd, DEFAULT_LOW_WATERMARK, read, tls);
