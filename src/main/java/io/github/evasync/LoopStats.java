@@ -9,10 +9,13 @@ package io.github.evasync;
  * @param outgoingTcpConnections open sockets made by {@code tcpConnect}
  * @param incomingLocalConnections open sockets accepted by Unix-domain servers ({@code unixServer},
  *        {@code httpServer} on a path)
- * @param outgoingLocalConnections open sockets made by {@code unixConnect}
+ * @param outgoingLocalConnections open sockets made by {@code unixConnect} (and by the HTTP client
+ *        with {@code HttpClientOptions.unixSocket})
  * @param openUdpSockets open datagram sockets
- * @param incomingHttpConnections open connections accepted by HTTP servers
- * @param outgoingHttpConnections open connections of the HTTP client
+ * @param incomingHttpConnections open connections accepted by HTTP servers; one on a Unix socket
+ *        counts here and in {@code incomingLocalConnections}
+ * @param outgoingHttpConnections open connections of the HTTP client; one to a Unix socket counts
+ *        here and in {@code outgoingLocalConnections}
  * @param pendingEvents user events libevent holds as added or active
  * @param callbackRegistryCount objects registered to receive native callbacks
  * @param dataRegistryCount native objects (events, sockets, listeners) owned by Java objects
