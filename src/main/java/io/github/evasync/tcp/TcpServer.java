@@ -2,8 +2,9 @@ package io.github.evasync.tcp;
 
 /**
  * A listening TCP server on an event loop (cl-async's tcp-server), made by
- * {@code loop.tcpServer}, or a Unix-domain stream server made by {@code loop.unixServer}. Each accepted connection becomes a {@link TcpSocket} that calls the
- * server's read callback and event handler.
+ * {@code loop.tcpServer}, or a Unix-domain stream server made by {@code loop.unixServer}. Each
+ * accepted connection becomes a {@link TcpSocket} that calls the server's read callback and
+ * event handler.
  */
 public interface TcpServer extends AutoCloseable {
     /**

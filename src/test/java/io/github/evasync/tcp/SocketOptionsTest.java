@@ -58,7 +58,7 @@ class SocketOptionsTest {
     }
 
     @Test
-    void noDelayIsOnByDefaultAndCanBeTurnedOff() throws Exception {
+    void noDelayIsOnByDefaultAndCanBeTurnedOff() throws Throwable {
         try (EventLoop loop = loops.start()) {
             Pair on = pair(loop, ServerOptions.defaults(), TcpOptions.defaults());
             int port = on.server.port();

@@ -3,8 +3,11 @@ package io.github.evasync.tcp;
 import io.github.evasync.internal.libevent.LibEvent;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,13 +47,19 @@ final class SocketProbe {
         throw new IllegalStateException("no socket of ours from port " + localPort + " to " + remotePort);
     }
 
+    /** The C library's getsockopt, linked here: the library itself never reads an option back. */
+    private static final MethodHandle GETSOCKOPT = Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().find("getsockopt").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+
     /** An int socket option, read with getsockopt. */
-    static int option(int fd, int level, int name) {
+    static int option(int fd, int level, int name) throws Throwable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment v = a.allocate(ValueLayout.JAVA_INT);
             MemorySegment len = a.allocate(ValueLayout.JAVA_INT);
             len.set(ValueLayout.JAVA_INT, 0, 4);
-            if (LibEvent.getsockopt(fd, level, name, v, len) != 0) {
+            if ((int) GETSOCKOPT.invokeExact(fd, level, name, v, len) != 0) {
                 throw new IllegalStateException("getsockopt failed on fd " + fd);
             }
             return v.get(ValueLayout.JAVA_INT, 0);
@@ -58,7 +67,7 @@ final class SocketProbe {
     }
 
     /** TCP_NODELAY of the socket from {@code localPort} to {@code remotePort}. */
-    static boolean noDelay(int localPort, int remotePort) throws Exception {
+    static boolean noDelay(int localPort, int remotePort) throws Throwable {
         return option(fd(localPort, remotePort), LibEvent.IPPROTO_TCP(), 1) != 0;
     }
 
