@@ -85,6 +85,15 @@ final class HardTimes {
                 // The path that needs it will say so.
             }
         }
+        try {
+            // The HTTP server's Date field: formatting an instant initialises java.time's date and
+            // time classes (LocalDateTime among them), which a first answer deep in a callback
+            // could otherwise break for good (FirstUseOverflowTest's respond case met that).
+            java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.withZone(java.time.ZoneOffset.UTC)
+                    .format(java.time.Instant.EPOCH);
+        } catch (RuntimeException | LinkageError e) {
+            // The server's first answer will say so.
+        }
     }
 
     /**
