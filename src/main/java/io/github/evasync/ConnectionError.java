@@ -4,7 +4,7 @@ package io.github.evasync;
  * A condition that is an error (cl-async's {@code connection-error}), with the operating system's
  * or libevent's code and text. {@link #errcode()} is -1 where evasync itself found the error.
  */
-public abstract sealed class ConnectionError extends ConnectionInfo permits DnsError, HttpError, TcpError, UdpError {
+public abstract sealed class ConnectionError extends ConnectionInfo permits DnsError, HttpError, RedisError, TcpError, UdpError {
     /** The code: errno, a libevent code, or -1. */
     private final int errcode;
     /** The code's text. */

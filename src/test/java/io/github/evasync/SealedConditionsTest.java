@@ -38,6 +38,7 @@ class SealedConditionsTest {
             case HttpRefused refused -> "http refused";
             case HttpError other -> "http error";
             case UdpError udp -> "udp";
+            case RedisError redis -> "redis";
         };
     }
 
@@ -53,6 +54,7 @@ class SealedConditionsTest {
         assertEquals("http timeout", kind(new HttpTimeout(-1, "slow")));
         assertEquals("http error", kind(new HttpError(-1, "bad")));
         assertEquals("udp", kind(new UdpError(null, null, 111, "Connection refused")));
+        assertEquals("redis", kind(new RedisError(-1, "ERR unknown command", true)));
     }
 
     @Test

@@ -1,0 +1,513 @@
+package io.github.evasync.internal.redis;
+
+import io.github.evasync.RedisError;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An incremental RESP2/RESP3 reply parser: it is fed the bytes a socket delivers, in pieces cut
+ * anywhere, and hands each complete top-level reply to its {@link Sink}. It never goes back over
+ * bytes it has seen: a header line cut in two is kept in a small line buffer, a bulk string is
+ * copied once, straight into the {@code byte[]} the caller receives, and aggregates are built as
+ * their elements complete (a stack of open frames, not recursion, so nesting cannot overflow the
+ * thread's stack).
+ *
+ * <p>Strict: an unknown type byte, a length that is not a plain decimal number, a line not ended
+ * by CRLF, a bulk string not followed by CRLF, a malformed number, double or boolean all throw a
+ * {@link RedisError} naming the byte's offset in the stream; a reply whose bytes would exceed
+ * {@code maxReplyBytes} is refused the same way before anything is allocated for it. After such
+ * an error the parser is unusable: the connection is closed.
+ *
+ * <p>Values: simple string {@code String}, bulk {@code byte[]}, integer {@code Long}, array
+ * {@code List<Object>}, RESP2 null bulk and null array and RESP3 null {@code null}, error
+ * {@link RedisError} (the server's), double {@code Double}, boolean {@code Boolean}, big number
+ * {@code BigInteger}, verbatim string {@code String} (its three-letter format dropped), map
+ * {@code Map<Object,Object>} and set {@code Set<Object>} (insertion ordered; bulk-string keys and
+ * members become UTF-8 {@code String}s so that they compare by value), push {@code List<Object>}
+ * delivered with {@code push} true. Attributes are read and dropped. Not thread-safe.
+ */
+final class RespParser {
+    /** Receives complete top-level replies. */
+    interface Sink {
+        /**
+         * One complete reply.
+         *
+         * @param value the reply (a {@link RedisError} for an error reply)
+         * @param push whether it is a RESP3 push rather than a reply to a command
+         */
+        void reply(Object value, boolean push);
+    }
+
+    /** Deeper nesting than this is refused: Redis never nests that deep, and the stack is memory. */
+    static final int MAX_DEPTH = 512;
+    /** A length or integer line longer than this cannot be a valid number. */
+    private static final int MAX_NUMBER_LINE = 21;
+    private static final byte[] EMPTY = new byte[0];
+
+    private static final int TYPE = 0;
+    private static final int LINE = 1;
+    private static final int BULK = 2;
+    private static final int BULK_CR = 3;
+    private static final int BULK_LF = 4;
+    private static final int BROKEN = 5;
+
+    private final Sink sink;
+    private final long maxReplyBytes;
+
+    private int state = TYPE;
+    /** The stream offset of the first byte of the piece being parsed. */
+    private long base;
+    /** Bytes of the current top-level reply so far, against {@link #maxReplyBytes}. */
+    private long replyBytes;
+    /** The type byte of the line or bulk under way. */
+    private byte type;
+    /** A line cut across pieces, kept here until its CRLF arrives. */
+    private byte[] line = new byte[64];
+    private int lineLen;
+    /** The bulk string being filled, and how much of it is filled. */
+    private byte[] bulk;
+    private int bulkFilled;
+
+    private final Frame[] stack = new Frame[MAX_DEPTH];
+    private int depth;
+
+    /** An aggregate still waiting for elements. */
+    private static final class Frame {
+        byte type;
+        long remaining;
+        List<Object> list;
+        Map<Object, Object> map;
+        Set<Object> set;
+        Object key;
+        boolean haveKey;
+    }
+
+    RespParser(long maxReplyBytes, Sink sink) {
+        this.maxReplyBytes = maxReplyBytes;
+        this.sink = sink;
+    }
+
+    /** {@return how many bytes were fed so far} */
+    long offset() {
+        return base;
+    }
+
+    /**
+     * Parses {@code data[off, off + len)}, handing each reply completed to the sink.
+     *
+     * @throws RedisError when the bytes are not valid RESP or a reply is too large; the parser is
+     *         then broken for good
+     */
+    void feed(byte[] data, int off, int len) {
+        if (state == BROKEN) {
+            throw new IllegalStateException("the parser failed before");
+        }
+        int end = off + len;
+        int pos = off;
+        long start = base - off; // the stream offset of data[0]
+        try {
+            while (pos < end) {
+                switch (state) {
+                    case TYPE -> {
+                        type = data[pos];
+                        if (!knownType(type)) {
+                            throw malformed(start + pos, "unknown type byte " + describe(type));
+                        }
+                        count(start + pos, 1);
+                        pos++;
+                        state = LINE;
+                        lineLen = 0;
+                    }
+                    case LINE -> pos = line(data, pos, end, start);
+                    case BULK -> {
+                        int n = Math.min(end - pos, bulk.length - bulkFilled);
+                        System.arraycopy(data, pos, bulk, bulkFilled, n);
+                        bulkFilled += n;
+                        pos += n;
+                        if (bulkFilled == bulk.length) {
+                            state = BULK_CR;
+                        }
+                    }
+                    case BULK_CR -> {
+                        if (data[pos] != '\r') {
+                            throw malformed(start + pos, "bulk string not followed by CRLF (found "
+                                    + describe(data[pos]) + ")");
+                        }
+                        pos++;
+                        state = BULK_LF;
+                    }
+                    case BULK_LF -> {
+                        if (data[pos] != '\n') {
+                            throw malformed(start + pos, "bulk string not followed by CRLF (CR then "
+                                    + describe(data[pos]) + ")");
+                        }
+                        pos++;
+                        state = TYPE;
+                        byte[] b = bulk;
+                        bulk = null;
+                        value(start + pos, bulkValue(b, start + pos));
+                    }
+                    default -> throw new IllegalStateException("state " + state);
+                }
+            }
+        } catch (RuntimeException e) {
+            state = BROKEN;
+            throw e;
+        } finally {
+            base = start + end;
+        }
+    }
+
+    /** Reads (the rest of) a header line; returns the position after it, or {@code end}. */
+    private int line(byte[] data, int pos, int end, long start) {
+        if (lineLen > 0 && line[lineLen - 1] == '\r' && data[pos] != '\n') {
+            throw malformed(start + pos, "CR not followed by LF (found " + describe(data[pos]) + ")");
+        }
+        int i = pos;
+        while (i < end) {
+            byte b = data[i];
+            if (b == '\n') {
+                boolean cr = i > pos ? data[i - 1] == '\r' : lineLen > 0 && line[lineLen - 1] == '\r';
+                if (!cr) {
+                    throw malformed(start + i, "LF without CR in a line");
+                }
+                break;
+            }
+            if (b == '\r' && i + 1 < end && data[i + 1] != '\n') {
+                throw malformed(start + i + 1, "CR not followed by LF (found " + describe(data[i + 1]) + ")");
+            }
+            i++;
+        }
+        if (i == end) {
+            // The line goes on in the next piece: keep what came so far.
+            keep(data, pos, end - pos, start);
+            return end;
+        }
+        // data[i] is the LF; the line is what was kept plus data[pos, i - 1), without the CR.
+        int lineEnd = i + 1;
+        long at = start + pos - lineLen; // the line's first byte
+        count(at, lineLen + (lineEnd - pos));
+        if (lineLen == 0) {
+            header(data, pos, i - 1 - pos, at, start + lineEnd);
+        } else {
+            keep(data, pos, i - pos, start);
+            int n = lineLen - 1;
+            lineLen = 0;
+            header(line, 0, n, at, start + lineEnd);
+        }
+        return lineEnd;
+    }
+
+    /** Keeps part of a cut line (counted once the line ends); a number line that long is already wrong. */
+    private void keep(byte[] data, int from, int n, long start) {
+        if (numeric(type) && lineLen + n > MAX_NUMBER_LINE + 1) {
+            throw malformed(start + from, "length line longer than " + MAX_NUMBER_LINE + " bytes");
+        }
+        if (replyBytes + lineLen + n > maxReplyBytes) {
+            throw tooLarge(start + from, replyBytes + lineLen + n);
+        }
+        if (lineLen + n > line.length) {
+            line = java.util.Arrays.copyOf(line, Math.max(line.length * 2, lineLen + n));
+        }
+        System.arraycopy(data, from, line, lineLen, n);
+        lineLen += n;
+    }
+
+    /** A complete header line {@code b[off, off + len)} (no CRLF) of type {@link #type}. */
+    private void header(byte[] b, int off, int len, long at, long next) {
+        switch (type) {
+            case '+' -> {
+                state = TYPE;
+                value(next, simple(b, off, len));
+            }
+            case '-' -> {
+                state = TYPE;
+                value(next, new RedisError(-1, new String(b, off, len, StandardCharsets.UTF_8), true));
+            }
+            case ':' -> {
+                state = TYPE;
+                value(next, number(b, off, len, at, false));
+            }
+            case '_' -> {
+                if (len != 0) {
+                    throw malformed(at, "null with content");
+                }
+                state = TYPE;
+                value(next, null);
+            }
+            case '#' -> {
+                if (len != 1 || (b[off] != 't' && b[off] != 'f')) {
+                    throw malformed(at, "boolean is not t or f");
+                }
+                state = TYPE;
+                value(next, b[off] == 't' ? Boolean.TRUE : Boolean.FALSE);
+            }
+            case ',' -> {
+                state = TYPE;
+                value(next, dbl(b, off, len, at));
+            }
+            case '(' -> {
+                state = TYPE;
+                value(next, big(b, off, len, at));
+            }
+            case '$', '=', '!' -> {
+                long n = number(b, off, len, at, true);
+                if (n == -1 && type == '$') {
+                    state = TYPE;
+                    value(next, null);
+                } else if (n < 0) {
+                    throw malformed(at, "negative length " + n);
+                } else {
+                    if (replyBytes + n + 2 > maxReplyBytes) {
+                        throw tooLarge(at, replyBytes + n + 2);
+                    }
+                    count(at, n + 2);
+                    bulk = n == 0 ? EMPTY : new byte[(int) n];
+                    bulkFilled = 0;
+                    state = n == 0 ? BULK_CR : BULK;
+                }
+            }
+            default -> { // '*', '%', '~', '>', '|'
+                long n = number(b, off, len, at, true);
+                state = TYPE;
+                if (n == -1 && type == '*') {
+                    value(next, null);
+                    return;
+                }
+                if (n < 0) {
+                    throw malformed(at, "negative count " + n);
+                }
+                long elements = type == '%' || type == '|' ? 2 * n : n;
+                // Each element takes at least 3 bytes ("_\r\n"): a count that cannot fit is refused now.
+                if (elements > (maxReplyBytes - replyBytes) / 3) {
+                    throw tooLarge(at, replyBytes + 3 * elements);
+                }
+                open(at, type, elements, next);
+            }
+        }
+    }
+
+    private void open(long at, byte t, long elements, long next) {
+        if (elements == 0) {
+            Object empty = t == '%' ? new LinkedHashMap<>() : t == '~' ? new LinkedHashSet<>() : new ArrayList<>(0);
+            if (t == '|') {
+                return; // an empty attribute: nothing to drop
+            }
+            pushed = t == '>' && depth == 0;
+            value(next, empty);
+            return;
+        }
+        if (depth == MAX_DEPTH) {
+            throw malformed(at, "aggregates nested deeper than " + MAX_DEPTH);
+        }
+        Frame f = stack[depth];
+        if (f == null) {
+            f = new Frame();
+            stack[depth] = f;
+        }
+        depth++;
+        f.type = t;
+        f.remaining = elements;
+        f.list = null;
+        f.map = null;
+        f.set = null;
+        f.key = null;
+        f.haveKey = false;
+        int cap = (int) Math.min(elements, 1024);
+        switch (t) {
+            case '%' -> f.map = new LinkedHashMap<>(Math.max(4, cap));
+            case '~' -> f.set = new LinkedHashSet<>(Math.max(4, cap));
+            case '|' -> { } // dropped: nothing kept
+            default -> f.list = new ArrayList<>(cap);
+        }
+    }
+
+    /** Whether the top-level value being completed is a push. */
+    private boolean pushed;
+
+    /** A complete value: into its aggregate, or out to the sink when it is a whole reply. */
+    private void value(long next, Object v) {
+        while (true) {
+            if (depth == 0) {
+                boolean push = pushed;
+                pushed = false;
+                replyBytes = 0;
+                sink.reply(v, push);
+                return;
+            }
+            Frame f = stack[depth - 1];
+            switch (f.type) {
+                case '%' -> {
+                    if (!f.haveKey) {
+                        f.key = keyOf(v);
+                        f.haveKey = true;
+                    } else {
+                        f.map.put(f.key, v);
+                        f.key = null;
+                        f.haveKey = false;
+                    }
+                }
+                case '~' -> f.set.add(keyOf(v));
+                case '|' -> { } // attribute content is dropped
+                default -> f.list.add(v);
+            }
+            if (--f.remaining > 0) {
+                return;
+            }
+            depth--;
+            byte t = f.type;
+            Object done = t == '%' ? f.map : t == '~' ? f.set : f.list;
+            f.list = null;
+            f.map = null;
+            f.set = null;
+            f.key = null;
+            if (t == '|') {
+                return; // an attribute ends: the value it describes comes next
+            }
+            if (depth == 0 && t == '>') {
+                pushed = true;
+            }
+            v = done;
+        }
+    }
+
+    /** Bulk-string keys and members become Strings: byte arrays compare by identity. */
+    private static Object keyOf(Object v) {
+        return v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : v;
+    }
+
+    private Object bulkValue(byte[] b, long at) {
+        return switch (type) {
+            case '!' -> new RedisError(-1, new String(b, StandardCharsets.UTF_8), true);
+            case '=' -> {
+                if (b.length < 4 || b[3] != ':') {
+                    throw malformed(at - b.length - 2, "verbatim string without its format prefix");
+                }
+                yield new String(b, 4, b.length - 4, StandardCharsets.UTF_8);
+            }
+            default -> b;
+        };
+    }
+
+    private static String simple(byte[] b, int off, int len) {
+        if (len == 2 && b[off] == 'O' && b[off + 1] == 'K') {
+            return "OK";
+        }
+        if (len == 6 && b[off] == 'Q' && b[off + 1] == 'U' && b[off + 2] == 'E' && b[off + 3] == 'U'
+                && b[off + 4] == 'E' && b[off + 5] == 'D') {
+            return "QUEUED";
+        }
+        if (len == 4 && b[off] == 'P' && b[off + 1] == 'O' && b[off + 2] == 'N' && b[off + 3] == 'G') {
+            return "PONG";
+        }
+        return new String(b, off, len, StandardCharsets.UTF_8);
+    }
+
+    /** A decimal {@code long}: an optional '-', then 1 to 19 digits, nothing else. */
+    private Long number(byte[] b, int off, int len, long at, boolean isLength) {
+        String what = isLength ? "length" : "integer";
+        if (len == 0 || len > 20) {
+            throw malformed(at, "bad " + what + " (" + len + " bytes)");
+        }
+        boolean neg = b[off] == '-';
+        int i = neg ? off + 1 : off;
+        if (i == off + len) {
+            throw malformed(at, "bad " + what + " (a lone '-')");
+        }
+        // Accumulated as a negative number, whose range reaches Long.MIN_VALUE.
+        long limit = neg ? Long.MIN_VALUE : -Long.MAX_VALUE;
+        long v = 0;
+        for (; i < off + len; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                throw malformed(at + (i - off), "bad " + what + ": " + describe(b[i]) + " is not a digit");
+            }
+            if (v < (limit + d) / 10) {
+                throw malformed(at, what + " out of range");
+            }
+            v = v * 10 - d;
+        }
+        return neg ? v : -v;
+    }
+
+    private Double dbl(byte[] b, int off, int len, long at) {
+        String s = new String(b, off, len, StandardCharsets.US_ASCII);
+        switch (s) {
+            case "inf":
+                return Double.POSITIVE_INFINITY;
+            case "-inf":
+                return Double.NEGATIVE_INFINITY;
+            case "nan":
+                return Double.NaN;
+            default:
+                break;
+        }
+        for (int i = 0; i < len; i++) {
+            byte c = b[off + i];
+            if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E')) {
+                throw malformed(at + i, "bad double: " + describe(c));
+            }
+        }
+        try {
+            return Double.valueOf(s);
+        } catch (NumberFormatException e) {
+            throw malformed(at, "bad double '" + s + "'");
+        }
+    }
+
+    private BigInteger big(byte[] b, int off, int len, long at) {
+        int i = len > 0 && b[off] == '-' ? 1 : 0;
+        if (i == len) {
+            throw malformed(at, "bad big number");
+        }
+        for (; i < len; i++) {
+            if (b[off + i] < '0' || b[off + i] > '9') {
+                throw malformed(at + i, "bad big number: " + describe(b[off + i]) + " is not a digit");
+            }
+        }
+        return new BigInteger(new String(b, off, len, StandardCharsets.US_ASCII));
+    }
+
+    /** Counts {@code n} more bytes of the current reply, refusing it once over the limit. */
+    private void count(long at, long n) {
+        replyBytes += n;
+        if (replyBytes > maxReplyBytes) {
+            throw tooLarge(at, replyBytes);
+        }
+    }
+
+    private static boolean knownType(byte t) {
+        return switch (t) {
+            case '+', '-', ':', '$', '*', '_', ',', '#', '!', '=', '(', '%', '~', '>', '|' -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean numeric(byte t) {
+        return switch (t) {
+            case '+', '-', ',', '(' -> false;
+            default -> true;
+        };
+    }
+
+    private RedisError tooLarge(long at, long bytes) {
+        return new RedisError(-1, "reply at byte " + at + " refused: it needs at least " + bytes
+                + " bytes, more than maxReplyBytes (" + maxReplyBytes + ")", false);
+    }
+
+    private static RedisError malformed(long at, String what) {
+        return new RedisError(-1, "malformed reply at byte " + at + ": " + what, false);
+    }
+
+    private static String describe(byte b) {
+        int c = b & 0xff;
+        return c >= 0x21 && c < 0x7f ? "'" + (char) c + "'" : String.format("0x%02x", c);
+    }
+}

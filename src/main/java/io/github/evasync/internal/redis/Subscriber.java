@@ -1,0 +1,185 @@
+package io.github.evasync.internal.redis;
+
+import io.github.evasync.EventLoop;
+import io.github.evasync.RedisError;
+import io.github.evasync.internal.loop.LoopCore;
+import io.github.evasync.redis.RedisOptions;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A client's pub/sub connection: every subscription of the client on one socket, apart from the
+ * command connection (in RESP2 a subscribed connection can do nothing else). Replies here are
+ * not matched to commands: each is an event ({@code subscribe}, {@code message},
+ * {@code pmessage}, ...), an array in RESP2 and a push in RESP3, routed by channel or pattern.
+ * Once the handshake is done (again, after a reconnect) it subscribes to everything in one write.
+ * When the last subscription goes it closes: closing unsubscribes from everything at once.
+ * Loop thread only.
+ */
+final class Subscriber extends RedisConnection {
+    private final ClientImpl client;
+    private final Map<String, List<Subscription>> channels = new LinkedHashMap<>();
+    private final Map<String, List<Subscription>> patterns = new LinkedHashMap<>();
+
+    Subscriber(LoopCore core, EventLoop loop, RedisUri uri, RedisOptions options, ClientImpl client) {
+        super(core, loop, uri, options);
+        this.client = client;
+    }
+
+    /** Adds a subscription; the server is asked when it is the first on its name. */
+    void add(Subscription s) {
+        Map<String, List<Subscription>> m = s.isPattern() ? patterns : channels;
+        List<Subscription> l = m.get(s.channel());
+        if (l == null) {
+            l = new ArrayList<>(2);
+            m.put(s.channel(), l);
+            if (state == READY) {
+                out.begin(2).arg(s.isPattern() ? "PSUBSCRIBE" : "SUBSCRIBE").arg(s.channel());
+                requestFlush();
+            }
+        } else if (!l.isEmpty() && l.get(0).confirmed) {
+            s.confirm(); // the server sends to this name already
+        }
+        l.add(s);
+    }
+
+    /** Removes a subscription; the server is told when it was the last on its name. */
+    void remove(Subscription s) {
+        Map<String, List<Subscription>> m = s.isPattern() ? patterns : channels;
+        List<Subscription> l = m.get(s.channel());
+        if (l == null || !l.remove(s)) {
+            return;
+        }
+        if (l.isEmpty()) {
+            m.remove(s.channel());
+            if (channels.isEmpty() && patterns.isEmpty()) {
+                close(null);
+                return;
+            }
+            if (state == READY) {
+                out.begin(2).arg(s.isPattern() ? "PUNSUBSCRIBE" : "UNSUBSCRIBE").arg(s.channel());
+                requestFlush();
+            }
+        }
+    }
+
+    @Override
+    void onReady() {
+        if (!channels.isEmpty()) {
+            out.begin(1 + channels.size()).arg("SUBSCRIBE");
+            for (String c : channels.keySet()) {
+                out.arg(c);
+            }
+        }
+        if (!patterns.isEmpty()) {
+            out.begin(1 + patterns.size()).arg("PSUBSCRIBE");
+            for (String p : patterns.keySet()) {
+                out.arg(p);
+            }
+        }
+    }
+
+    @Override
+    void deliver(Object reply, boolean push) {
+        if (reply instanceof RedisError e) {
+            core.errors().reportTransient(new RedisError(-1, "pub/sub connection to " + uri.where() + ": "
+                    + e.errmsg(), true), options.eventHandler());
+            return;
+        }
+        if (!(reply instanceof List<?> l) || l.isEmpty()) {
+            return; // a PING's answer, say
+        }
+        String kind = text(l.get(0));
+        switch (kind) {
+            case "message" -> {
+                if (l.size() == 3) {
+                    dispatch(channels.get(text(l.get(1))), text(l.get(1)), l.get(2));
+                }
+            }
+            case "pmessage" -> {
+                if (l.size() == 4) {
+                    dispatch(patterns.get(text(l.get(1))), text(l.get(2)), l.get(3));
+                }
+            }
+            case "subscribe" -> confirm(channels.get(text(l.get(1))));
+            case "psubscribe" -> confirm(patterns.get(text(l.get(1))));
+            default -> {
+                // unsubscribe confirmations, pong: nothing to do
+            }
+        }
+    }
+
+    private void dispatch(List<Subscription> subs, String channel, Object message) {
+        if (subs == null) {
+            return;
+        }
+        byte[] payload = message instanceof byte[] b ? b : String.valueOf(message).getBytes(StandardCharsets.UTF_8);
+        if (subs.size() == 1) {
+            deliverTo(subs.get(0), channel, payload);
+        } else {
+            // A callback may unsubscribe: go over a copy.
+            for (Subscription s : subs.toArray(new Subscription[0])) {
+                deliverTo(s, channel, payload);
+            }
+        }
+    }
+
+    private void deliverTo(Subscription s, String channel, byte[] payload) {
+        if (!s.isActive()) {
+            return;
+        }
+        try {
+            s.onMessage.accept(channel, payload);
+        } catch (Throwable t) {
+            core.errors().callbackFailed(t, options.eventHandler());
+        }
+    }
+
+    private static void confirm(List<Subscription> subs) {
+        if (subs != null) {
+            for (Subscription s : subs.toArray(new Subscription[0])) {
+                s.confirm();
+            }
+        }
+    }
+
+    private static String text(Object o) {
+        return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(o);
+    }
+
+    @Override
+    void onLost(RedisError cause) {
+        for (List<Subscription> l : channels.values()) {
+            for (Subscription s : l) {
+                s.confirmed = false;
+            }
+        }
+        for (List<Subscription> l : patterns.values()) {
+            for (Subscription s : l) {
+                s.confirmed = false;
+            }
+        }
+    }
+
+    @Override
+    void onClosed(RedisError cause) {
+        RedisError e = cause != null ? cause : new RedisError(-1, "the subscription ended", false);
+        List<Subscription> all = new ArrayList<>();
+        for (List<Subscription> l : channels.values()) {
+            all.addAll(l);
+        }
+        for (List<Subscription> l : patterns.values()) {
+            all.addAll(l);
+        }
+        channels.clear();
+        patterns.clear();
+        for (Subscription s : all) {
+            s.end(e);
+        }
+        client.subscriberClosed(this);
+    }
+}
