@@ -208,7 +208,7 @@ final class RespParser {
     /** Keeps part of a cut line (counted once the line ends); a number line that long is already wrong. */
     private void keep(byte[] data, int from, int n, long start) {
         if (numeric(type) && lineLen + n > MAX_NUMBER_LINE + 1) {
-            throw malformed(start + from, "length line longer than " + MAX_NUMBER_LINE + " bytes");
+            throw malformed(start + from - lineLen, "header line longer than 20 bytes");
         }
         if (replyBytes + lineLen + n > maxReplyBytes) {
             throw tooLarge(start + from, replyBytes + lineLen + n);
@@ -413,8 +413,11 @@ final class RespParser {
     /** A decimal {@code long}: an optional '-', then 1 to 19 digits, nothing else. */
     private Long number(byte[] b, int off, int len, long at, boolean isLength) {
         String what = isLength ? "length" : "integer";
-        if (len == 0 || len > 20) {
-            throw malformed(at, "bad " + what + " (" + len + " bytes)");
+        if (len > 20) {
+            throw malformed(at, "header line longer than 20 bytes");
+        }
+        if (len == 0) {
+            throw malformed(at, "bad " + what + " (empty)");
         }
         boolean neg = b[off] == '-';
         int i = neg ? off + 1 : off;

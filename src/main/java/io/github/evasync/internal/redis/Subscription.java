@@ -47,6 +47,8 @@ final class Subscription implements RedisSubscription {
     @Override
     public void unsubscribe() {
         if (active) {
+            // Inactive at once, from any thread: no message is delivered after this returns.
+            active = false;
             client.unsubscribe(this);
         }
     }
