@@ -93,6 +93,14 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Sends a signal to the server ({@code STOP} freezes it: it neither reads nor answers; {@code CONT}). */
+    void signal(String name) throws Exception {
+        Process k = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        if (!k.waitFor(30, TimeUnit.SECONDS) || k.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " failed");
+        }
+    }
+
     /** Runs {@code redis-cli -p port args...} and returns its output, trimmed. */
     String cli(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("redis-cli", "-p", String.valueOf(port)));

@@ -1,0 +1,152 @@
+package io.github.evasync.redis;
+
+import io.github.evasync.EventLoop;
+import io.github.evasync.Idle;
+import io.github.evasync.RedisError;
+import io.github.evasync.TestLoops;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.github.evasync.redis.RedisCommandsTest.await;
+import static io.github.evasync.redis.RedisCommandsTest.failure;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The queue limit, the socket's watermark and the command timeout. */
+@Timeout(120)
+class RedisBackPressureTest {
+    @RegisterExtension
+    final TestLoops loops = new TestLoops();
+
+    static RedisServer server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.close();
+    }
+
+    @Test
+    void onTheLoopThreadAFullQueueFailsAtOnce() throws Exception {
+        try (EventLoop loop = loops.start()) {
+            RedisClient redis = RedisClient.connect(loop, server.uri(), RedisOptions.defaults().queueLimit(100));
+            await(redis.ready());
+            await(redis.del("bp:n"));
+            List<CompletableFuture<Long>> all = loop.submit(() -> {
+                List<CompletableFuture<Long>> l = new ArrayList<>();
+                for (int i = 0; i < 1000; i++) {
+                    l.add(redis.incr("bp:n"));
+                }
+                return l;
+            }).get(30, TimeUnit.SECONDS);
+            for (int i = 0; i < 100; i++) {
+                assertEquals(i + 1L, await(all.get(i)));
+            }
+            for (int i = 100; i < 1000; i++) {
+                RedisError e = failure(all.get(i));
+                assertTrue(e.errmsg().startsWith("queue full: 100 commands"), e.errmsg());
+            }
+            assertEquals(100L, await(redis.incr("bp:n")) - 1);
+            redis.close();
+            Idle.awaitIdle(loop);
+        }
+    }
+
+    @Test
+    void fromAnotherThreadAFullQueueWaits() throws Exception {
+        try (EventLoop loop = loops.start()) {
+            RedisClient redis = RedisClient.connect(loop, server.uri(), RedisOptions.defaults().queueLimit(16));
+            await(redis.del("bp:m"));
+            CompletableFuture<Long> last = null;
+            for (int i = 0; i < 20_000; i++) {
+                last = redis.incr("bp:m");
+            }
+            assertEquals(20_000L, await(last));
+            redis.close();
+            Idle.awaitIdle(loop);
+        }
+    }
+
+    @Test
+    void aServerThatStopsReadingFillsTheSocketThenTheQueue() throws Exception {
+        try (EventLoop loop = loops.start()) {
+            RedisClient redis = RedisClient.connect(loop, server.uri(), RedisOptions.defaults().queueLimit(20_000));
+            await(redis.ready());
+            byte[] value = new byte[1024];
+            server.signal("STOP");
+            List<CompletableFuture<String>> sent = new ArrayList<>();
+            int refused = 0;
+            try {
+                // Issued in turns of 1,000, as a loop-thread producer would: the kernel's buffers
+                // and the socket's watermark fill, then the client's queue, then it refuses.
+                for (int turn = 0; turn < 40; turn++) {
+                    List<CompletableFuture<String>> batch = loop.submit(() -> {
+                        List<CompletableFuture<String>> l = new ArrayList<>();
+                        for (int i = 0; i < 1000; i++) {
+                            l.add(redis.set("bp:big", value));
+                        }
+                        return l;
+                    }).get(30, TimeUnit.SECONDS);
+                    for (CompletableFuture<String> f : batch) {
+                        if (f.isCompletedExceptionally()) {
+                            refused++;
+                            assertTrue(failure(f).errmsg().startsWith("queue full"));
+                        } else {
+                            sent.add(f);
+                        }
+                    }
+                }
+            } finally {
+                server.signal("CONT");
+            }
+            assertEquals(20_000, sent.size());
+            assertEquals(20_000, refused);
+            for (CompletableFuture<String> f : sent) {
+                assertEquals("OK", f.get(60, TimeUnit.SECONDS));
+            }
+            redis.close();
+            Idle.awaitIdle(loop);
+        }
+    }
+
+    @Test
+    void aCommandTimeoutFailsTheCommandAndTheConnectionGoesOn() throws Exception {
+        try (EventLoop loop = loops.start()) {
+            RedisClient redis = RedisClient.connect(loop, server.uri(),
+                    RedisOptions.defaults().commandTimeout(Duration.ofMillis(200)));
+            await(redis.ready());
+            long t0 = System.nanoTime();
+            CompletableFuture<Object> slow = redis.command("BLPOP", "bp:never", "1");
+            RedisError e = failure(slow);
+            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(waited >= 150 && waited < 900, "timed out after " + waited + " ms");
+            assertTrue(e.errmsg().contains("no reply") && e.errmsg().contains("may still run"), e.errmsg());
+            // BLPOP's late answer (a second on) is dropped; the next reply goes to the next command.
+            // Commands behind it time out too until then.
+            io.github.evasync.Await.until("a PING answered in time", () -> {
+                try {
+                    return "PONG".equals(redis.command("PING").get(30, TimeUnit.SECONDS));
+                } catch (Exception timedOut) {
+                    return false;
+                }
+            });
+            assertEquals(List.of("PONG", 7L), List.of(await(redis.command("PING")),
+                    await(redis.command("ECHO", "7").thenApply(b -> (long) Integer.parseInt(RedisCommandsTest.utf8(b))))));
+            redis.close();
+            Idle.awaitIdle(loop);
+        }
+    }
+}
