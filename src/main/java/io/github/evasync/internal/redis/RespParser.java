@@ -501,7 +501,7 @@ final class RespParser {
     }
 
     private RedisError tooLarge(long at, long bytes) {
-        return new RedisError(-1, "reply at byte " + at + " refused: it needs at least " + bytes
+        return new RedisError(-1, "reply refused at byte " + at + ": it needs at least " + bytes
                 + " bytes, more than maxReplyBytes (" + maxReplyBytes + ")", false);
     }
 
