@@ -68,6 +68,32 @@ class RedisRobustnessTest {
     }
 
     @Test
+    void aReplyCallbackThatClosesTheClientFailsTheRestOfItsPiece() throws Exception {
+        try (EventLoop loop = loops.start()) {
+            RedisClient redis = RedisClient.connect(loop, server.uri());
+            await(redis.ready());
+            List<Exception> errors = new CopyOnWriteArrayList<>();
+            List<Object> replies = new CopyOnWriteArrayList<>();
+            loop.submit(() -> {
+                redis.command(r -> {
+                    replies.add(r);
+                    redis.close();
+                }, errors::add, "PING");
+                for (int i = 0; i < 99; i++) {
+                    redis.command(replies::add, errors::add, "PING");
+                }
+                return null;
+            }).get(30, TimeUnit.SECONDS);
+            Await.until("every command answered or failed", () -> replies.size() + errors.size() == 100);
+            assertEquals(List.of("PONG"), replies);
+            for (Exception e : errors) {
+                assertTrue(e.getMessage().contains("closed"), e.getMessage());
+            }
+            Idle.awaitIdle(loop);
+        }
+    }
+
+    @Test
     void closeFromSeveralThreadsAtOnce() throws Exception {
         try (EventLoop loop = loops.start()) {
             RedisClient redis = RedisClient.connect(loop, server.uri());
