@@ -62,8 +62,8 @@ public interface RedisClient extends AutoCloseable {
      * @param uri {@code redis://[[user]:password@]host[:port][/db]}, {@code rediss://...} (TLS)
      *        or {@code unix:///path} (local socket)
      * @return the client, connecting
-     * @throws IllegalArgumentException for a malformed URI, or a {@code unix://} URI while this
-     *         build has no local sockets
+     * @throws IllegalArgumentException for a malformed URI, or a {@code unix://} path longer than
+     *         a socket address holds (107 bytes)
      */
     static RedisClient connect(EventLoop loop, String uri) {
         return Clients.connect(loop, uri, RedisOptions.defaults());

@@ -265,11 +265,31 @@ class RedisCommandsTest {
     }
 
     @Test
-    void unixUrisAreRefusedUntilLocalSocketsExist() {
+    void unixUrisConnectThroughALocalSocket() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("evasync-redis-unix");
+        java.nio.file.Path sock = dir.resolve("redis.sock");
+        try (RedisServer server = RedisServer.start("--unixsocket", sock.toString(), "--unixsocketperm", "700");
+             EventLoop loop = loops.start()) {
+            RedisClient redis = RedisClient.connect(loop, "unix://" + sock + "?db=3");
+            assertEquals("OK", await(redis.set("over-unix", "yes")));
+            assertEquals("yes", new String(await(redis.get("over-unix")), java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(1, loop.stats().outgoingLocalConnections(), "the client's socket is a local one");
+            assertEquals(0, loop.stats().outgoingTcpConnections());
+            RedisClient tcp = RedisClient.connect(loop, server.uri() + "/3");
+            assertEquals("yes", new String(await(tcp.get("over-unix")), java.nio.charset.StandardCharsets.UTF_8),
+                    "?db=3 selected database 3");
+            redis.close();
+            tcp.close();
+            Idle.awaitIdle(loop);
+        }
+    }
+
+    @Test
+    void badUrisAreRefused() {
         try (EventLoop loop = loops.start()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> RedisClient.connect(loop, "unix:///tmp/redis.sock"));
-            assertTrue(e.getMessage().contains("local (Unix-domain) sockets"), e.getMessage());
+                    () -> RedisClient.connect(loop, "unix:///tmp/" + "x".repeat(120) + ".sock"));
+            assertTrue(e.getMessage().contains("at most 107 bytes"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> RedisClient.connect(loop, "http://localhost"));
             assertThrows(IllegalArgumentException.class, () -> RedisClient.connect(loop, "redis://localhost/x"));
             Idle.assertIdle(loop);
