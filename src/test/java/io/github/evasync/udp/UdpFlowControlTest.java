@@ -1,5 +1,6 @@
 package io.github.evasync.udp;
 
+import io.github.evasync.Await;
 import io.github.evasync.EventLoop;
 import io.github.evasync.Idle;
 import io.github.evasync.TestLoops;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,6 +45,55 @@ class UdpFlowControlTest {
             drained.get(10, TimeUnit.SECONDS);
             assertEquals(List.of(true, false, false), seen);
             assertTrue(arrived.await(10, TimeUnit.SECONDS));
+            client.close();
+            server.close();
+            Idle.assertIdle(loop);
+        }
+    }
+
+    @Test
+    void aPumpThatAsksForOnDrainAgainWaitsForTheQueueToDrain() throws Exception {
+        int total = 3000;
+        int size = 100;
+        int high = 4000;
+        try (EventLoop loop = loops.start()) {
+            AtomicInteger arrived = new AtomicInteger();
+            UdpSocket server = loop.udpSocket("127.0.0.1", 0, (s, d, f) -> arrived.incrementAndGet(), null);
+            UdpSocket client = loop.udpSocket("127.0.0.1", 0, null, null,
+                    UdpOptions.defaults().sendHighWatermark(high));
+            InetSocketAddress to = server.localAddress();
+            byte[] b = new byte[size];
+            AtomicInteger sent = new AtomicInteger();
+            List<Integer> perRun = new CopyOnWriteArrayList<>();
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            // Node's pump: send until send() says false, then wait for the drain.
+            Runnable[] pump = new Runnable[1];
+            pump[0] = () -> {
+                int n = 0;
+                boolean ok = true;
+                while (ok && sent.get() < total) {
+                    ok = client.send(b, to);
+                    sent.incrementAndGet();
+                    n++;
+                }
+                perRun.add(n);
+                if (sent.get() < total) {
+                    client.onDrain(pump[0]);
+                } else {
+                    done.complete(null);
+                }
+            };
+            loop.execute(pump[0]);
+            done.get(30, TimeUnit.SECONDS);
+            // A drain callback runs only below half the mark, so each run queues at least the
+            // other half before send says false: never a run of one datagram into a full queue.
+            int least = high / 2 / size;
+            List<Integer> full = perRun.subList(0, perRun.size() - 1); // the last run stops at total
+            assertTrue(full.stream().allMatch(n -> n >= least),
+                    "datagrams queued per pump run (a run of 1 means it ran with the queue full): "
+                            + perRun.subList(0, Math.min(perRun.size(), 40)));
+            assertTrue(perRun.size() < total / least + 2, "pump runs: " + perRun.size());
+            Await.until("a datagram arrives", () -> arrived.get() > 0);
             client.close();
             server.close();
             Idle.assertIdle(loop);

@@ -251,17 +251,35 @@ public final class UdpSocketImpl implements UdpSocket {
         core.errors().deliver(new UdpError(this, to, errno, LibC.strerror(errno)), handler);
     }
 
-    /** Runs the drain callbacks once the queue is below half the high watermark. */
+    /**
+     * Runs the drain callbacks once the queue is below half the high watermark. Only those
+     * registered before this call run: a callback that sends until {@code send} says false and
+     * then asks for {@code onDrain} again (Node's pump) waits for the next drain, rather than
+     * being run again at once with the queue still full, for ever. The level is checked again
+     * before each callback, since the one before may have filled the queue; those not run stay
+     * registered, ahead of any added meanwhile.
+     */
     private void drained() {
         if (queue.bytes() > highWatermark / 2 || closed) {
             return;
         }
         aboveHigh = false;
         lastWritable = true;
-        while (!drains.isEmpty() && !closed) {
-            Runnable r = drains.remove(0);
+        if (drains.isEmpty()) {
+            return;
+        }
+        Runnable[] due = drains.toArray(new Runnable[0]);
+        drains.clear();
+        for (int i = 0; i < due.length; i++) {
+            if (closed) {
+                return;
+            }
+            if (queue.bytes() > highWatermark / 2) {
+                drains.addAll(0, java.util.Arrays.asList(due).subList(i, due.length));
+                return;
+            }
             try {
-                r.run();
+                due[i].run();
             } catch (Throwable t) {
                 core.errors().callbackFailed(t, handler);
             }
