@@ -180,7 +180,8 @@ public final class DatagramSocket extends NativeOwner {
 
     /**
      * {@return whether {@code errno} is one that an ICMP error leaves pending on a socket (port,
-     * host or network unreachable), which the next send of any datagram may take}
+     * host or network unreachable), which the next send of any datagram may take} The last two
+     * also come from the local routing table, for the datagram's own destination.
      */
     public static boolean isIcmpError(int errno) {
         return errno == LibC.ECONNREFUSED || errno == EHOSTUNREACH || errno == ENETUNREACH;

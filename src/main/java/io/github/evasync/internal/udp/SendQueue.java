@@ -11,7 +11,6 @@ final class SendQueue {
     private byte[][] data = new byte[16][];
     private InetAddress[] addresses = new InetAddress[16];
     private int[] ports = new int[16];
-    private boolean[] retried = new boolean[16];
     private int head;
     private int size;
     private long bytes;
@@ -25,7 +24,6 @@ final class SendQueue {
         data[i] = d;
         addresses[i] = to;
         ports[i] = port;
-        retried[i] = false;
         size++;
         bytes += d.length;
     }
@@ -35,18 +33,15 @@ final class SendQueue {
         byte[][] d = new byte[n][];
         InetAddress[] a = new InetAddress[n];
         int[] p = new int[n];
-        boolean[] r = new boolean[n];
         for (int k = 0; k < size; k++) {
             int i = (head + k) & (data.length - 1);
             d[k] = data[i];
             a[k] = addresses[i];
             p[k] = ports[i];
-            r[k] = retried[i];
         }
         data = d;
         addresses = a;
         ports = p;
-        retried = r;
         head = 0;
     }
 
@@ -77,16 +72,6 @@ final class SendQueue {
 
     int port(int k) {
         return ports[at(k)];
-    }
-
-    /** {@return whether the oldest datagram was already tried again once} */
-    boolean headRetried() {
-        return retried[head];
-    }
-
-    /** Marks the oldest datagram as tried again. */
-    void markHeadRetried() {
-        retried[head] = true;
     }
 
     /** Drops the {@code n} oldest datagrams (sent, or failed). */

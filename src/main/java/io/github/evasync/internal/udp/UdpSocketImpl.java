@@ -37,6 +37,8 @@ public final class UdpSocketImpl implements UdpSocket {
     /** Datagrams delivered per wakeup at most. */
     private static final int DATAGRAMS_PER_WAKEUP = 256;
     private static final int EMSGSIZE = DatagramSocket.EMSGSIZE;
+    /** Tries per flush of a send that failed on an error left pending by ICMP (see {@link #flush}). */
+    private static final int PENDING_RETRIES = 8;
 
     private final LoopCore core;
     private final DatagramCallback callback;
@@ -204,7 +206,18 @@ public final class UdpSocketImpl implements UdpSocket {
         }
     }
 
-    /** Sends what is queued, a batch per call, until the queue is empty or the kernel is full. */
+    /**
+     * Sends what is queued, a batch per call, until the queue is empty or the kernel is full.
+     *
+     * <p>A send on an unconnected socket also fails with an error that an ICMP message left
+     * pending on the socket ({@code sk_err}): any peer, or anyone forging "port unreachable" about
+     * any address, can make the next send fail, whatever its destination. Such an error concerns
+     * the address the error queue names, not the datagram whose send took it: the queue is read
+     * (each error reported with its own address, by the peer-caused route) and the same datagram
+     * is tried again, {@link #PENDING_RETRIES} times per flush at most, then on the next turn. Only
+     * an error that is the datagram's own (no pending error explains it, or a route error that
+     * repeats for it) is delivered with its destination, and the datagram dropped.
+     */
     private void flush() {
         if (flushing) {
             return;
@@ -212,6 +225,8 @@ public final class UdpSocketImpl implements UdpSocket {
         flushing = true;
         try {
             int fd = socket.fd();
+            int retries = 0;
+            int headErrno = 0;
             while (!queue.isEmpty() && !closed) {
                 sends.clear();
                 int k = 0;
@@ -221,15 +236,33 @@ public final class UdpSocketImpl implements UdpSocket {
                 int r = sends.send(fd);
                 sends.clear();
                 if (r == DatagramSend.FULL) {
-                    blocked = true;
-                    socket.awaitWritable();
+                    waitForRoom();
                     break;
                 }
                 if (r > 0) {
                     queue.remove(r);
+                    headErrno = 0;
                     continue;
                 }
-                failed(-r);
+                int errno = -r;
+                int pending = drainErrors();
+                if (closed) {
+                    break;
+                }
+                if (pending > 0 || errno == LibC.ECONNREFUSED
+                        || (DatagramSocket.isIcmpError(errno) && errno != headErrno)) {
+                    headErrno = errno;
+                    if (++retries > PENDING_RETRIES) {
+                        // Errors keep arriving (a flood of them): go on next turn, after the others.
+                        waitForRoom();
+                        break;
+                    }
+                    continue;
+                }
+                InetSocketAddress to = new InetSocketAddress(queue.address(0), queue.port(0));
+                queue.remove(1);
+                headErrno = 0;
+                core.errors().deliver(new UdpError(this, to, errno, LibC.strerror(errno)), handler);
             }
         } finally {
             flushing = false;
@@ -237,18 +270,10 @@ public final class UdpSocketImpl implements UdpSocket {
         drained();
     }
 
-    /** The oldest queued datagram failed with {@code errno}. */
-    private void failed(int errno) {
-        if (DatagramSocket.isIcmpError(errno) && !queue.headRetried()) {
-            // Most likely an earlier datagram's ICMP error, left on the socket and taken by this
-            // send: report it with its own address, and try this one once more.
-            queue.markHeadRetried();
-            drainErrors();
-            return;
-        }
-        InetSocketAddress to = new InetSocketAddress(queue.address(0), queue.port(0));
-        queue.remove(1);
-        core.errors().deliver(new UdpError(this, to, errno, LibC.strerror(errno)), handler);
+    /** Flushes again once the socket is writable, on a later turn. */
+    private void waitForRoom() {
+        blocked = true;
+        socket.awaitWritable();
     }
 
     /**
@@ -529,6 +554,7 @@ public final class UdpSocketImpl implements UdpSocket {
     /** Offers what is queued to the kernel once, without waiting and without reports. */
     private void lastFlush() {
         int fd = socket.fd();
+        int failures = 0;
         while (!queue.isEmpty()) {
             sends.clear();
             int k = 0;
@@ -540,7 +566,15 @@ public final class UdpSocketImpl implements UdpSocket {
             if (r == DatagramSend.FULL) {
                 return;
             }
-            queue.remove(r > 0 ? r : 1);
+            if (r > 0) {
+                queue.remove(r);
+                failures = 0;
+            } else if (++failures > 2) {
+                // Two failures may be errors about other peers left pending (each send takes one);
+                // a third is the datagram's own.
+                queue.remove(1);
+                failures = 0;
+            }
         }
     }
 
