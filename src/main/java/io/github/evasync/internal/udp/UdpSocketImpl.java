@@ -79,12 +79,29 @@ public final class UdpSocketImpl implements UdpSocket {
             throw new UdpError(null, new InetSocketAddress(bind == null ? InetAddress.ofLiteral("::") : bind, port),
                     e.errno() > 0 ? e.errno() : -1, e.getMessage(), true);
         }
-        this.ipv6 = socket.ipv6();
-        this.local = socket.localAddress(core.scratch());
-        // Best effort: a socket that refuses these still sends and receives.
-        socket.multicastLoop(core.scratch(), options.multicastLoopback());
-        socket.multicastTtl(core.scratch(), options.multicastTtl());
+        // The socket is registered, counted and reading now: if the rest is cut short (an
+        // overflow, an out-of-memory), nothing else would ever free it.
+        try {
+            this.ipv6 = socket.ipv6();
+            this.local = socket.localAddress(core.scratch());
+            // Best effort: a socket that refuses these still sends and receives.
+            socket.multicastLoop(core.scratch(), options.multicastLoopback());
+            socket.multicastTtl(core.scratch(), options.multicastTtl());
+            Runnable hook = afterOpenForTests;
+            if (hook != null) {
+                hook.run();
+            }
+        } catch (Throwable t) {
+            socket.free();
+            throw t;
+        }
     }
+
+    /**
+     * A seam for the tests only: runs at the end of the constructor, after the socket opened, so
+     * a test can make that part fail as an overflow would. Null otherwise.
+     */
+    static volatile Runnable afterOpenForTests;
 
     /** The owner's events, kept off the public class. */
     private static final class Events implements DatagramSocket.Target {
