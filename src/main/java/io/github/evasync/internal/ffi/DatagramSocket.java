@@ -38,6 +38,8 @@ public final class DatagramSocket extends NativeOwner {
     /** errno values an ICMP error leaves on a socket besides ECONNREFUSED; Linux's numbers. */
     private static final int ENETUNREACH = 101;
     private static final int EHOSTUNREACH = 113;
+    /** errno: no local address can reach the destination; Linux's number. */
+    private static final int EADDRNOTAVAIL = 99;
 
     /** What the socket reports to. */
     public interface Target {
@@ -185,6 +187,15 @@ public final class DatagramSocket extends NativeOwner {
      */
     public static boolean isIcmpError(int errno) {
         return errno == LibC.ECONNREFUSED || errno == EHOSTUNREACH || errno == ENETUNREACH;
+    }
+
+    /**
+     * {@return whether {@code errno}, the datagram's own, says this host cannot send to that
+     * address at all (no route for its family, no source address, a family the socket lacks):
+     * another address of the same name may work}
+     */
+    public static boolean isAddressError(int errno) {
+        return errno == ENETUNREACH || errno == EHOSTUNREACH || errno == EADDRNOTAVAIL || errno == EAFNOSUPPORT;
     }
 
     /** {@return the descriptor} */

@@ -5,17 +5,18 @@ import io.github.evasync.dns.Family;
 import io.github.evasync.internal.dns.DnsQuery;
 import io.github.evasync.internal.loop.LoopCore;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * A datagram whose destination is a host name: looked up through the loop's resolver, then
- * queued on its socket to the first address the socket can reach (an IPv4 socket asks for IPv4
- * only; a dual-stack one takes an IPv6 address first). A failed lookup goes to the socket's
- * handler as a {@code DnsError}; a socket closed meanwhile drops the datagram. A class rather than
- * a lambda: it is made inside {@code send} on the loop thread (see {@code LoopCore.call}).
+ * A datagram whose destination is a host name: looked up through the loop's resolver, in the
+ * family the socket can send to (see {@link #familyFor}), then queued on its socket to the
+ * addresses found, in the resolver's order: the first, and the next ones in turn while this host
+ * cannot reach one (an IPv6 address on a host without an IPv6 route, say). A failed lookup goes to
+ * the socket's handler as a {@code DnsError}; a socket closed meanwhile drops the datagram. A
+ * class rather than a lambda: it is made inside {@code send} on the loop thread (see {@code
+ * LoopCore.call}).
  */
 final class NamedSend implements Consumer<List<InetAddress>> {
     private final UdpSocketImpl socket;
@@ -28,9 +29,21 @@ final class NamedSend implements Consumer<List<InetAddress>> {
         this.port = port;
     }
 
-    static void start(LoopCore core, UdpSocketImpl socket, byte[] data, String host, int port, boolean ipv6,
+    static void start(LoopCore core, UdpSocketImpl socket, byte[] data, String host, int port, Family family,
                       EventHandler handler) {
-        DnsQuery.lookup(core, host, ipv6 ? Family.UNSPEC : Family.INET, new NamedSend(socket, data, port), handler);
+        DnsQuery.lookup(core, host, family, new NamedSend(socket, data, port), handler);
+    }
+
+    /**
+     * {@return the family to look a name up in for a socket bound to {@code bound}}: an IPv4
+     * socket reaches IPv4 only; an IPv6 socket bound to one address reaches IPv6 only (it has no
+     * IPv4 source address); one bound to every address ({@code ::}, dual stack) reaches both.
+     */
+    static Family familyFor(boolean ipv6Socket, InetAddress bound) {
+        if (!ipv6Socket) {
+            return Family.INET;
+        }
+        return bound.isAnyLocalAddress() ? Family.UNSPEC : Family.INET6;
     }
 
     @Override
@@ -38,13 +51,6 @@ final class NamedSend implements Consumer<List<InetAddress>> {
         if (socket.closedNow()) {
             return;
         }
-        InetAddress chosen = addresses.get(0);
-        for (InetAddress a : addresses) {
-            if (a instanceof Inet6Address) {
-                chosen = a;
-                break;
-            }
-        }
-        socket.sendResolved(data, chosen, port);
+        socket.sendResolved(data, addresses, port);
     }
 }

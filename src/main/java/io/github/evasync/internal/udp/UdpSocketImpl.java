@@ -3,6 +3,7 @@ package io.github.evasync.internal.udp;
 import io.github.evasync.EventHandler;
 import io.github.evasync.SocketClosed;
 import io.github.evasync.UdpError;
+import io.github.evasync.dns.Family;
 import io.github.evasync.internal.ffi.DatagramErrors;
 import io.github.evasync.internal.ffi.DatagramReceive;
 import io.github.evasync.internal.ffi.DatagramSend;
@@ -276,6 +277,11 @@ public final class UdpSocketImpl implements UdpSocket {
                     }
                     continue;
                 }
+                if (DatagramSocket.isAddressError(errno) && queue.nextAddress()) {
+                    // A name's address this host cannot reach (IPv6 without a route): its next one.
+                    headErrno = 0;
+                    continue;
+                }
                 InetSocketAddress to = new InetSocketAddress(queue.address(0), queue.port(0));
                 queue.remove(1);
                 headErrno = 0;
@@ -375,10 +381,14 @@ public final class UdpSocketImpl implements UdpSocket {
 
     /** Queues a checked datagram on the loop thread. */
     boolean enqueue(byte[] data, InetAddress address, int port) {
+        return enqueue(data, address, port, null);
+    }
+
+    private boolean enqueue(byte[] data, InetAddress address, int port, InetAddress[] next) {
         if (closed) {
             throw new SocketClosed(null);
         }
-        queue.add(data, address, port);
+        queue.add(data, address, port, next);
         requestFlush();
         boolean ok = queue.bytes() <= highWatermark;
         if (!ok) {
@@ -408,7 +418,7 @@ public final class UdpSocketImpl implements UdpSocket {
         if (literal != null) {
             return send(data, new InetSocketAddress(literal, port));
         }
-        NamedSend.start(core, this, data, host, port, ipv6, handler);
+        NamedSend.start(core, this, data, host, port, lookupFamily(), handler);
         return !aboveHigh;
     }
 
@@ -417,18 +427,40 @@ public final class UdpSocketImpl implements UdpSocket {
         return closed;
     }
 
-    /** Checks a datagram whose destination a lookup found, then queues it; false if it cannot go. */
-    void sendResolved(byte[] data, InetAddress address, int port) {
+    /**
+     * Queues a datagram whose destination a lookup found: to the first of {@code addresses}
+     * (the resolver's order) that this socket may send it to, with the others to try in turn if
+     * this host cannot reach it. None usable is the datagram's error, delivered.
+     */
+    void sendResolved(byte[] data, List<InetAddress> addresses, int port) {
         if (closed) {
             return;
         }
-        try {
-            checkDestination(data, address);
-        } catch (IllegalArgumentException e) {
-            core.errors().deliver(new UdpError(this, new InetSocketAddress(address, port), -1, e.getMessage()), handler);
+        List<InetAddress> usable = new ArrayList<>(addresses.size());
+        IllegalArgumentException refused = null;
+        for (InetAddress a : addresses) {
+            try {
+                checkDestination(data, a);
+                usable.add(a);
+            } catch (IllegalArgumentException e) {
+                if (refused == null) {
+                    refused = e;
+                }
+            }
+        }
+        if (usable.isEmpty()) {
+            core.errors().deliver(new UdpError(this, new InetSocketAddress(addresses.get(0), port), -1,
+                    refused.getMessage()), handler);
             return;
         }
-        enqueue(data, address, port);
+        InetAddress[] next = usable.size() == 1 ? null
+                : usable.subList(1, usable.size()).toArray(new InetAddress[0]);
+        enqueue(data, usable.get(0), port, next);
+    }
+
+    /** {@return the family a name is looked up in for this socket} (see {@link NamedSend}) */
+    Family lookupFamily() {
+        return NamedSend.familyFor(ipv6, local.getAddress());
     }
 
     @Override
