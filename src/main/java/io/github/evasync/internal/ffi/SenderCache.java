@@ -26,6 +26,8 @@ final class SenderCache {
     private final long[] high = new long[SIZE];
     private final long[] low = new long[SIZE];
     private final int[] tags = new int[SIZE];
+    /** IPv6 scope ids (interfaces), compared apart: mixed into the address bits, two peers could share a key. */
+    private final int[] scopes = new int[SIZE];
     private final InetSocketAddress[] values = new InetSocketAddress[SIZE];
 
     /** {@return the address in the sockaddr at {@code offset} of {@code names}, or null for another family} */
@@ -34,19 +36,22 @@ final class SenderCache {
         int port = names.get(PORT, offset + 2) & 0xffff;
         long hi;
         long lo;
+        int scope;
         if (family == AF_INET) {
             hi = names.get(RAW4, offset + 4) & 0xffffffffL;
             lo = 0;
+            scope = 0;
         } else if (family == AF_INET6) {
             hi = names.get(RAW, offset + 8);
-            lo = names.get(RAW, offset + 16) ^ ((long) names.get(RAW4, offset + 24) << 1);
+            lo = names.get(RAW, offset + 16);
+            scope = names.get(RAW4, offset + 24);
         } else {
             return null;
         }
         int tag = (family << 16) | port;
-        int slot = (int) ((hi * 0x9E3779B97F4A7C15L + lo * 31 + port) >>> 58);
+        int slot = (int) ((hi * 0x9E3779B97F4A7C15L + lo * 31 + port + scope * 131L) >>> 58);
         InetSocketAddress v = values[slot];
-        if (v != null && tags[slot] == tag && high[slot] == hi && low[slot] == lo) {
+        if (v != null && tags[slot] == tag && high[slot] == hi && low[slot] == lo && scopes[slot] == scope) {
             return v;
         }
         v = fresh(names, offset, family, port);
@@ -54,6 +59,7 @@ final class SenderCache {
         tags[slot] = tag;
         high[slot] = hi;
         low[slot] = lo;
+        scopes[slot] = scope;
         return v;
     }
 
