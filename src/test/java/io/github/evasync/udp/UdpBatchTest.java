@@ -27,14 +27,29 @@ class UdpBatchTest {
     @RegisterExtension
     final TestLoops loops = new TestLoops();
 
+    /**
+     * What a kernel receive buffer costs per small datagram at most (its buffer's true size with
+     * the bookkeeping, about 1 KiB on Linux): twice that, to be safe.
+     */
+    private static final int BUFFER_PER_SMALL_DATAGRAM = 2048;
+
+    /**
+     * How many small datagrams fit at once in {@code s}'s receive buffer as the kernel granted it
+     * (it caps the size asked at net.core.rmem_max), at most {@code wanted}: a burst larger than
+     * that would be dropped by the kernel without a word, and the test would fail for the machine.
+     */
+    private static int burstThatFits(UdpSocket s, int wanted) {
+        int granted = ((io.github.evasync.internal.udp.UdpSocketImpl) s).receiveBufferSize();
+        return Math.min(wanted, granted / BUFFER_PER_SMALL_DATAGRAM);
+    }
+
     @Test
     void manyDatagramsInOneBurstAllArriveWholeAndInOrder() throws Exception {
-        int count = 4 * DatagramReceive.MAX_SLOTS + 7;
         try (EventLoop loop = loops.start()) {
             Set<String> seen = ConcurrentHashMap.newKeySet();
             AtomicInteger outOfOrder = new AtomicInteger();
             AtomicInteger last = new AtomicInteger(-1);
-            CountDownLatch all = new CountDownLatch(count);
+            CountDownLatch[] latch = new CountDownLatch[1];
             // Small datagrams: 64 per recvmmsg. A large receive buffer keeps the burst in the kernel.
             UdpSocket server = loop.udpSocket("127.0.0.1", 0, (s, data, from) -> {
                 String text = new String(data, StandardCharsets.UTF_8);
@@ -44,9 +59,15 @@ class UdpBatchTest {
                 }
                 last.set(n);
                 if (seen.add(text)) {
-                    all.countDown();
+                    latch[0].countDown();
                 }
             }, null, UdpOptions.defaults().maxDatagramSize(2048).receiveBufferSize(4 << 20));
+            int count = burstThatFits(server, 4 * DatagramReceive.MAX_SLOTS + 7);
+            // More than two full batches, or the test says nothing about batches.
+            assertTrue(count > 2 * DatagramReceive.MAX_SLOTS + 1, "the kernel granted a receive buffer for only "
+                    + count + " small datagrams (raise net.core.rmem_max)");
+            CountDownLatch all = new CountDownLatch(count);
+            latch[0] = all;
             // The loop is held busy while python sends them all, so they wait in the kernel together.
             CountDownLatch held = new CountDownLatch(1);
             CountDownLatch sent = new CountDownLatch(1);
@@ -66,7 +87,7 @@ class UdpBatchTest {
                     "    s.sendto(b'#%d' % i, ('127.0.0.1', int(sys.argv[1])))"), server.port(), count);
             Peers.output(p);
             sent.countDown();
-            assertTrue(all.await(20, TimeUnit.SECONDS), "received " + seen.size() + " of " + count);
+            assertTrue(all.await(30, TimeUnit.SECONDS), "received " + seen.size() + " of " + count);
             assertEquals(0, outOfOrder.get());
             server.close();
             Idle.assertIdle(loop);
@@ -129,24 +150,31 @@ class UdpBatchTest {
         try (EventLoop loop = loops.start()) {
             AtomicInteger received = new AtomicInteger();
             UdpSocket server = loop.udpSocket("127.0.0.1", 0, (s, d, f) -> received.incrementAndGet(), null);
+            // The flood lasts longer than the test needs; the test ends it.
             Process flood = Peers.python(String.join("\n",
                     "import socket, sys, time",
                     "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
-                    "end = time.time() + 3",
+                    "end = time.time() + 60",
                     "while time.time() < end:",
                     "    for i in range(500):",
                     "        s.sendto(b'x' * 32, ('127.0.0.1', int(sys.argv[1])))"), server.port());
-            Thread.sleep(500);
-            AtomicInteger ticks = new AtomicInteger();
-            var interval = loop.interval(java.time.Duration.ofMillis(20), ticks::incrementAndGet);
-            Thread.sleep(1000);
-            int during = ticks.get();
-            assertTrue(flood.isAlive(), "the flood ended too early to tell");
-            interval.free();
-            Peers.output(flood);
-            // 50 ticks a second when idle; a starved loop would show next to none.
-            assertTrue(during >= 15, "timer ticks during the flood: " + during);
-            assertTrue(received.get() > 1000, "datagrams read: " + received.get());
+            try {
+                io.github.evasync.Await.until("the flood reaches the loop", () -> received.get() > 1000);
+                int before = received.get();
+                AtomicInteger ticks = new AtomicInteger();
+                var interval = loop.interval(java.time.Duration.ofMillis(20), ticks::incrementAndGet);
+                // A starved loop would never get there: the bound fails it.
+                io.github.evasync.Await.until(() -> "timer ticks during the flood: " + ticks.get(),
+                        () -> ticks.get() >= 10);
+                int during = received.get() - before;
+                assertTrue(flood.isAlive(), "the flood ended too early to tell");
+                interval.free();
+                // The timer ticked while datagrams kept being read, not after the flood.
+                assertTrue(during > 1000, "datagrams read while the timer ticked: " + during);
+            } finally {
+                flood.destroy();
+                flood.waitFor(30, TimeUnit.SECONDS);
+            }
             server.close();
             Idle.assertIdle(loop);
         }
@@ -154,11 +182,16 @@ class UdpBatchTest {
 
     @Test
     void sendsOfOneTurnAllLeaveAndArrive() throws Exception {
-        int count = 300;
         try (EventLoop loop = loops.start()) {
-            CountDownLatch all = new CountDownLatch(count);
-            UdpSocket server = loop.udpSocket("127.0.0.1", 0, (s, d, f) -> all.countDown(), null,
+            CountDownLatch[] latch = new CountDownLatch[1];
+            UdpSocket server = loop.udpSocket("127.0.0.1", 0, (s, d, f) -> latch[0].countDown(), null,
                     UdpOptions.defaults().receiveBufferSize(4 << 20));
+            // They all leave before the server reads one: all must fit in its buffer.
+            int count = burstThatFits(server, 300);
+            assertTrue(count > 2 * io.github.evasync.internal.ffi.DatagramSend.MAX, "the kernel granted a receive"
+                    + " buffer for only " + count + " small datagrams (raise net.core.rmem_max)");
+            CountDownLatch all = new CountDownLatch(count);
+            latch[0] = all;
             UdpSocket client = loop.udpSocket("127.0.0.1", 0, null, null);
             InetSocketAddress to = server.localAddress();
             loop.execute(() -> {
@@ -166,7 +199,7 @@ class UdpBatchTest {
                     client.send(("n" + i).getBytes(StandardCharsets.UTF_8), to);
                 }
             });
-            assertTrue(all.await(10, TimeUnit.SECONDS), "left: " + all.getCount());
+            assertTrue(all.await(30, TimeUnit.SECONDS), "left: " + all.getCount());
             client.close();
             server.close();
             Idle.assertIdle(loop);

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -23,9 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Multicast membership and broadcast. The loopback interface here may lack the MULTICAST flag, so
- * membership is checked through the kernel's answers (a second join of the same group is refused,
- * a leave of a group never joined too), and delivery on the first interface that does multicast.
+ * Multicast membership and broadcast. Membership is checked through the kernel's answers (a second
+ * join of the same group is refused, a leave of a group never joined too), and delivery on {@code
+ * lo} when it has the MULTICAST flag, else on the first interface that is up and does multicast.
  */
 @Timeout(60)
 class UdpMulticastTest {
@@ -52,7 +53,7 @@ class UdpMulticastTest {
 
     @Test
     void ipv6JoinAndLeave() throws Exception {
-        NetworkInterface ni = multicastInterface();
+        NetworkInterface ni = multicastInterface(Inet6Address.class);
         InetAddress group = InetAddress.getByName("ff02::1:4242");
         try (EventLoop loop = loops.start()) {
             UdpSocket s = loop.udpSocket("::", 0, null, null);
@@ -70,7 +71,7 @@ class UdpMulticastTest {
 
     @Test
     void aMemberReceivesWhatIsSentToItsGroup() throws Exception {
-        NetworkInterface ni = multicastInterface();
+        NetworkInterface ni = multicastInterface(Inet4Address.class);
         InetAddress group = InetAddress.getByName("239.255.42.2");
         try (EventLoop loop = loops.start()) {
             CompletableFuture<String> got = new CompletableFuture<>();
@@ -78,7 +79,7 @@ class UdpMulticastTest {
                     (s, d, f) -> got.complete(new String(d, StandardCharsets.UTF_8)), null,
                     UdpOptions.defaults().reuseAddress(true));
             member.joinGroup(group, ni);
-            UdpSocket sender = loop.udpSocket(ipv4Of(ni).getHostAddress(), 0, null, ev -> got.completeExceptionally(ev),
+            UdpSocket sender = loop.udpSocket(addressOf(ni, Inet4Address.class).getHostAddress(), 0, null, ev -> got.completeExceptionally(ev),
                     UdpOptions.defaults().multicastLoopback(true).multicastTtl(0));
             sender.send("to the group".getBytes(StandardCharsets.UTF_8), new InetSocketAddress(group, member.port()));
             assertEquals("to the group", got.get(10, TimeUnit.SECONDS));
@@ -119,18 +120,33 @@ class UdpMulticastTest {
         }
     }
 
-    private static NetworkInterface multicastInterface() throws Exception {
+    /**
+     * The interface the multicast tests use: {@code lo} when it has the MULTICAST flag (traffic
+     * then stays on the host), else the first interface that is up, does multicast and has an
+     * address of {@code family}. Fails saying exactly what this machine lacks.
+     */
+    private static NetworkInterface multicastInterface(Class<? extends InetAddress> family) throws Exception {
+        NetworkInterface lo = NetworkInterface.getByName("lo");
+        if (lo != null && lo.isUp() && lo.supportsMulticast() && addressOf(lo, family) != null) {
+            return lo;
+        }
+        StringBuilder seen = new StringBuilder();
         for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (ni.isUp() && ni.supportsMulticast() && !ni.isLoopback() && ipv4Of(ni) != null) {
+            if (ni.isUp() && ni.supportsMulticast() && addressOf(ni, family) != null) {
                 return ni;
             }
+            seen.append("\n  ").append(ni.getName()).append(": ").append(ni.isUp() ? "up" : "DOWN")
+                    .append(ni.supportsMulticast() ? ", multicast" : ", NO MULTICAST flag")
+                    .append(addressOf(ni, family) != null ? "" : ", NO " + family.getSimpleName() + " address");
         }
-        throw new AssertionError("no interface that is up, does multicast and has an IPv4 address");
+        throw new AssertionError("the multicast tests need an interface that is up, has the MULTICAST flag and an "
+                + family.getSimpleName() + " address (lo with MULTICAST is preferred: ip link set lo multicast on);"
+                + " this machine has:" + seen);
     }
 
-    private static InetAddress ipv4Of(NetworkInterface ni) {
+    private static InetAddress addressOf(NetworkInterface ni, Class<? extends InetAddress> family) {
         for (InetAddress a : Collections.list(ni.getInetAddresses())) {
-            if (a instanceof Inet4Address) {
+            if (family.isInstance(a)) {
                 return a;
             }
         }
