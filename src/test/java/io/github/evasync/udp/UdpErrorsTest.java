@@ -101,6 +101,18 @@ class UdpErrorsTest {
             assertTrue(assertThrows(IllegalArgumentException.class, () -> s.joinGroup(null)).getMessage().contains("group"));
             assertTrue(assertThrows(IllegalArgumentException.class,
                     () -> loop.udpSocket("127.0.0.1", 65536, null, null)).getMessage().contains("port"));
+            String empty = assertThrows(IllegalArgumentException.class, () -> loop.udpSocket("", 0, null, null))
+                    .getMessage();
+            assertTrue(empty.contains("bindAddress") && empty.contains("empty"), empty);
+            String name = assertThrows(IllegalArgumentException.class,
+                    () -> loop.udpSocket("example.invalid", 0, null, null)).getMessage();
+            assertTrue(name.contains("bindAddress") && name.contains("example.invalid"), name);
+            UdpSocket named = loop.udpSocket("localhost", 0, null, null);
+            assertTrue(named.localAddress().getAddress().isLoopbackAddress(), named.toString());
+            named.close();
+            UdpSocket bracketed = loop.udpSocket("[::1]", 0, null, null);
+            assertEquals(InetAddress.getByName("::1"), bracketed.localAddress().getAddress());
+            bracketed.close();
             assertThrows(IllegalArgumentException.class, () -> UdpOptions.defaults().maxDatagramSize(65528));
             UdpSocket v6 = loop.udpSocket("::1", 0, null, null);
             assertTrue(assertThrows(IllegalArgumentException.class,

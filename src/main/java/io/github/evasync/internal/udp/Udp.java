@@ -11,13 +11,13 @@ import io.github.evasync.udp.UdpOptions;
 import io.github.evasync.udp.UdpSocket;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Objects;
 
 /** Makes UDP sockets for {@code EventLoop}, and checks their arguments. */
 public final class Udp {
     /** The largest UDP payload over IPv4. */
     static final int MAX_IPV4 = 65507;
+    private static final String LOCALHOST = "localhost";
 
     private Udp() {
     }
@@ -49,24 +49,26 @@ public final class Udp {
         }
         Objects.requireNonNull(options, "options");
         if (bind != null) {
-            DnsQuery.checkHost(bind);
+            if (bind.isEmpty()) {
+                throw new IllegalArgumentException("bindAddress must not be empty (null binds every address)");
+            }
+            if (literal(bind) == null && !LOCALHOST.equalsIgnoreCase(bind)) {
+                throw new IllegalArgumentException("bindAddress must be an IP address (\"::1\" or \"[::1]\"),"
+                        + " \"localhost\" or null for every address: " + bind);
+            }
         }
     }
 
+    /**
+     * The address to bind: a literal as written, {@code localhost} as the loopback address. No
+     * other name is taken: its lookup would block the loop thread (see {@link #checkOpenArgs}).
+     */
     private static InetAddress resolveBind(String bind) {
         if (bind == null) {
             return null;
         }
         InetAddress literal = literal(bind);
-        if (literal != null) {
-            return literal;
-        }
-        try {
-            // A name such as "localhost" comes from /etc/hosts.
-            return InetAddress.getByName(bind);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("bindAddress is not an address of this host: " + bind, e);
-        }
+        return literal != null ? literal : InetAddress.getLoopbackAddress();
     }
 
     static void checkData(byte[] data) {
