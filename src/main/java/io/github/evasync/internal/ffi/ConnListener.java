@@ -22,6 +22,14 @@ public final class ConnListener extends NativeOwner {
         /** accept failed with {@code errno} (out of descriptors, say). */
         void acceptFailed(int errno);
 
+        /**
+         * The listener is about to be freed, by {@link #free()} or by the loop's closing: the
+         * last moment at which its socket still listens (a Unix server removes its file here,
+         * see {@code Listener}). Must not throw or call into application code.
+         */
+        default void beforeFree() {
+        }
+
         /** The loop closed and freed the listener; must not call into application code. */
         default void released() {
         }
@@ -176,8 +184,12 @@ public final class ConnListener extends NativeOwner {
 
     @Override
     protected void freeNative() {
-        LibEvent.evconnlistener_free(listener);
-        listener = null;
+        try {
+            target.beforeFree();
+        } finally {
+            LibEvent.evconnlistener_free(listener);
+            listener = null;
+        }
     }
 
     @Override

@@ -275,19 +275,26 @@ public final class Listener implements TcpServer, ConnListener.Target {
             return;
         }
         closed = true;
-        listener.free();
+        listener.free(); // the file goes first, in beforeFree
+    }
+
+    /**
+     * The socket file goes while the socket still listens, as libuv unlinks before it closes:
+     * until then nobody can take the file for a stale one, replace it, and have the inode number
+     * freed with ours come back on the newcomer's file, which {@code removeIfOurs} would then
+     * take for ours. Runs for {@link #close()} and for the loop's closing alike.
+     */
+    @Override
+    public void beforeFree() {
         if (unix != null) {
             unix.removeIfOurs();
         }
     }
 
-    /** The loop closed and freed the listening socket: its file goes too. */
+    /** The loop closed and freed the listening socket (its file went in {@link #beforeFree}). */
     @Override
     public void released() {
         closed = true;
-        if (unix != null) {
-            unix.removeIfOurs();
-        }
     }
 
     @Override

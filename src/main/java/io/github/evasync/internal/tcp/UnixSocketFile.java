@@ -33,6 +33,12 @@ final class UnixSocketFile {
 
     final Path path;
     final byte[] bytes;
+    /**
+     * Tests only: runs with the path just before a file is removed, after it was checked (a
+     * stale one, or ours as the server closes), so a test can act in that window.
+     */
+    static volatile java.util.function.Consumer<Path> seam;
+
     /** The bound file's identity (device and inode), once bound; what {@link #removeIfOurs} checks. */
     private Object fileKey;
 
@@ -115,12 +121,20 @@ final class UnixSocketFile {
             return;
         }
         fileKey = null;
+        atSeam();
         if (ours.equals(key())) {
             try {
                 Files.deleteIfExists(path);
             } catch (IOException e) {
                 // Gone already, or a directory we may no longer write: nothing to undo.
             }
+        }
+    }
+
+    private void atSeam() {
+        java.util.function.Consumer<Path> s = seam;
+        if (s != null) {
+            s.accept(path);
         }
     }
 
