@@ -40,6 +40,8 @@ public final class Connection extends SocketOutput {
     private static final Duration CLOSE_FLUSH_TIMEOUT = Duration.ofSeconds(30);
 
     private final boolean incoming;
+    /** A TLS socket; final, so that another thread can check it before hopping (shutdownOutput). */
+    private final boolean tls;
     /** A Unix-domain socket: counted as local, no TCP options. */
     private final boolean local;
     /** Whether the peer's end of stream leaves the socket open for writing (see {@link #allowHalfOpen}). */
@@ -104,6 +106,7 @@ public final class Connection extends SocketOutput {
         super(core, local ? core.counts().localSocketCount(incoming) : core.counts().socketCount(incoming),
                 bufferNow, fd, read, tls);
         this.incoming = incoming;
+        this.tls = tls != null;
         this.local = local;
         this.handler = handler;
     }
@@ -376,10 +379,33 @@ public final class Connection extends SocketOutput {
                 copy = new byte[buffer.remaining()];
                 buffer.get(copy);
             }
-            hopRun(() -> write(copy, callback));
+            hopRun(new QueuedWrite(copy, callback));
             return belowHighWatermark();
         }
         return hop(() -> array != null ? write(array, callback) : write(buffer, callback));
+    }
+
+    /**
+     * A write from another loop, queued on this one. The caller checked that the output was not
+     * shut, but this loop may have shut it since: then the write is dropped, as one that finds
+     * the socket closed meanwhile is ({@link LoopCore#run}): no bytes, no callback, no error
+     * inside this loop, as if the write had come just before the shutdown and been lost with it.
+     */
+    private final class QueuedWrite implements Runnable {
+        private final byte[] bytes;
+        private final WriteCallback callback;
+
+        QueuedWrite(byte[] bytes, WriteCallback callback) {
+            this.bytes = bytes;
+            this.callback = callback;
+        }
+
+        @Override
+        public void run() {
+            if (!outputShut()) {
+                write(bytes, callback);
+            }
+        }
     }
 
     @Override
@@ -448,15 +474,17 @@ public final class Connection extends SocketOutput {
 
     @Override
     public void shutdownOutput() {
+        if (tls) {
+            // Refused before any hop: queued on this loop from another, it would fail in here.
+            checkOpen();
+            throw new UnsupportedOperationException("shutdownOutput on a TLS socket: TLS has no half-close "
+                    + "(a close_notify ends the session both ways); close() the socket instead");
+        }
         if (!core.inLoop()) {
             hopRun(this::shutdownOutput);
             return;
         }
         checkOpen();
-        if (isTls()) {
-            throw new UnsupportedOperationException("shutdownOutput on a TLS socket: TLS has no half-close "
-                    + "(a close_notify ends the session both ways); close() the socket instead");
-        }
         if (inputEnded) {
             // Both sides have ended (Node destroys such a socket): send what waits, then close.
             close();
