@@ -745,7 +745,10 @@ public final class EventLoop implements AutoCloseable {
      * conditions, {@code shutdownOutput}), counted as local connections in {@link #stats()}. A
      * socket file that nothing listens on any more (left by a process that died) is replaced;
      * one a server listens on, or a file that is not a socket, is left alone and the call throws.
-     * The file is removed when the server closes, or the loop does. The TCP options
+     * The file is removed when the server closes, or the loop does. While the server checks,
+     * binds and listens it holds an advisory lock on {@code path + ".lock"} (made if missing and
+     * left in place), so that two evasync servers starting on one path at once, in one process
+     * or two, never both take it. The TCP options
      * ({@code noDelay}, {@code keepAlive}, {@code reusePort}) do not apply and are ignored.
      *
      * @param path the socket file to make (at most 107 bytes: use a short or relative path)

@@ -101,25 +101,30 @@ public final class Listener implements TcpServer, ConnListener.Target {
         }
     }
 
-    /** Binds the socket file (clearing a stale one first) and listens; the file goes if listening fails. */
+    /**
+     * Binds the socket file (clearing a stale one first) and listens, with the path claimed
+     * throughout ({@link UnixSocketFile#claim()}); the file goes if listening fails.
+     */
     private ConnListener listenUnix(UnixSocketFile file) {
-        file.clearStale();
-        int fd;
-        try {
-            fd = ListenSockets.unix(core.scratch(), file.bytes);
-        } catch (ConnListener.BindFailed e) {
-            throw SocketErrors.bindFailed(file.path, e.errno());
-        }
-        file.bound();
-        try {
-            return new ConnListener(core.eventBase(), core.handles(), core.counts().nativeObjectCount(), core.scratch(),
-                    fd, 0, false, options.backlog(), this);
-        } catch (ConnListener.BindFailed e) {
-            file.removeIfOurs();
-            throw SocketErrors.bindFailed(file.path, e.errno());
-        } catch (RuntimeException e) {
-            file.removeIfOurs();
-            throw e;
+        try (UnixSocketClaim claimed = file.claim()) {
+            file.clearStale();
+            int fd;
+            try {
+                fd = ListenSockets.unix(core.scratch(), file.bytes);
+            } catch (ConnListener.BindFailed e) {
+                throw SocketErrors.bindFailed(file.path, e.errno());
+            }
+            file.bound();
+            try {
+                return new ConnListener(core.eventBase(), core.handles(), core.counts().nativeObjectCount(), core.scratch(),
+                        fd, 0, false, options.backlog(), this);
+            } catch (ConnListener.BindFailed e) {
+                file.removeIfOurs();
+                throw SocketErrors.bindFailed(file.path, e.errno());
+            } catch (RuntimeException e) {
+                file.removeIfOurs();
+                throw e;
+            }
         }
     }
 

@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -66,52 +68,95 @@ final class UnixSocketFile {
     }
 
     /**
+     * Takes the path for this server while it clears a stale file, binds and listens, so that no
+     * other evasync server, in this JVM or another process, probes the file in that window: on
+     * Linux a socket bound and not yet listening refuses a connect as a dead one does, and two
+     * servers that both found the file stale would each delete what the other made. Within the
+     * JVM a lock per absolute path serialises them; across processes an advisory lock on the file
+     * {@code path + ".lock"} does (as many servers keep a lock file beside their socket). The
+     * lock file stays: removing it while another process waits on it would let a third one lock a
+     * new file of that name alongside. Servers that are not evasync's take no such lock.
+     *
+     * @throws TcpServerBindError when the lock file cannot be made or stays locked
+     */
+    UnixSocketClaim claim() {
+        return UnixSocketClaim.take(path);
+    }
+
+    /**
      * Makes way for binding: a socket file that nothing listens on (a connect is refused) is a
      * stale one and is removed; a live one, or anything that is not a socket, stays, and the
-     * server is refused.
+     * server is refused. Call with the path {@linkplain #claim() claimed}. The file's identity is
+     * read with its type and checked again just before it is removed: a file put there meanwhile
+     * (by something that takes no lock) is not the stale one and is left alone.
      *
      * @throws TcpServerBindError when the path is taken
      */
     void clearStale() {
-        int mode;
+        Object checked;
         try {
-            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-                return;
+            Map<String, Object> a = Files.readAttributes(path, AS_CHECKED, LinkOption.NOFOLLOW_LINKS);
+            if (((Integer) a.get("mode") & S_IFMT) != S_IFSOCK) {
+                throw new TcpServerBindError(path, -1, "the file exists and is not a socket (left alone)");
             }
-            mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            checked = asChecked(a);
+        } catch (NoSuchFileException gone) {
+            return;
         } catch (IOException | UnsupportedOperationException e) {
             throw new TcpServerBindError(path, -1, "cannot examine the file: " + e);
         }
-        if ((mode & S_IFMT) != S_IFSOCK) {
-            throw new TcpServerBindError(path, LibC.EADDRINUSE, "the file exists and is not a socket (left alone)");
+        switch (probe()) {
+            case LISTENING -> throw new TcpServerBindError(path, LibC.EADDRINUSE, "a server is listening on it");
+            case GONE -> {
+                return;
+            }
+            default -> {
+                // Refused: stale.
+            }
         }
-        if (listenedOn()) {
-            throw new TcpServerBindError(path, LibC.EADDRINUSE, "a server is listening on it");
+        atSeam();
+        Object now = asChecked();
+        if (now == null) {
+            return; // removed meanwhile: bind now
+        }
+        if (!now.equals(checked)) {
+            throw new TcpServerBindError(path, -1, "the socket file was replaced while it was checked (left alone)");
         }
         try {
-            Files.deleteIfExists(path);
+            Files.delete(path);
+        } catch (NoSuchFileException gone) {
+            // Removed meanwhile: bind now.
         } catch (IOException e) {
             throw new TcpServerBindError(path, -1, "cannot remove the stale socket file: " + e);
         }
     }
 
-    /** Whether a server accepts on the socket file: a connect is not refused. */
-    private boolean listenedOn() {
+    /** What a connect to the file says. */
+    private enum Probe { LISTENING, REFUSED, GONE }
+
+    /**
+     * Whether a server accepts on the socket file: a refused connect means nobody does, and a
+     * connect that finds no file means it went meanwhile.
+     */
+    private Probe probe() {
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             // Non-blocking: a live server with a full backlog must not hold the loop; it is live.
             probe.configureBlocking(false);
             probe.connect(UnixDomainSocketAddress.of(path));
-            return true;
+            return Probe.LISTENING;
         } catch (ConnectException refused) {
-            return false;
+            return Probe.REFUSED;
         } catch (IOException e) {
+            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                return Probe.GONE; // ENOENT, which the JDK reports with no type of its own
+            }
             throw new TcpServerBindError(path, -1, "cannot tell whether a server listens on it: " + e);
         }
     }
 
     /** The socket is bound: remembers which file is ours. */
     void bound() {
-        fileKey = key();
+        fileKey = identity();
     }
 
     /** Removes the socket file if it is still the one this server bound. Never throws. */
@@ -122,7 +167,7 @@ final class UnixSocketFile {
         }
         fileKey = null;
         atSeam();
-        if (ours.equals(key())) {
+        if (ours.equals(identity())) {
             try {
                 Files.deleteIfExists(path);
             } catch (IOException e) {
@@ -138,12 +183,36 @@ final class UnixSocketFile {
         }
     }
 
-    private Object key() {
+    /** {@return the file's device and inode, or null when there is none (or it cannot be read)} */
+    private Object identity() {
         try {
-            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-        } catch (IOException e) {
+            return identity(Files.readAttributes(path, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException | UnsupportedOperationException e) {
             return null;
         }
+    }
+
+    private static Object identity(Map<String, Object> devIno) {
+        return List.of(devIno.get("dev"), devIno.get("ino"));
+    }
+
+    /**
+     * What {@link #clearStale} compares before removing: device and inode are not enough there,
+     * since ext4 hands a freed inode number to the next file made (a stale file removed and
+     * replaced at once comes back with its number); its type and change time tell them apart.
+     */
+    private static final String AS_CHECKED = "unix:dev,ino,mode,ctime";
+
+    private Object asChecked() {
+        try {
+            return asChecked(Files.readAttributes(path, AS_CHECKED, LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+
+    private static Object asChecked(Map<String, Object> a) {
+        return List.of(a.get("dev"), a.get("ino"), a.get("mode"), a.get("ctime"));
     }
 
     private static Charset fileNameCharset() {
