@@ -18,6 +18,9 @@ public final class ListenSockets {
     private static final int SOCK_FLAGS = LibEvent.SOCK_STREAM() | LibEvent.SOCK_NONBLOCK() | LibEvent.SOCK_CLOEXEC();
     private static final int SOL_SOCKET = LibEvent.SOL_SOCKET();
 
+    /** {@code ::}, made once: no lookup or allocation between {@code socket()} and its close-on-throw. */
+    private static final InetAddress IPV6_ANY = ipv6Any();
+
     private ListenSockets() {
     }
 
@@ -33,29 +36,30 @@ public final class ListenSockets {
     public static int dualStack(Scratch scratch, int port, boolean reusePort) {
         long mark = scratch.mark();
         try {
+            // Everything that can fail without a descriptor is done before there is one.
             MemorySegment state = scratch.allocate(FastCalls.captureStateSize(), 8);
-            int fd = FastCalls.socket(state, LibEvent.AF_INET6(), SOCK_FLAGS, 0);
-            if (fd < 0) {
-                return -1;
-            }
             MemorySegment one = scratch.allocate(ValueLayout.JAVA_INT);
             one.set(ValueLayout.JAVA_INT, 0, 1);
             MemorySegment zero = scratch.allocate(ValueLayout.JAVA_INT);
             zero.set(ValueLayout.JAVA_INT, 0, 0);
-            if (LibC.setsockopt(fd, LibEvent.IPPROTO_IPV6(), LibEvent.IPV6_V6ONLY(), zero) != 0
-                    || LibC.setsockopt(fd, SOL_SOCKET, LibEvent.SO_REUSEADDR(), one) != 0
-                    || reusePort && LibC.setsockopt(fd, SOL_SOCKET, LibEvent.SO_REUSEPORT(), one) != 0) {
-                int errno = LibC.errno();
-                LibC.close(fd);
-                throw new ConnListener.BindFailed(errno);
+            MemorySegment sa = SockAddr.encode(scratch, IPV6_ANY, port);
+            int fd = FastCalls.socket(state, LibEvent.AF_INET6(), SOCK_FLAGS, 0);
+            if (fd < 0) {
+                return -1;
             }
-            LibC.setsockopt(fd, SOL_SOCKET, LibEvent.SO_KEEPALIVE(), one);
-            InetAddress any = Inet6Address.getByAddress(null, new byte[16], -1);
-            MemorySegment sa = SockAddr.encode(scratch, any, port);
-            bindOrClose(state, fd, sa);
+            try {
+                if (LibC.setsockopt(fd, LibEvent.IPPROTO_IPV6(), LibEvent.IPV6_V6ONLY(), zero) != 0
+                        || LibC.setsockopt(fd, SOL_SOCKET, LibEvent.SO_REUSEADDR(), one) != 0
+                        || reusePort && LibC.setsockopt(fd, SOL_SOCKET, LibEvent.SO_REUSEPORT(), one) != 0) {
+                    throw new ConnListener.BindFailed(LibC.errno());
+                }
+                LibC.setsockopt(fd, SOL_SOCKET, LibEvent.SO_KEEPALIVE(), one);
+                bind(state, fd, sa);
+            } catch (Throwable t) {
+                LibC.close(fd);
+                throw t;
+            }
             return fd;
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
         } finally {
             scratch.reset(mark);
         }
@@ -70,23 +74,36 @@ public final class ListenSockets {
     public static int unix(Scratch scratch, byte[] path) {
         long mark = scratch.mark();
         try {
+            MemorySegment sa = SockAddr.encodeUnix(scratch, path);
             MemorySegment state = scratch.allocate(FastCalls.captureStateSize(), 8);
             int fd = FastCalls.socket(state, LibEvent.AF_UNIX(), SOCK_FLAGS, 0);
             if (fd < 0) {
                 throw new ConnListener.BindFailed(FastCalls.errno(state));
             }
-            bindOrClose(state, fd, SockAddr.encodeUnix(scratch, path));
+            try {
+                bind(state, fd, sa);
+            } catch (Throwable t) {
+                LibC.close(fd);
+                throw t;
+            }
             return fd;
         } finally {
             scratch.reset(mark);
         }
     }
 
-    private static void bindOrClose(MemorySegment state, int fd, MemorySegment sa) {
+    private static InetAddress ipv6Any() {
+        try {
+            return Inet6Address.getByAddress(null, new byte[16], -1);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Binds; the caller closes the descriptor on any throw. */
+    private static void bind(MemorySegment state, int fd, MemorySegment sa) {
         if (FastCalls.bind(state, fd, sa, (int) sa.byteSize()) != 0) {
-            int errno = FastCalls.errno(state);
-            LibC.close(fd);
-            throw new ConnListener.BindFailed(errno);
+            throw new ConnListener.BindFailed(FastCalls.errno(state));
         }
     }
 }

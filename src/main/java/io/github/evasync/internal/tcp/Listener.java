@@ -114,16 +114,25 @@ public final class Listener implements TcpServer, ConnListener.Target {
             } catch (ConnListener.BindFailed e) {
                 throw SocketErrors.bindFailed(file.path, e.errno());
             }
-            file.bound();
             try {
+                file.bound();
+            } catch (Throwable t) {
+                // Nothing owns the descriptor yet, and an Error (an overflow) counts as much as
+                // an exception: either would leave a bound socket and its file for good.
+                LibC.close(fd);
+                file.removeJustBound();
+                throw t;
+            }
+            try {
+                // From here on the ConnListener owns the descriptor, closed if it fails.
                 return new ConnListener(core.eventBase(), core.handles(), core.counts().nativeObjectCount(), core.scratch(),
                         fd, 0, false, options.backlog(), this);
             } catch (ConnListener.BindFailed e) {
                 file.removeIfOurs();
                 throw SocketErrors.bindFailed(file.path, e.errno());
-            } catch (RuntimeException e) {
+            } catch (Throwable t) {
                 file.removeIfOurs();
-                throw e;
+                throw t;
             }
         }
     }

@@ -35,11 +35,18 @@ final class UnixSocketFile {
 
     final Path path;
     final byte[] bytes;
-    /**
-     * Tests only: runs with the path just before a file is removed, after it was checked (a
-     * stale one, or ours as the server closes), so a test can act in that window.
-     */
-    static volatile java.util.function.Consumer<Path> seam;
+    /** Tests only: a look into the windows below, told the point and the path. */
+    interface Seam {
+        /**
+         * @param point {@code "remove"} just before a file is removed, after it was checked (a
+         *     stale one, or ours as the server closes); {@code "bound"} once the socket is bound,
+         *     before the file's identity is recorded
+         */
+        void at(String point, Path path);
+    }
+
+    /** Tests only: null in production. */
+    static volatile Seam seam;
 
     /** The bound file's identity (device and inode), once bound; what {@link #removeIfOurs} checks. */
     private Object fileKey;
@@ -114,7 +121,7 @@ final class UnixSocketFile {
                 // Refused: stale.
             }
         }
-        atSeam();
+        atSeam("remove");
         Object now = asChecked();
         if (now == null) {
             return; // removed meanwhile: bind now
@@ -156,7 +163,27 @@ final class UnixSocketFile {
 
     /** The socket is bound: remembers which file is ours. */
     void bound() {
+        atSeam("bound");
         fileKey = identity();
+    }
+
+    /**
+     * Removes the file just bound when its identity could not be recorded ({@link #bound()}
+     * failed): with the path claimed, the socket file there is the one just made.
+     */
+    void removeJustBound() {
+        if (fileKey != null) {
+            removeIfOurs();
+            return;
+        }
+        try {
+            Map<String, Object> a = Files.readAttributes(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            if (((Integer) a.get("mode") & S_IFMT) == S_IFSOCK) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // Gone already, or unreadable: nothing to undo that we can.
+        }
     }
 
     /** Removes the socket file if it is still the one this server bound. Never throws. */
@@ -166,7 +193,7 @@ final class UnixSocketFile {
             return;
         }
         fileKey = null;
-        atSeam();
+        atSeam("remove");
         if (ours.equals(identity())) {
             try {
                 Files.deleteIfExists(path);
@@ -176,10 +203,10 @@ final class UnixSocketFile {
         }
     }
 
-    private void atSeam() {
-        java.util.function.Consumer<Path> s = seam;
+    private void atSeam(String point) {
+        Seam s = seam;
         if (s != null) {
-            s.accept(path);
+            s.at(point, path);
         }
     }
 

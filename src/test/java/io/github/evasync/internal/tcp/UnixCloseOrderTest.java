@@ -44,8 +44,8 @@ class UnixCloseOrderTest {
     /** Arms the seam for {@code path}: {@return what a connect said as the file was about to go} */
     private static CompletableFuture<String> connectAsRemoved(Path path) {
         CompletableFuture<String> seen = new CompletableFuture<>();
-        UnixSocketFile.seam = p -> {
-            if (p.equals(path) && !seen.isDone()) {
+        UnixSocketFile.seam = (point, p) -> {
+            if (point.equals("remove") && p.equals(path) && !seen.isDone()) {
                 try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
                     seen.complete("listening");
                 } catch (IOException e) {

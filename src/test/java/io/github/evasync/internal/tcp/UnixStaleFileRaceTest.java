@@ -109,7 +109,10 @@ class UnixStaleFileRaceTest {
         leaveStale(path);
         try (EventLoop loop = loops.start()) {
             // Between the probe (refused: stale) and the removal, someone puts another file there.
-            UnixSocketFile.seam = p -> {
+            UnixSocketFile.seam = (point, p) -> {
+                if (!point.equals("remove")) {
+                    return;
+                }
                 try {
                     Files.delete(p);
                     Files.writeString(p, "someone else's");
@@ -130,7 +133,10 @@ class UnixStaleFileRaceTest {
         Path path = dir.resolve("gone.sock");
         leaveStale(path);
         try (EventLoop loop = loops.start()) {
-            UnixSocketFile.seam = p -> {
+            UnixSocketFile.seam = (point, p) -> {
+                if (!point.equals("remove")) {
+                    return;
+                }
                 try {
                     Files.deleteIfExists(p);
                 } catch (IOException e) {
