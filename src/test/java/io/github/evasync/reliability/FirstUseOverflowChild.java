@@ -116,6 +116,27 @@ public final class FirstUseOverflowChild {
         outcome.whenComplete((r, e) -> loop.execute(loop::exit));
     }
 
+    /** {@return a path in a new directory with a socket file nothing listens on, bound by python3} */
+    private static java.nio.file.Path staleUnixFile() {
+        try {
+            java.nio.file.Path path = java.nio.file.Files.createTempDirectory("evasync-overflow").resolve("s.sock");
+            Process p = new ProcessBuilder("python3", "-c",
+                    "import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])", path.toString())
+                    .inheritIO().start();
+            if (p.waitFor() != 0 || !java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new IllegalStateException("python3 left no socket file at " + path);
+            }
+            path.toFile().deleteOnExit();
+            path.resolveSibling("s.sock.lock").toFile().deleteOnExit();
+            path.getParent().toFile().deleteOnExit();
+            return path;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void start(EventLoop loop, String kind, CompletableFuture<String> outcome) {
         // The loop's timers are warmed up at a normal depth: only the call under test is deep.
         loop.delay(MS, () -> { }).free();
@@ -177,6 +198,18 @@ public final class FirstUseOverflowChild {
                         o -> {
                             s[0].close();
                             loop.tcpServer("127.0.0.1", 0, null, null).close();
+                            o.complete("ok");
+                        });
+            }
+            case "unixServer" -> {
+                // A stale file at the path, left by a process that is not this JVM, so that the
+                // deep call probes it with the JDK's Unix channel classes, used for the first time.
+                java.nio.file.Path path = staleUnixFile();
+                TcpServer[] s = new TcpServer[1];
+                deepThenAfter(loop, outcome, () -> s[0] = loop.unixServer(path, null, null),
+                        o -> {
+                            s[0].close();
+                            loop.unixServer(path, null, null).close();
                             o.complete("ok");
                         });
             }

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FirstUseOverflowTest {
     @ParameterizedTest
     @ValueSource(strings = {"watchFd", "delay", "interval", "makeEvent", "event.add", "event.remove",
-            "event.activate", "event.free", "tcpServer", "tcpConnect",
+            "event.activate", "event.free", "tcpServer", "unixServer", "tcpConnect",
             "accepted.write", "accepted.setTimeouts", "accepted.enable", "accepted.disable", "accepted.close",
             "outgoing.write", "outgoing.setTimeouts", "outgoing.enable", "outgoing.disable", "outgoing.close",
             "dnsLookup", "httpServer", "respond",

@@ -85,6 +85,7 @@ final class HardTimes {
                 // The path that needs it will say so.
             }
         }
+        initializeUnixSocketClasses();
         try {
             // The HTTP server's Date field: formatting an instant initialises java.time's date and
             // time classes (LocalDateTime among them), which a first answer deep in a callback
@@ -93,6 +94,47 @@ final class HardTimes {
                     .format(java.time.Instant.EPOCH);
         } catch (RuntimeException | LinkageError e) {
             // The server's first answer will say so.
+        }
+    }
+
+    /**
+     * What {@code unixServer} uses of the JDK on the loop thread (UnixSocketFile,
+     * UnixSocketClaim), used here the same way, making no file: the {@code unix:} attribute view
+     * on {@code /} and on a missing name (the NoSuchFileException path), a Unix channel's
+     * non-blocking connect to a missing name (its address class and the failure's), and a file
+     * lock taken and released on {@code /dev/null}.
+     */
+    private static void initializeUnixSocketClasses() {
+        java.nio.file.Path missing = java.nio.file.Path.of("/nonexistent-evasync-warmup/s.sock");
+        try {
+            java.nio.file.Files.readAttributes(java.nio.file.Path.of("/"), "unix:dev,ino,mode,ctime",
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            java.nio.file.Files.readAttributes(missing, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (java.io.IOException | RuntimeException | LinkageError expected) {
+            // NoSuchFileException for the missing name; anything else: unixServer will say so.
+        }
+        java.nio.file.Files.exists(missing, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            ch.configureBlocking(false);
+            ch.connect(java.net.UnixDomainSocketAddress.of(missing));
+        } catch (java.io.IOException | RuntimeException | LinkageError expected) {
+            // No such file: the failure's classes are initialised too.
+        }
+        for (String name : new String[] {"java.net.ConnectException", "java.nio.file.NoSuchFileException"}) {
+            try {
+                Class.forName(name, true, null);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // The path that needs it will say so.
+            }
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(java.nio.file.Path.of("/dev/null"),
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock lock = ch.tryLock();
+            if (lock != null) {
+                lock.release();
+            }
+        } catch (java.io.IOException | RuntimeException | LinkageError e) {
+            // No /dev/null, or it takes no lock: unixServer's claim will say what it needs.
         }
     }
 
