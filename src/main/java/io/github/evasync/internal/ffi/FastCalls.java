@@ -90,6 +90,11 @@ public final class FastCalls {
                 LibEvent.bind$address(), LibEvent.bind$descriptor(), ERRNO);
     }
 
+    private static final class Setsockopt {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
+                LibEvent.setsockopt$address(), LibEvent.setsockopt$descriptor(), ERRNO);
+    }
+
     private static final class Shutdown {
         static final MethodHandle HANDLE = LINKER.downcallHandle(
                 LibEvent.shutdown$address(), LibEvent.shutdown$descriptor(), ERRNO);
@@ -230,6 +235,15 @@ public final class FastCalls {
     public static int bind(MemorySegment state, int fd, MemorySegment sa, int len) {
         try {
             return (int) Bind.HANDLE.invokeExact(state, fd, sa, len);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** {@code setsockopt(2)} of an int option, storing errno in {@code state}. */
+    public static int setsockopt(MemorySegment state, int fd, int level, int name, MemorySegment intValue) {
+        try {
+            return (int) Setsockopt.HANDLE.invokeExact(state, fd, level, name, intValue, (int) intValue.byteSize());
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

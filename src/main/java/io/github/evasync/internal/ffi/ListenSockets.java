@@ -29,8 +29,8 @@ public final class ListenSockets {
      * and IPv4 (as {@code ::ffff:a.b.c.d}) alike; {@code SO_REUSEADDR} on, {@code SO_REUSEPORT}
      * when asked, and {@code SO_KEEPALIVE} on as libevent sets it on the sockets it binds.
      *
-     * @return the descriptor, or -1 when the system has no IPv6 ({@code socket(AF_INET6)} fails),
-     *     for the caller to bind IPv4 instead
+     * @return the descriptor, or -1 when the system has no IPv6 ({@code socket(AF_INET6)} fails
+     *     with {@code EAFNOSUPPORT} or {@code EPROTONOSUPPORT}), for the caller to bind IPv4 instead
      * @throws ConnListener.BindFailed when the socket cannot be set up or bound
      */
     public static int dualStack(Scratch scratch, int port, boolean reusePort) {
@@ -45,13 +45,17 @@ public final class ListenSockets {
             MemorySegment sa = SockAddr.encode(scratch, IPV6_ANY, port);
             int fd = FastCalls.socket(state, LibEvent.AF_INET6(), SOCK_FLAGS, 0);
             if (fd < 0) {
-                return -1;
+                int errno = FastCalls.errno(state);
+                if (fallsBackToIpv4(errno)) {
+                    return -1;
+                }
+                throw new ConnListener.BindFailed(errno);
             }
             try {
-                if (LibC.setsockopt(fd, LibEvent.IPPROTO_IPV6(), LibEvent.IPV6_V6ONLY(), zero) != 0
-                        || LibC.setsockopt(fd, SOL_SOCKET, LibEvent.SO_REUSEADDR(), one) != 0
-                        || reusePort && LibC.setsockopt(fd, SOL_SOCKET, LibEvent.SO_REUSEPORT(), one) != 0) {
-                    throw new ConnListener.BindFailed(LibC.errno());
+                if (FastCalls.setsockopt(state, fd, LibEvent.IPPROTO_IPV6(), LibEvent.IPV6_V6ONLY(), zero) != 0
+                        || FastCalls.setsockopt(state, fd, SOL_SOCKET, LibEvent.SO_REUSEADDR(), one) != 0
+                        || reusePort && FastCalls.setsockopt(state, fd, SOL_SOCKET, LibEvent.SO_REUSEPORT(), one) != 0) {
+                    throw new ConnListener.BindFailed(FastCalls.errno(state));
                 }
                 LibC.setsockopt(fd, SOL_SOCKET, LibEvent.SO_KEEPALIVE(), one);
                 bind(state, fd, sa);
@@ -63,6 +67,16 @@ public final class ListenSockets {
         } finally {
             scratch.reset(mark);
         }
+    }
+
+    /**
+     * Whether {@code socket(AF_INET6)} failing with {@code errno} means the system has no IPv6
+     * (a kernel without it, or with it turned off), so binding IPv4 alone is the answer. Out of
+     * descriptors or memory, or refused by policy, it is the bind's own error instead: IPv4
+     * would fail alike or, worse, succeed on a machine meant to serve IPv6 too.
+     */
+    static boolean fallsBackToIpv4(int errno) {
+        return errno == LibEvent.EAFNOSUPPORT() || errno == LibEvent.EPROTONOSUPPORT();
     }
 
     /**

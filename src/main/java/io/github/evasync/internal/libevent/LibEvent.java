@@ -230,6 +230,24 @@ public class LibEvent extends LibEvent$shared {
     public static int EMSGSIZE() {
         return EMSGSIZE;
     }
+    private static final int EPROTONOSUPPORT = (int)93L;
+    /**
+     * {@snippet lang=c :
+     * #define EPROTONOSUPPORT 93
+     * }
+     */
+    public static int EPROTONOSUPPORT() {
+        return EPROTONOSUPPORT;
+    }
+    private static final int EAFNOSUPPORT = (int)97L;
+    /**
+     * {@snippet lang=c :
+     * #define EAFNOSUPPORT 97
+     * }
+     */
+    public static int EAFNOSUPPORT() {
+        return EAFNOSUPPORT;
+    }
     private static final int EADDRINUSE = (int)98L;
     /**
      * {@snippet lang=c :
