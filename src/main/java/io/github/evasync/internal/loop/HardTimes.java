@@ -90,8 +90,13 @@ final class HardTimes {
             // The HTTP server's Date field: formatting an instant initialises java.time's date and
             // time classes (LocalDateTime among them), which a first answer deep in a callback
             // could otherwise break for good (FirstUseOverflowTest's respond case met that).
-            java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.withZone(java.time.ZoneOffset.UTC)
-                    .format(java.time.Instant.EPOCH);
+            // Days past the 28th take other paths than the first of a month (leap-year checks).
+            java.time.format.DateTimeFormatter date = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                    .withZone(java.time.ZoneOffset.UTC);
+            date.format(java.time.Instant.EPOCH);
+            date.format(java.time.Instant.ofEpochSecond(951_782_400L)); // 2000-02-29
+            date.format(java.time.Instant.ofEpochSecond(System.currentTimeMillis() / 1000));
+            java.time.Year.isLeap(2000);
         } catch (RuntimeException | LinkageError e) {
             // The server's first answer will say so.
         }
