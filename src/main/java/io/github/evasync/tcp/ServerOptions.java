@@ -121,6 +121,9 @@ public final class ServerOptions {
      * holds is sent. On: it gets {@code TcpEof} (and is not closed), reading stops, and the
      * application may still write until it closes the socket or shuts its output down
      * ({@link TcpSocket#shutdownOutput()}).
+     * The read timeout stops with the reading (there is nothing more to read); the write timeout
+     * still bounds output that makes no progress, and a half-closed socket with nothing to send
+     * stays open until the application closes it, as in Node.
      *
      * @param allow true to keep half-closed sockets open
      * @return options with this setting

@@ -160,6 +160,9 @@ public final class TcpOptions {
      * {@code allowHalfOpen}). Off (the default): the socket gets {@code TcpEof} and closes,
      * after sending what it holds. On: it gets {@code TcpEof} and reading stops, but it stays
      * open and writable until the application closes it (or shuts its output down too).
+     * The read timeout stops with the reading (there is nothing more to read); the write timeout
+     * still bounds output that makes no progress, and a half-closed socket with nothing to send
+     * stays open until the application closes it, as in Node.
      *
      * @param allow true to stay open
      * @return options with this setting

@@ -125,10 +125,12 @@ public interface TcpSocket {
      * peer reads end of stream; reading goes on, and the peer's own end arrives as
      * {@code TcpEof}, which closes the socket. A later {@code write} throws
      * {@link IllegalStateException}. Called after the peer's end on a half-open socket, it closes
-     * the socket (both sides are done). Idempotent.
+     * the socket (both sides are done). Calling it again while the socket is open does nothing
+     * more; once the socket is closed it throws {@code SocketClosed}, as every call does.
      *
      * @throws io.github.evasync.SocketClosed if the socket is closed
-     * @throws UnsupportedOperationException on a TLS socket: TLS has no half-close
+     * @throws UnsupportedOperationException on a TLS socket before the peer's end: TLS has no
+     *         half-close
      */
     void shutdownOutput();
 

@@ -170,4 +170,34 @@ class HalfCloseTest {
             Idle.awaitIdle(loop);
         }
     }
+
+    /**
+     * A half-open TLS socket (the peer ended with close_notify) closes on shutdownOutput, as a
+     * plain one does; before the peer's end, TLS refuses a half-close.
+     */
+    @Test
+    void aHalfOpenTlsSocketClosesOnShutdownOutput() throws Exception {
+        io.github.evasync.tls.TestCerts certs = io.github.evasync.tls.TestCerts.get();
+        CompletableFuture<TcpSocket> ended = new CompletableFuture<>();
+        CompletableFuture<TcpSocket> accepted = new CompletableFuture<>();
+        try (EventLoop loop = loops.start()) {
+            TcpServer server = loop.tcpServer("127.0.0.1", 0, null, ev -> {
+                if (ev instanceof TcpEof eof) {
+                    ended.complete(eof.socket());
+                }
+            }, ServerOptions.defaults().allowHalfOpen(true).connectCallback(accepted::complete)
+                    .tls(io.github.evasync.tls.TlsOptions.server(certs.serverCert, certs.serverKey)));
+            TcpSocket c = loop.tcpConnect("localhost", server.port(), null, ev -> { },
+                    TcpOptions.defaults().tls(io.github.evasync.tls.TlsOptions.client().trust(certs.ca)));
+            TcpSocket s = accepted.get(10, TimeUnit.SECONDS);
+            assertThrows(UnsupportedOperationException.class, s::shutdownOutput, "TLS has no half-close");
+            c.close(); // close_notify, then the end
+            TcpSocket halfOpen = ended.get(10, TimeUnit.SECONDS);
+            assertFalse(halfOpen.isClosed());
+            halfOpen.shutdownOutput(); // both ends done: it closes
+            assertTrue(halfOpen.isClosed());
+            server.close();
+            Idle.awaitIdle(loop);
+        }
+    }
 }

@@ -26,7 +26,9 @@ final class SocketProbe {
         String remote = String.format(":%04X", remotePort);
         Set<String> inodes = new HashSet<>();
         List<String> lines = new ArrayList<>(Files.readAllLines(Path.of("/proc/net/tcp")));
-        lines.addAll(Files.readAllLines(Path.of("/proc/net/tcp6")));
+        if (Files.exists(Path.of("/proc/net/tcp6"))) { // absent on a kernel without IPv6
+            lines.addAll(Files.readAllLines(Path.of("/proc/net/tcp6")));
+        }
         for (String line : lines) {
             String[] f = line.trim().split("\\s+");
             if (f.length > 9 && f[1].endsWith(local) && f[2].endsWith(remote) && !f[9].equals("0")) {

@@ -46,8 +46,11 @@ public final class Connection extends SocketOutput {
     private final boolean local;
     /** Whether the peer's end of stream leaves the socket open for writing (see {@link #allowHalfOpen}). */
     private boolean halfOpen;
-    /** The peer ended its side and the socket was left open (half-open): nothing more is read. */
-    private boolean inputEnded;
+    /**
+     * The peer ended its side and the socket was left open (half-open): nothing more is read.
+     * Volatile: another thread's {@link #shutdownOutput} reads it before hopping.
+     */
+    private volatile boolean inputEnded;
     private EventHandler handler;
     private volatile boolean closed;
     private volatile Object data;
@@ -474,8 +477,9 @@ public final class Connection extends SocketOutput {
 
     @Override
     public void shutdownOutput() {
-        if (tls) {
+        if (tls && !inputEnded) {
             // Refused before any hop: queued on this loop from another, it would fail in here.
+            // After the peer's end it closes instead (below), as on a plain socket.
             checkOpen();
             throw new UnsupportedOperationException("shutdownOutput on a TLS socket: TLS has no half-close "
                     + "(a close_notify ends the session both ways); close() the socket instead");
