@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Leaks, looked for in child JVMs of their own ({@link LeakChild}): every workload (timers,
- * echo, refused, reset, timeouts, working and malformed HTTP, throwing callbacks, closing with
- * work in flight, DNS, loops closed under load) runs W units, is sampled, runs 10 W more, and
+ * echo, UDP, Unix sockets, refused, reset, timeouts, working and malformed HTTP, throwing
+ * callbacks, closing with work in flight, DNS, loops closed under load) runs W units, is sampled, runs 10 W more, and
  * is sampled again; the second sample must not be above the first, and every unit must have
  * ended as it should. Two children: one with libevent's allocations counted (the byte paths
  * then take the copying fallback), and one on the production critical-call path, where
@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class NativeLeakTest {
     static final long CHILD_TIMEOUT_SECONDS = 200;
     static final List<String> WORKLOADS = List.of("timers", "echo", "refused", "reset", "timeouts", "http",
-            "malformed", "throwing", "inflight", "dns", "loops", "liveLoops");
+            "malformed", "throwing", "inflight", "dns", "udp", "unix", "loops", "liveLoops");
     /** The workloads whose every unit is a loop of its own: no loop lives on to give stats. */
     static final Set<String> LOOP_WORKLOADS = Set.of("loops", "liveLoops");
     /**

@@ -79,7 +79,8 @@ public final class LeakChild {
         System.out.println("MODE " + mode + " critical=" + !COUNTING + " pid=" + ProcessHandle.current().pid());
         List<Workload> all = List.of(new TimersWorkload(), new EchoWorkload(), new RefusedWorkload(),
                 new ResetWorkload(), new TimeoutsWorkload(), new HttpWorkload(), new MalformedHttpWorkload(),
-                new ThrowingWorkload(), new InFlightWorkload(), new DnsWorkload(dns));
+                new ThrowingWorkload(), new InFlightWorkload(), new DnsWorkload(dns), new UdpWorkload(),
+                new UnixWorkload());
         for (Workload w : all) {
             if (only == null || only.contains(w.name)) {
                 runInLoop(w);

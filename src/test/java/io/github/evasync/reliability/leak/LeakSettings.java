@@ -20,6 +20,10 @@ public final class LeakSettings {
     static final int ECHO_CONCURRENCY = 20;
     static final int ECHO_BYTES = 4096;
     static final int ECHO_FLOW_BYTES = 256 * 1024;
+    static final int UDP_W = 100;
+    static final int UDP_CONCURRENCY = 20;
+    static final int UNIX_W = 100;
+    static final int UNIX_CONCURRENCY = 20;
     static final int REFUSED_W = 90;
     static final int REFUSED_CONCURRENCY = 30;
     static final int RESET_W = 45;
