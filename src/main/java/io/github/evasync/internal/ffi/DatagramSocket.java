@@ -301,9 +301,19 @@ public final class DatagramSocket extends NativeOwner {
         return ipv6 ? setInt(scratch, IPPROTO_IPV6, LibEvent.IPV6_MULTICAST_LOOP(), on ? 1 : 0) : r;
     }
 
-    /** The hop limit of multicast this socket sends (IPv4 TTL); {@return 0 or the errno} */
+    /**
+     * The hop limit of multicast this socket sends: the IPv4 TTL, and on an IPv6 socket (which
+     * sends to both families) the IPv6 hop limit too; {@return 0 or the errno}
+     */
     public int multicastTtl(Scratch scratch, int ttl) {
-        return setInt(scratch, IPPROTO_IP, LibEvent.IP_MULTICAST_TTL(), ttl);
+        int r = setInt(scratch, IPPROTO_IP, LibEvent.IP_MULTICAST_TTL(), ttl);
+        return ipv6 ? setInt(scratch, IPPROTO_IPV6, LibEvent.IPV6_MULTICAST_HOPS(), ttl) : r;
+    }
+
+    /** {@return the multicast hop limit the kernel holds: IPv6's on an IPv6 socket, else the IPv4 TTL; or minus the errno} */
+    public int multicastTtl(Scratch scratch) {
+        return ipv6 ? getInt(scratch, IPPROTO_IPV6, LibEvent.IPV6_MULTICAST_HOPS())
+                : getInt(scratch, IPPROTO_IP, LibEvent.IP_MULTICAST_TTL());
     }
 
     /**

@@ -140,6 +140,15 @@ public class LibEvent extends LibEvent$shared {
     public static int IP_RECVERR() {
         return IP_RECVERR;
     }
+    private static final int IPV6_MULTICAST_HOPS = (int)18L;
+    /**
+     * {@snippet lang=c :
+     * #define IPV6_MULTICAST_HOPS 18
+     * }
+     */
+    public static int IPV6_MULTICAST_HOPS() {
+        return IPV6_MULTICAST_HOPS;
+    }
     private static final int IPV6_MULTICAST_LOOP = (int)19L;
     /**
      * {@snippet lang=c :

@@ -552,6 +552,15 @@ public final class UdpSocketImpl implements UdpSocket {
         return socket.broadcast(core.scratch());
     }
 
+    /** {@return the multicast hop limit the kernel holds for this socket (IPv6's on an IPv6 socket)} */
+    public int multicastTtl() {
+        checkOpen();
+        if (!core.inLoop()) {
+            return core.call(this::multicastTtl);
+        }
+        return socket.multicastTtl(core.scratch());
+    }
+
     /** {@return the kernel's receive buffer size (SO_RCVBUF)} */
     public int receiveBufferSize() {
         checkOpen();
