@@ -14,14 +14,19 @@ import java.util.Set;
 /**
  * An incremental RESP2/RESP3 reply parser: it is fed the bytes a socket delivers, in pieces cut
  * anywhere, and hands each complete top-level reply to its {@link Sink}. It never goes back over
- * bytes it has seen: a header line cut in two is kept in a small line buffer, a bulk string is
- * copied once, straight into the {@code byte[]} the caller receives, and aggregates are built as
- * their elements complete (a stack of open frames, not recursion, so nesting cannot overflow the
- * thread's stack).
+ * bytes it has seen: a header line cut in two is kept in a small line buffer, a bulk string of up
+ * to {@link #CHUNK} bytes is copied once, straight into the {@code byte[]} the caller receives, and
+ * aggregates are built as their elements complete (a stack of open frames, not recursion, so
+ * nesting cannot overflow the thread's stack). A longer bulk string is gathered in chunks
+ * allocated as its bytes arrive and copied once more, into one array, when its last byte is in:
+ * one extra copy for replies above 1 MiB buys that a length announced in a few bytes costs no
+ * memory until the bytes come (allocated whole at once, it let any server take 512 MiB per
+ * connection attempt with 13 bytes).
  *
  * <p>Strict: an unknown type byte, a length that is not a plain decimal number, a line not ended
- * by CRLF, a bulk string not followed by CRLF, a malformed number, double or boolean all throw a
- * {@link RedisError} naming the byte's offset in the stream; a reply whose bytes would exceed
+ * by CRLF, a bulk string not followed by CRLF, a malformed number, double or boolean, a big number
+ * of more than {@link #MAX_BIG_DIGITS} digits all throw a {@link RedisError} naming the byte's
+ * offset in the stream; a reply whose bytes would exceed
  * {@code maxReplyBytes} is refused the same way before anything is allocated for it. After such
  * an error the parser is unusable: the connection is closed.
  *
@@ -49,7 +54,20 @@ final class RespParser {
     static final int MAX_DEPTH = 512;
     /** A length or integer line longer than this cannot be a valid number. */
     private static final int MAX_NUMBER_LINE = 21;
+    /**
+     * The most digits of a RESP3 big number: {@code new BigInteger(String)} takes time quadratic
+     * in the digits, so a line as long as {@code maxReplyBytes} would hold the loop thread for
+     * minutes. Redis's own big numbers are far shorter.
+     */
+    static final int MAX_BIG_DIGITS = 4096;
+    /** The largest bulk string a Java array can hold (some VMs keep a few header words in the array). */
+    static final int MAX_BULK = Integer.MAX_VALUE - 8;
     private static final byte[] EMPTY = new byte[0];
+    /**
+     * Bulk strings up to this size are allocated whole when their length is read; longer ones are
+     * gathered in chunks of this size as their bytes arrive and assembled once at the end.
+     */
+    static final int CHUNK = 1024 * 1024;
 
     private static final int TYPE = 0;
     private static final int LINE = 1;
@@ -71,9 +89,18 @@ final class RespParser {
     /** A line cut across pieces, kept here until its CRLF arrives. */
     private byte[] line = new byte[64];
     private int lineLen;
-    /** The bulk string being filled, and how much of it is filled. */
+    /**
+     * The bulk string being filled (a string of at most {@link #CHUNK} bytes), or the chunk of a
+     * larger one being filled (null until its first byte arrives), and how much of it is filled.
+     */
     private byte[] bulk;
     private int bulkFilled;
+    /** The announced length of the bulk string under way. */
+    private int bulkLen;
+    /** The filled chunks of a string longer than {@link #CHUNK} bytes, or null for a shorter one. */
+    private List<byte[]> chunks;
+    /** The bytes in {@link #chunks}. */
+    private int chunkedBytes;
 
     private final Frame[] stack = new Frame[MAX_DEPTH];
     private int depth;
@@ -90,8 +117,26 @@ final class RespParser {
     }
 
     RespParser(long maxReplyBytes, Sink sink) {
-        this.maxReplyBytes = maxReplyBytes;
+        // RedisOptions refuses more; the cap keeps every size below here an int.
+        this.maxReplyBytes = Math.min(maxReplyBytes, MAX_BULK);
         this.sink = sink;
+    }
+
+    /** The whole string of a chunked bulk reply, in one array: its second and last copy. */
+    private byte[] assemble() {
+        byte[] all = new byte[bulkLen];
+        int at = 0;
+        for (byte[] c : chunks) {
+            System.arraycopy(c, 0, all, at, c.length);
+            at += c.length;
+        }
+        chunks = null;
+        return all;
+    }
+
+    /** {@return the bytes held for the bulk string under way (what a server's announcement has cost)} */
+    long bulkBytesHeld() {
+        return (bulk == null ? 0 : bulk.length) + (chunks == null ? 0 : chunkedBytes);
     }
 
     /** {@return how many bytes were fed so far} */
@@ -127,12 +172,27 @@ final class RespParser {
                     }
                     case LINE -> pos = line(data, pos, end, start);
                     case BULK -> {
+                        if (bulk == null) {
+                            // A large string's next chunk, made only now that its bytes arrive.
+                            bulk = new byte[Math.min(CHUNK, bulkLen - chunkedBytes)];
+                        }
                         int n = Math.min(end - pos, bulk.length - bulkFilled);
                         System.arraycopy(data, pos, bulk, bulkFilled, n);
                         bulkFilled += n;
                         pos += n;
                         if (bulkFilled == bulk.length) {
-                            state = BULK_CR;
+                            if (chunks == null) {
+                                state = BULK_CR;
+                            } else {
+                                chunks.add(bulk);
+                                chunkedBytes += bulk.length;
+                                bulk = null;
+                                bulkFilled = 0;
+                                if (chunkedBytes == bulkLen) {
+                                    bulk = assemble();
+                                    state = BULK_CR;
+                                }
+                            }
                         }
                     }
                     case BULK_CR -> {
@@ -157,8 +217,10 @@ final class RespParser {
                     default -> throw new IllegalStateException("state " + state);
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             state = BROKEN;
+            bulk = null;
+            chunks = null;
             throw e;
         } finally {
             base = start + end;
@@ -209,6 +271,10 @@ final class RespParser {
     private void keep(byte[] data, int from, int n, long start) {
         if (numeric(type) && lineLen + n > MAX_NUMBER_LINE + 1) {
             throw malformed(start + from - lineLen, "header line longer than 20 bytes");
+        }
+        // A sign, the digits, a CR: more than that is refused before it is kept.
+        if (type == '(' && lineLen + n > MAX_BIG_DIGITS + 2) {
+            throw malformed(start + from - lineLen, "big number longer than " + MAX_BIG_DIGITS + " digits");
         }
         if (replyBytes + lineLen + n > maxReplyBytes) {
             throw tooLarge(start + from, replyBytes + lineLen + n);
@@ -265,12 +331,24 @@ final class RespParser {
                 } else if (n < 0) {
                     throw malformed(at, "negative length " + n);
                 } else {
-                    if (replyBytes + n + 2 > maxReplyBytes) {
-                        throw tooLarge(at, replyBytes + n + 2);
+                    // Compared without adding to n: a length near 2^63 would overflow the sum.
+                    if (n > maxReplyBytes - replyBytes - 2 || n > MAX_BULK) {
+                        throw tooLarge(at, saturatedSum(replyBytes + 2, n));
                     }
                     count(at, n + 2);
-                    bulk = n == 0 ? EMPTY : new byte[(int) n];
+                    bulkLen = (int) n;
                     bulkFilled = 0;
+                    if (n <= CHUNK) {
+                        // The common case: the array handed out, filled straight from the socket.
+                        bulk = n == 0 ? EMPTY : new byte[bulkLen];
+                        chunks = null;
+                    } else {
+                        // Only the length is known, and any server can announce 512 MiB in 13
+                        // bytes: memory follows the bytes that actually arrive.
+                        bulk = null;
+                        chunks = new ArrayList<>();
+                        chunkedBytes = 0;
+                    }
                     state = n == 0 ? BULK_CR : BULK;
                 }
             }
@@ -284,11 +362,15 @@ final class RespParser {
                 if (n < 0) {
                     throw malformed(at, "negative count " + n);
                 }
-                long elements = type == '%' || type == '|' ? 2 * n : n;
-                // Each element takes at least 3 bytes ("_\r\n"): a count that cannot fit is refused now.
-                if (elements > (maxReplyBytes - replyBytes) / 3) {
-                    throw tooLarge(at, replyBytes + 3 * elements);
+                boolean pairs = type == '%' || type == '|';
+                // Each element takes at least 3 bytes ("_\r\n"): a count that cannot fit is refused
+                // now, compared before doubling a map's count (a count near 2^62 would overflow).
+                long room = (maxReplyBytes - replyBytes) / 3;
+                if (n > (pairs ? room / 2 : room)) {
+                    throw tooLarge(at, saturatedSum(replyBytes, n > Long.MAX_VALUE / 6 ? Long.MAX_VALUE
+                            : pairs ? 6 * n : 3 * n));
                 }
+                long elements = pairs ? 2 * n : n;
                 open(at, type, elements, next);
             }
         }
@@ -470,12 +552,21 @@ final class RespParser {
         if (i == len) {
             throw malformed(at, "bad big number");
         }
+        if (len - i > MAX_BIG_DIGITS) {
+            throw malformed(at, "big number longer than " + MAX_BIG_DIGITS + " digits");
+        }
         for (; i < len; i++) {
             if (b[off + i] < '0' || b[off + i] > '9') {
                 throw malformed(at + i, "bad big number: " + describe(b[off + i]) + " is not a digit");
             }
         }
         return new BigInteger(new String(b, off, len, StandardCharsets.US_ASCII));
+    }
+
+    /** {@code a + b} for non-negative values, {@code Long.MAX_VALUE} where the sum would overflow. */
+    private static long saturatedSum(long a, long b) {
+        long r = a + b;
+        return r < 0 ? Long.MAX_VALUE : r;
     }
 
     /** Counts {@code n} more bytes of the current reply, refusing it once over the limit. */

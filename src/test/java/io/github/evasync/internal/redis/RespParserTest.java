@@ -297,4 +297,119 @@ class RespParserTest {
         assertEquals(List.of(), got.get(3));
         assertNull(got.get(4));
     }
+
+    @Test
+    void aLengthNear2To63IsRefusedAsTooLargeNotOverflowed() {
+        // replyBytes + n + 2 overflowed to a negative number, passed the check, and the array
+        // size (int) n was negative: a NegativeArraySizeException, not a RedisError.
+        for (String huge : new String[] {"$9223372036854775806\r\n", "$9223372036854775807\r\n",
+                "=9223372036854775805\r\n", "!9223372036854775806\r\n", "*1\r\n$9223372036854775806\r\n"}) {
+            byte[] stream = bytes(huge);
+            for (long max : new long[] {1 << 20, RespParser.MAX_BULK}) {
+                for (int cut = 0; cut <= stream.length; cut++) {
+                    RedisError e = malformed(stream, cut, max);
+                    assertTrue(e.errmsg().contains("maxReplyBytes"), huge + ": " + e.errmsg());
+                }
+            }
+        }
+        // Above what one array holds, whatever maxReplyBytes says.
+        RedisError e = malformed(bytes("$2147483641\r\n"), 3, Long.MAX_VALUE);
+        assertTrue(e.errmsg().contains("at byte 1:"), e.errmsg());
+    }
+
+    @Test
+    void aMapOrAttributeCountThatOverflowsWhenDoubledIsRefused() {
+        // 2 * 4611686018427387905 overflowed to a negative count, which passed the check and
+        // opened a map that closed after one element.
+        for (String huge : new String[] {"%4611686018427387905\r\n", "|4611686018427387905\r\n",
+                "%9223372036854775807\r\n", "*1\r\n%4611686018427387904\r\n"}) {
+            byte[] stream = bytes(huge);
+            for (int cut = 0; cut <= stream.length; cut++) {
+                RedisError e = malformed(stream, cut, RespParser.MAX_BULK);
+                assertTrue(e.errmsg().contains("maxReplyBytes"), huge + ": " + e.errmsg());
+                assertTrue(e.errmsg().contains("at byte " + (huge.startsWith("*") ? 5 : 1) + ":"), e.errmsg());
+            }
+        }
+        // Half the budget's elements is the most a map may announce: 1000 bytes, 6 of them its header, hold 331 elements.
+        assertEquals(List.of("{}"), parse(bytes("%0\r\n")));
+        RespParser p = new RespParser(1000, (v, push) -> { });
+        p.feed(bytes("%165\r\n"), 0, 6);
+        assertTrue(malformed(bytes("%166\r\n"), 2, 1000).errmsg().contains("maxReplyBytes"));
+    }
+
+    @Test
+    void aBigNumberOfMoreThan4096DigitsIsRefused() {
+        // new BigInteger(String) is quadratic: a number as long as maxReplyBytes held the loop.
+        String ok = "(" + "7".repeat(RespParser.MAX_BIG_DIGITS) + "\r\n";
+        assertEquals(List.of("big" + "7".repeat(RespParser.MAX_BIG_DIGITS)), parse(bytes(ok)));
+        assertEquals(List.of("big-" + "7".repeat(RespParser.MAX_BIG_DIGITS)),
+                parse(bytes("(-" + "7".repeat(RespParser.MAX_BIG_DIGITS) + "\r\n")));
+        byte[] tooLong = bytes("+OK\r\n(" + "7".repeat(RespParser.MAX_BIG_DIGITS + 1) + "\r\n");
+        for (int cut : new int[] {0, 3, 6, 100, 4000, 4100, tooLong.length - 1, tooLong.length}) {
+            RedisError e = malformed(tooLong, cut, 1 << 20);
+            assertTrue(e.errmsg().contains("big number longer than 4096 digits") && e.errmsg().contains("at byte 6:"),
+                    "cut at " + cut + ": " + e.errmsg());
+        }
+        // Refused as it arrives, not once the whole line is in.
+        RespParser p = new RespParser(1 << 30, (v, push) -> { });
+        byte[] endless = bytes("(" + "1".repeat(100_000));
+        assertThrows(RedisError.class, () -> p.feed(endless, 0, endless.length));
+    }
+
+    @Test
+    void aLargeBulkStringCostsMemoryOnlyAsItsBytesArrive() {
+        // 13 bytes used to allocate 512 MiB at once, on every connection attempt.
+        List<Object> got = new ArrayList<>();
+        RespParser p = new RespParser(io.github.evasync.redis.RedisOptions.DEFAULT_MAX_REPLY_BYTES, (v, push) -> got.add(v));
+        byte[] head = bytes("$536870000\r\n");
+        p.feed(head, 0, head.length);
+        assertTrue(p.bulkBytesHeld() <= RespParser.CHUNK, "held " + p.bulkBytesHeld());
+        byte[] some = new byte[3 * RespParser.CHUNK + 5];
+        p.feed(some, 0, some.length);
+        assertTrue(p.bulkBytesHeld() <= some.length + RespParser.CHUNK, "held " + p.bulkBytesHeld());
+        assertTrue(got.isEmpty());
+    }
+
+    @Test
+    void aBulkStringLargerThanAChunkArrivesWholeWhereverItIsCut() {
+        int n = 2 * RespParser.CHUNK + 12345;
+        byte[] value = new byte[n];
+        for (int i = 0; i < n; i++) {
+            value[i] = (byte) (i * 31 + (i >>> 11));
+        }
+        byte[] header = bytes("$" + n + "\r\n");
+        byte[] stream = new byte[header.length + n + 2 + 5];
+        System.arraycopy(header, 0, stream, 0, header.length);
+        System.arraycopy(value, 0, stream, header.length, n);
+        System.arraycopy(bytes("\r\n+OK\r\n"), 0, stream, header.length + n, 7);
+        int[][] cutsList = {
+            {},
+            {1, header.length, header.length + RespParser.CHUNK, header.length + RespParser.CHUNK + 1},
+            {header.length + 7, header.length + RespParser.CHUNK - 1, header.length + n, header.length + n + 1},
+        };
+        for (int[] cuts : cutsList) {
+            List<Object> got = new ArrayList<>();
+            RespParser p = new RespParser(1 << 30, (v, push) -> got.add(v));
+            int from = 0;
+            for (int cut : cuts) {
+                p.feed(stream, from, cut - from);
+                from = cut;
+            }
+            p.feed(stream, from, stream.length - from);
+            assertEquals(2, got.size());
+            assertTrue(java.util.Arrays.equals(value, (byte[]) got.get(0)), "cuts " + java.util.Arrays.toString(cuts));
+            assertEquals("OK", got.get(1));
+            assertEquals(0, p.bulkBytesHeld());
+        }
+        // One piece, fed a byte at a time around a chunk's edge, then the rest at once.
+        List<Object> got = new ArrayList<>();
+        RespParser p = new RespParser(1 << 30, (v, push) -> got.add(v));
+        int edge = header.length + RespParser.CHUNK;
+        p.feed(stream, 0, edge - 3);
+        for (int i = edge - 3; i < edge + 3; i++) {
+            p.feed(stream, i, 1);
+        }
+        p.feed(stream, edge + 3, stream.length - edge - 3);
+        assertTrue(java.util.Arrays.equals(value, (byte[]) got.get(0)));
+    }
 }
