@@ -140,4 +140,48 @@ class RedisMaliciousServerTest {
             assertTrue(e.errmsg().contains("at byte 8") || e.errmsg().contains("could not connect"), e.errmsg());
         });
     }
+
+    @Test
+    void aLengthNear2To63() throws Exception {
+        // Its sum with the bytes so far overflowed: a NegativeArraySizeException escaped the read
+        // callback, the command never completed and the parser stayed broken.
+        against("$9223372036854775806\r\n", RedisOptions.defaults(), 1, r -> failsAt(r.get(0), 1, "maxReplyBytes"));
+    }
+
+    @Test
+    void aMapCountThatOverflowsWhenDoubled() throws Exception {
+        against("%4611686018427387905\r\n", RedisOptions.defaults(), 1, r -> failsAt(r.get(0), 1, "maxReplyBytes"));
+    }
+
+    @Test
+    void aBigNumberOfTooManyDigits() throws Exception {
+        against("(" + "9".repeat(5000) + "\r\n", RedisOptions.defaults(), 1,
+                r -> failsAt(r.get(0), 1, "big number longer than 4096 digits"));
+    }
+
+    @Test
+    void aPubSubEventOfTheWrongShape() throws Exception {
+        // A 'subscribe' event without its channel: l.get(1) threw IndexOutOfBoundsException out of
+        // the read callback. Now the connection is refused as for any malformed reply.
+        Process fake = new ProcessBuilder("python3", "-c", FAKE,
+                HexFormat.of().formatHex("*1\r\n$9\r\nsubscribe\r\n".getBytes(StandardCharsets.ISO_8859_1)))
+                .redirectErrorStream(true).start();
+        try (EventLoop loop = loops.start()) {
+            int port = Integer.parseInt(new BufferedReader(new InputStreamReader(fake.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine().trim());
+            List<Exception> events = new CopyOnWriteArrayList<>();
+            RedisClient redis = RedisClient.connect(loop, "redis://127.0.0.1:" + port,
+                    RedisOptions.defaults().reconnect(false).eventHandler(events::add));
+            RedisSubscription sub = redis.subscribe("ch", (c, m) -> { });
+            RedisError e = failure(sub.ready());
+            assertTrue(e.errmsg().contains("malformed pub/sub event"), e.errmsg());
+            Await.until("the subscription ends", () -> !sub.isActive());
+            assertTrue(events.stream().anyMatch(ev -> ev instanceof RedisError re
+                    && re.errmsg().contains("malformed pub/sub event")), events.toString());
+            redis.close();
+            Idle.awaitIdle(loop);
+        } finally {
+            fake.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
 }

@@ -316,6 +316,14 @@ abstract class RedisConnection {
                 if (link == this) {
                     lost(new RedisError(-1, malformed.errmsg() + " (from " + uri.where() + ")", false));
                 }
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // Whatever else a server's bytes provoke (a failure of ours, or no memory for a
+                // reply within maxReplyBytes) must not escape into the loop, and the parser that
+                // threw is broken: the connection goes, as for a malformed reply.
+                if (link == this) {
+                    lost(new RedisError(-1, "reading the replies up to byte " + parser.offset() + " from "
+                            + uri.where() + " failed: " + e, false));
+                }
             }
         }
 

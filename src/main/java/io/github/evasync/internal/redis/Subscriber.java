@@ -96,20 +96,36 @@ final class Subscriber extends RedisConnection {
         String kind = text(l.get(0));
         switch (kind) {
             case "message" -> {
-                if (l.size() == 3) {
-                    dispatch(channels.get(text(l.get(1))), text(l.get(1)), l.get(2));
-                }
+                shape(l, 3, kind);
+                dispatch(channels.get(text(l.get(1))), text(l.get(1)), l.get(2));
             }
             case "pmessage" -> {
-                if (l.size() == 4) {
-                    dispatch(patterns.get(text(l.get(1))), text(l.get(2)), l.get(3));
-                }
+                shape(l, 4, kind);
+                dispatch(patterns.get(text(l.get(1))), text(l.get(2)), l.get(3));
             }
-            case "subscribe" -> confirm(channels.get(text(l.get(1))));
-            case "psubscribe" -> confirm(patterns.get(text(l.get(1))));
+            case "subscribe" -> {
+                shape(l, 3, kind);
+                confirm(channels.get(text(l.get(1))));
+            }
+            case "psubscribe" -> {
+                shape(l, 3, kind);
+                confirm(patterns.get(text(l.get(1))));
+            }
             default -> {
                 // unsubscribe confirmations, pong: nothing to do
             }
+        }
+    }
+
+    /**
+     * Refuses an event of the wrong shape: it comes from a server that is not Redis, or from one
+     * out of step with us. Thrown out of the parser's sink, it closes the connection as a
+     * malformed reply does (and it is made again).
+     */
+    private void shape(List<?> l, int size, String kind) {
+        if (l.size() != size) {
+            throw new RedisError(-1, "malformed pub/sub event: '" + kind + "' with " + l.size()
+                    + " elements, not " + size, false);
         }
     }
 
