@@ -54,7 +54,9 @@ record RedisUri(String scheme, String host, int port, Path path, String user, St
         try {
             u = new URI(text);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a Redis URI: " + e.getMessage());
+            // Not e.getMessage(): it quotes the whole input, password included.
+            throw new IllegalArgumentException("not a Redis URI: " + e.getReason()
+                    + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "") + " in " + redact(text));
         }
         String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
         switch (scheme) {
@@ -64,11 +66,11 @@ record RedisUri(String scheme, String host, int port, Path path, String user, St
             case "unix" -> {
                 String p = u.getPath();
                 if (p == null || p.isEmpty() || !p.startsWith("/") || u.getHost() != null) {
-                    throw new IllegalArgumentException("a unix URI is unix:///absolute/path: " + text);
+                    throw new IllegalArgumentException("a unix URI is unix:///absolute/path: " + redact(text));
                 }
                 return new RedisUri(scheme, null, 0, Path.of(p), null, null, dbQuery(text, u.getRawQuery()));
             }
-            default -> throw new IllegalArgumentException("a Redis URI starts redis://, rediss:// or unix://: " + text);
+            default -> throw new IllegalArgumentException("a Redis URI starts redis://, rediss:// or unix://: " + redact(text));
         }
     }
 
@@ -113,7 +115,7 @@ record RedisUri(String scheme, String host, int port, Path path, String user, St
             return 0;
         }
         if (!query.startsWith("db=") || query.contains("&")) {
-            throw new IllegalArgumentException("the only query a unix URI takes is ?db=N: " + text);
+            throw new IllegalArgumentException("the only query a unix URI takes is ?db=N: " + redact(text));
         }
         return dbNumber(text, query.substring(3));
     }
@@ -152,7 +154,8 @@ record RedisUri(String scheme, String host, int port, Path path, String user, St
 
     /** The URI without its user information, for messages. */
     static String redact(String text) {
-        int at = text.indexOf('@');
+        // The last '@': a password may hold one (unescaped, in a URI that fails to parse).
+        int at = text.lastIndexOf('@');
         int slashes = text.indexOf("://");
         return at > 0 && slashes > 0 && at > slashes ? text.substring(0, slashes + 3) + "***@" + text.substring(at + 1) : text;
     }
