@@ -201,7 +201,7 @@ final class HardTimes {
      * that prefix, and initialising those would run someone else's initialisers at loop open.
      */
     private static final List<String> OUR_SUBPACKAGES = List.of("tcp/", "dns/", "http/", "signal/", "tls/", "udp/",
-            "internal/");
+            "redis/", "internal/");
 
     private static void addClass(List<String> names, String path) {
         if (isOurClassFile(path)) {

@@ -19,6 +19,10 @@ class HardTimesClassesTest {
         assertTrue(HardTimes.isOurClassFile("io/github/evasync/tcp/TcpOptions.class"));
         assertTrue(HardTimes.isOurClassFile("io/github/evasync/internal/tcp/Connection$1.class"));
         assertTrue(HardTimes.isOurClassFile("io/github/evasync/http/Headers.class"));
+        // The Redis driver's public package: its classes are initialised on the loop thread
+        // like every other package's, not first met deep in a callback.
+        assertTrue(HardTimes.isOurClassFile("io/github/evasync/redis/RedisOptions.class"));
+        assertTrue(HardTimes.isOurClassFile("io/github/evasync/redis/RedisClient.class"));
     }
 
     @Test
