@@ -102,8 +102,17 @@ public interface RedisClient extends AutoCloseable {
     /**
      * Sends a command.
      *
+     * <p>Commands that would break the connection every caller shares are refused: the
+     * pub/sub ones ({@code SUBSCRIBE}, {@code PSUBSCRIBE}, {@code SSUBSCRIBE} and their
+     * {@code UNSUBSCRIBE}s: use {@link #subscribe}), {@code MONITOR}, {@code CLIENT REPLY OFF|SKIP},
+     * {@code MULTI}/{@code EXEC}/{@code DISCARD} (use {@link #multi()}), {@code SELECT} (give the
+     * database in the URI), {@code HELLO} with arguments (use {@code RedisOptions.protocol}),
+     * {@code RESET}, {@code QUIT} (use {@link #close()}), {@code SYNC} and {@code PSYNC}. Names
+     * are matched without regard to case. The other forms of {@code command} refuse the same.
+     *
      * @param args the command and its arguments, sent as UTF-8
      * @return its reply
+     * @throws IllegalArgumentException for a refused command, naming it and what to use instead
      */
     CompletableFuture<Object> command(String... args);
 
@@ -112,6 +121,7 @@ public interface RedisClient extends AutoCloseable {
      *
      * @param args the command and its arguments
      * @return its reply
+     * @throws IllegalArgumentException for a refused command (see {@link #command(String...)})
      */
     CompletableFuture<Object> command(byte[]... args);
 
@@ -123,6 +133,7 @@ public interface RedisClient extends AutoCloseable {
      * @param callback receives the reply
      * @param handler receives a {@code RedisError}, or null for the loop's default handler
      * @param args the command and its arguments, sent as UTF-8
+     * @throws IllegalArgumentException for a refused command (see {@link #command(String...)})
      */
     void command(ReplyCallback callback, EventHandler handler, String... args);
 
@@ -132,6 +143,7 @@ public interface RedisClient extends AutoCloseable {
      * @param callback receives the reply
      * @param handler receives a {@code RedisError}, or null for the loop's default handler
      * @param args the command and its arguments
+     * @throws IllegalArgumentException for a refused command (see {@link #command(String...)})
      */
     void command(ReplyCallback callback, EventHandler handler, byte[]... args);
 

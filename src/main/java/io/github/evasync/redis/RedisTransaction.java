@@ -19,6 +19,7 @@ public interface RedisTransaction {
      * @param args the command and its arguments
      * @return this transaction
      * @throws IllegalStateException once {@link #exec()} was called
+     * @throws IllegalArgumentException for a command {@link RedisClient#command(String...)} refuses
      */
     RedisTransaction command(String... args);
 
@@ -28,6 +29,7 @@ public interface RedisTransaction {
      * @param args the command and its arguments
      * @return this transaction
      * @throws IllegalStateException once {@link #exec()} was called
+     * @throws IllegalArgumentException for a command {@link RedisClient#command(String...)} refuses
      */
     RedisTransaction command(byte[]... args);
 

@@ -257,7 +257,8 @@ class RedisCommandsTest {
             await(redis.command("ZADD", "r3:z", "1.5", "m"));
             assertEquals(1.5, await(redis.command("ZSCORE", "r3:z", "m")));
             assertNull(await(redis.get("r3:absent")));
-            Object hello = await(redis.command("HELLO", "3"));
+            // HELLO alone reports the connection (with arguments it is refused: it would switch it).
+            Object hello = await(redis.command("HELLO"));
             assertEquals(3L, ((java.util.Map<?, ?>) hello).get("proto"));
             redis.close();
             Idle.awaitIdle(loop);

@@ -59,7 +59,7 @@ final class ClientImpl implements RedisClient {
 
     @Override
     public CompletableFuture<Object> command(String... args) {
-        checkArgs(args);
+        checkCommand(args);
         CompletableFuture<Object> f = new CompletableFuture<>();
         if (!core.inLoop()) {
             hop(CommandWriter.encode(args), f, null, PendingQueue.FUTURE, 1);
@@ -77,7 +77,7 @@ final class ClientImpl implements RedisClient {
 
     @Override
     public CompletableFuture<Object> command(byte[]... args) {
-        checkArgs(args);
+        checkCommand(args);
         CompletableFuture<Object> f = new CompletableFuture<>();
         if (!core.inLoop()) {
             hop(CommandWriter.encode(args), f, null, PendingQueue.FUTURE, 1);
@@ -96,7 +96,7 @@ final class ClientImpl implements RedisClient {
     @Override
     public void command(ReplyCallback callback, EventHandler handler, String... args) {
         Objects.requireNonNull(callback, "callback");
-        checkArgs(args);
+        checkCommand(args);
         if (!core.inLoop()) {
             hop(CommandWriter.encode(args), callback, handler, PendingQueue.CALLBACK, 1);
             return;
@@ -113,7 +113,7 @@ final class ClientImpl implements RedisClient {
     @Override
     public void command(ReplyCallback callback, EventHandler handler, byte[]... args) {
         Objects.requireNonNull(callback, "callback");
-        checkArgs(args);
+        checkCommand(args);
         if (!core.inLoop()) {
             hop(CommandWriter.encode(args), callback, handler, PendingQueue.CALLBACK, 1);
             return;
@@ -432,6 +432,24 @@ final class ClientImpl implements RedisClient {
                 s.close(CommandConnection.clientClosed());
             }
             registry.remove(ClientImpl.this);
+        }
+    }
+
+    /** {@link #checkArgs}, then refuses what would break the connection shared by every caller. */
+    static void checkCommand(String[] args) {
+        checkArgs(args);
+        String why = RefusedCommands.why(args);
+        if (why != null) {
+            throw new IllegalArgumentException(why);
+        }
+    }
+
+    /** {@link #checkArgs}, then refuses what would break the connection shared by every caller. */
+    static void checkCommand(byte[][] args) {
+        checkArgs(args);
+        String why = RefusedCommands.why(args);
+        if (why != null) {
+            throw new IllegalArgumentException(why);
         }
     }
 

@@ -33,7 +33,7 @@ final class Transaction implements RedisTransaction {
 
     @Override
     public RedisTransaction command(String... args) {
-        ClientImpl.checkArgs(args);
+        ClientImpl.checkCommand(args);
         checkOpen();
         writer.begin(args.length);
         for (String a : args) {
@@ -45,7 +45,7 @@ final class Transaction implements RedisTransaction {
 
     @Override
     public RedisTransaction command(byte[]... args) {
-        ClientImpl.checkArgs(args);
+        ClientImpl.checkCommand(args);
         checkOpen();
         writer.begin(args.length);
         for (byte[] a : args) {
