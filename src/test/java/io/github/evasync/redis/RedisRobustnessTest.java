@@ -97,7 +97,7 @@ class RedisRobustnessTest {
     void closeFromSeveralThreadsAtOnce() throws Exception {
         try (EventLoop loop = loops.start()) {
             RedisClient redis = RedisClient.connect(loop, server.uri());
-            redis.subscribe("rb:ch", (c, m) -> { });
+            RedisSubscription sub = redis.subscribe("rb:ch", (c, m) -> { });
             List<CompletableFuture<Object>> pending = new CopyOnWriteArrayList<>();
             CountDownLatch go = new CountDownLatch(1);
             List<Thread> threads = new ArrayList<>();
@@ -120,14 +120,27 @@ class RedisRobustnessTest {
             for (Thread th : threads) {
                 th.join(30_000);
             }
+            for (Thread th : threads) {
+                assertTrue(!th.isAlive(), "a thread calling command() or close() did not return");
+            }
+            // Every future completes (get() would time out otherwise): PONG for a command that
+            // went out before the close, a RedisError saying the client closed for the rest.
+            assertEquals(16, pending.size());
+            int refused = 0;
             for (CompletableFuture<Object> f : pending) {
                 try {
-                    f.get(30, TimeUnit.SECONDS);
+                    assertEquals("PONG", f.get(30, TimeUnit.SECONDS));
                 } catch (java.util.concurrent.ExecutionException e) {
-                    assertInstanceOf(RedisError.class, e.getCause());
+                    RedisError err = assertInstanceOf(RedisError.class, e.getCause());
+                    assertTrue(err.errmsg().contains("closed"), err.errmsg());
+                    refused++;
                 }
             }
+            // Each thread's second command came after its own close(): refused, whatever the order.
+            assertTrue(refused >= 8, refused + " refused");
             assertTrue(redis.isClosed());
+            Await.until("the subscription ends with the client", () -> !sub.isActive());
+            assertTrue(failure(redis.command("PING")).errmsg().contains("closed"));
             Idle.awaitIdle(loop);
         }
     }
