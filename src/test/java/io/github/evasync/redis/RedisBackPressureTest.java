@@ -151,4 +151,25 @@ class RedisBackPressureTest {
             Idle.awaitIdle(loop);
         }
     }
+
+    @Test
+    void aTransactionLargerThanTheQueueFailsAtOnceRatherThanWaitForEver() throws Exception {
+        try (EventLoop loop = loops.start()) {
+            RedisClient redis = RedisClient.connect(loop, server.uri(),
+                    RedisOptions.defaults().queueLimit(4).commandTimeout(null));
+            RedisTransaction tx = redis.multi();
+            for (int i = 0; i < 3; i++) {
+                tx.command("INCR", "bp:tx");
+            }
+            // MULTI, three commands, EXEC: five entries, never admitted together.
+            RedisError e = failure(tx.exec());
+            assertTrue(e.errmsg().contains("queueLimit (4)"), e.errmsg());
+            // Four entries fit.
+            List<Object> r = await(redis.multi().command("SET", "bp:tx", "1").command("INCR", "bp:tx").exec());
+            assertEquals("OK", r.get(0));
+            assertEquals(2L, r.get(1));
+            redis.close();
+            Idle.awaitIdle(loop);
+        }
+    }
 }

@@ -66,11 +66,17 @@ final class ClientImpl implements RedisClient {
             return f;
         }
         if (cmd.admit(f, null, PendingQueue.FUTURE, 1)) {
-            CommandWriter w = cmd.out.begin(args.length);
-            for (String a : args) {
-                w.arg(a);
+            long mark = cmd.out.position();
+            try {
+                CommandWriter w = cmd.out.begin(args.length);
+                for (String a : args) {
+                    w.arg(a);
+                }
+            } catch (RuntimeException | Error e) {
+                cmd.abandon(mark, 1);
+                throw e;
             }
-            cmd.add(f, null, PendingQueue.FUTURE);
+            cmd.add(f, null, PendingQueue.FUTURE, mark);
         }
         return f;
     }
@@ -84,11 +90,17 @@ final class ClientImpl implements RedisClient {
             return f;
         }
         if (cmd.admit(f, null, PendingQueue.FUTURE, 1)) {
-            CommandWriter w = cmd.out.begin(args.length);
-            for (byte[] a : args) {
-                w.arg(a);
+            long mark = cmd.out.position();
+            try {
+                CommandWriter w = cmd.out.begin(args.length);
+                for (byte[] a : args) {
+                    w.arg(a);
+                }
+            } catch (RuntimeException | Error e) {
+                cmd.abandon(mark, 1);
+                throw e;
             }
-            cmd.add(f, null, PendingQueue.FUTURE);
+            cmd.add(f, null, PendingQueue.FUTURE, mark);
         }
         return f;
     }
@@ -102,11 +114,17 @@ final class ClientImpl implements RedisClient {
             return;
         }
         if (cmd.admit(callback, handler, PendingQueue.CALLBACK, 1)) {
-            CommandWriter w = cmd.out.begin(args.length);
-            for (String a : args) {
-                w.arg(a);
+            long mark = cmd.out.position();
+            try {
+                CommandWriter w = cmd.out.begin(args.length);
+                for (String a : args) {
+                    w.arg(a);
+                }
+            } catch (RuntimeException | Error e) {
+                cmd.abandon(mark, 1);
+                throw e;
             }
-            cmd.add(callback, handler, PendingQueue.CALLBACK);
+            cmd.add(callback, handler, PendingQueue.CALLBACK, mark);
         }
     }
 
@@ -119,11 +137,17 @@ final class ClientImpl implements RedisClient {
             return;
         }
         if (cmd.admit(callback, handler, PendingQueue.CALLBACK, 1)) {
-            CommandWriter w = cmd.out.begin(args.length);
-            for (byte[] a : args) {
-                w.arg(a);
+            long mark = cmd.out.position();
+            try {
+                CommandWriter w = cmd.out.begin(args.length);
+                for (byte[] a : args) {
+                    w.arg(a);
+                }
+            } catch (RuntimeException | Error e) {
+                cmd.abandon(mark, 1);
+                throw e;
             }
-            cmd.add(callback, handler, PendingQueue.CALLBACK);
+            cmd.add(callback, handler, PendingQueue.CALLBACK, mark);
         }
     }
 
@@ -136,8 +160,14 @@ final class ClientImpl implements RedisClient {
         }
         CompletableFuture<Object> f = new CompletableFuture<>();
         if (cmd.admit(f, null, PendingQueue.FUTURE, 1)) {
-            cmd.out.raw(GET).arg(key);
-            cmd.add(f, null, PendingQueue.FUTURE);
+            long mark = cmd.out.position();
+            try {
+                cmd.out.raw(GET).arg(key);
+            } catch (RuntimeException | Error e) {
+                cmd.abandon(mark, 1);
+                throw e;
+            }
+            cmd.add(f, null, PendingQueue.FUTURE, mark);
         }
         return (CompletableFuture) f;
     }
@@ -188,24 +218,30 @@ final class ClientImpl implements RedisClient {
         CompletableFuture<Object> f = new CompletableFuture<>();
         if (cmd.admit(f, null, PendingQueue.FUTURE, 1)) {
             CommandWriter w = cmd.out;
-            if (o.argumentCount() == 0) {
-                w.raw(SET);
-            } else {
-                w.begin(3 + o.argumentCount()).arg(SET_NAME);
+            long mark = w.position();
+            try {
+                if (o.argumentCount() == 0) {
+                    w.raw(SET);
+                } else {
+                    w.begin(3 + o.argumentCount()).arg(SET_NAME);
+                }
+                w.arg(key);
+                if (bytes != null) {
+                    w.arg(bytes);
+                } else {
+                    w.arg(text);
+                }
+                if (o.expiry() != null) {
+                    w.arg(o.expiry()).arg(o.expiryAmount());
+                }
+                if (o.condition() != null) {
+                    w.arg(o.condition());
+                }
+            } catch (RuntimeException | Error e) {
+                cmd.abandon(mark, 1);
+                throw e;
             }
-            w.arg(key);
-            if (bytes != null) {
-                w.arg(bytes);
-            } else {
-                w.arg(text);
-            }
-            if (o.expiry() != null) {
-                w.arg(o.expiry()).arg(o.expiryAmount());
-            }
-            if (o.condition() != null) {
-                w.arg(o.condition());
-            }
-            cmd.add(f, null, PendingQueue.FUTURE);
+            cmd.add(f, null, PendingQueue.FUTURE, mark);
         }
         return (CompletableFuture) f;
     }
@@ -232,8 +268,14 @@ final class ClientImpl implements RedisClient {
         }
         CompletableFuture<Object> f = new CompletableFuture<>();
         if (cmd.admit(f, null, PendingQueue.FUTURE, 1)) {
-            cmd.out.raw(INCR).arg(key);
-            cmd.add(f, null, PendingQueue.FUTURE);
+            long mark = cmd.out.position();
+            try {
+                cmd.out.raw(INCR).arg(key);
+            } catch (RuntimeException | Error e) {
+                cmd.abandon(mark, 1);
+                throw e;
+            }
+            cmd.add(f, null, PendingQueue.FUTURE, mark);
         }
         return (CompletableFuture) f;
     }
@@ -255,8 +297,14 @@ final class ClientImpl implements RedisClient {
         }
         CompletableFuture<Object> f = new CompletableFuture<>();
         if (cmd.admit(f, null, PendingQueue.FUTURE, 1)) {
-            cmd.out.raw(PUBLISH).arg(channel).arg(message);
-            cmd.add(f, null, PendingQueue.FUTURE);
+            long mark = cmd.out.position();
+            try {
+                cmd.out.raw(PUBLISH).arg(channel).arg(message);
+            } catch (RuntimeException | Error e) {
+                cmd.abandon(mark, 1);
+                throw e;
+            }
+            cmd.add(f, null, PendingQueue.FUTURE, mark);
         }
         return (CompletableFuture) f;
     }
@@ -268,6 +316,13 @@ final class ClientImpl implements RedisClient {
 
     /** Sends a transaction's block: MULTI, its commands, EXEC. */
     void sendTransaction(Transaction tx, byte[] block, int parts) {
+        if (parts > options.queueLimit()) {
+            // Its entries are admitted together, so it could never be: a thread would wait for
+            // ever (with no command timeout), the loop thread would be told "full" every time.
+            tx.fail(new RedisError(-1, "a transaction of " + parts + " commands (MULTI and EXEC included) is more than "
+                    + "RedisOptions.queueLimit (" + options.queueLimit() + ") can ever hold", false));
+            return;
+        }
         if (!core.inLoop()) {
             hop(block, tx, null, PendingQueue.TX_EXEC, parts);
             return;

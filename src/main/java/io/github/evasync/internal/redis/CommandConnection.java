@@ -21,7 +21,12 @@ import java.util.function.Consumer;
  * bounded by {@link RedisOptions#queueLimit(int)} permits, taken when a command is issued (on the
  * issuing thread, so a thread other than the loop's can wait for one) and given back when its
  * entry leaves the queue. One timer, armed only while something waits, enforces the command
- * timeout and the wait for a reconnect. Loop thread only, except {@link #permits}.
+ * timeout and the wait for a reconnect.
+ *
+ * <p>Every loop over the queue that runs user code (a future's dependents, a callback, an event
+ * handler) re-reads the queue at each step and stops once the client is closed: that code may
+ * close the client, which empties the queue under the loop. Loop thread only, except
+ * {@link #permits}.
  */
 final class CommandConnection extends RedisConnection {
     /** Permits given out when the client closes, so that threads waiting for room wake and see it. */
@@ -89,9 +94,24 @@ final class CommandConnection extends RedisConnection {
         return new RedisError(-1, "the Redis client is closed", false);
     }
 
-    /** Queues an entry whose bytes were just encoded into {@link #out}; its permit is held. */
-    void add(Object target, EventHandler handler, byte kind) {
-        long now = System.nanoTime();
+    /**
+     * Queues an entry whose bytes were just encoded into {@link #out} from {@code mark} on; its
+     * permit is held.
+     */
+    void add(Object target, EventHandler handler, byte kind, long mark) {
+        queued(target, handler, kind, System.nanoTime());
+    }
+
+    /**
+     * A command's encoding threw (an argument too large, no memory) after {@link #admit}: its
+     * partial bytes are taken back and its permits given back, so the stream stays whole.
+     */
+    void abandon(long mark, int n) {
+        out.truncate(mark);
+        permits.release(n);
+    }
+
+    private void queued(Object target, EventHandler handler, byte kind, long now) {
         queue.add(target, handler, kind, now, out.position());
         if (!timerArmed && (commandTimeout != Long.MAX_VALUE || state != READY)) {
             arm(state == READY ? commandTimeout : Math.min(commandTimeout, reconnectWait));
@@ -99,7 +119,7 @@ final class CommandConnection extends RedisConnection {
         requestFlush();
     }
 
-    /** Queues a command encoded on another thread (its permits are held), or fails it. */
+    /** Queues a command (or a transaction's block of {@code parts} entries) encoded elsewhere (its permits are held), or fails it. */
     void addEncoded(byte[] encoded, Object target, EventHandler handler, byte kind, int parts) {
         RedisError refusal = refusal();
         if (refusal != null) {
@@ -108,10 +128,13 @@ final class CommandConnection extends RedisConnection {
             return;
         }
         out.raw(encoded);
+        // One issue time for the whole block: its parts expire together, as its bytes can only
+        // be dropped together.
+        long now = System.nanoTime();
         for (int i = 1; i < parts; i++) {
-            queue.add(target, handler, PendingQueue.TX_PART, System.nanoTime(), out.position());
+            queue.add(target, handler, PendingQueue.TX_PART, now, out.position());
         }
-        add(target, handler, kind);
+        queued(target, handler, kind, now);
     }
 
     // ---- replies ------------------------------------------------------------------------------
@@ -123,6 +146,7 @@ final class CommandConnection extends RedisConnection {
 
     @Override
     void onReady() {
+        rearm();
         readyFuture.complete(owner);
     }
 
@@ -148,8 +172,7 @@ final class CommandConnection extends RedisConnection {
         byte kind = queue.headKind();
         Object target = queue.headTarget();
         EventHandler handler = queue.headHandler();
-        queue.pop();
-        permits.release();
+        pop();
         complete(kind, target, handler, reply);
     }
 
@@ -196,12 +219,18 @@ final class CommandConnection extends RedisConnection {
         }
     }
 
+    /** Takes the head out of the queue and gives its permits back. */
+    private void pop() {
+        queue.pop();
+        permits.release();
+    }
+
+    /** Takes the head out and fails it: user code runs, which may close the client. */
     private void failHead(RedisError error) {
         byte kind = queue.headKind();
         Object target = queue.headTarget();
         EventHandler handler = queue.headHandler();
-        queue.pop();
-        permits.release();
+        pop();
         fail(kind, target, handler, error);
     }
 
@@ -210,24 +239,31 @@ final class CommandConnection extends RedisConnection {
     @Override
     void onLost(RedisError cause) {
         // What was sent may or may not have run: it fails. What was not sent waits for the next
-        // connection (or fails at once when reconnectWait is 0).
+        // connection (or fails at once when reconnectWait is 0). Each failure runs user code,
+        // which may close the client (emptying the queue) or issue more: the queue is read
+        // again at every step, never counted beforehand.
         RedisError inFlight = new RedisError(cause.errcode(), cause.errmsg()
                 + "; the command was sent and may or may not have run", false);
-        for (int n = queue.sent(); n > 0; n--) {
+        while (queue.sent() > 0 && state != CLOSED) {
             failHead(inFlight);
+        }
+        if (state == CLOSED) {
+            return;
         }
         if (everReady && options.reconnect() && reconnectWait == 0) {
             RedisError notSent = new RedisError(cause.errcode(), cause.errmsg()
                     + "; the command was not sent (reconnectWait is 0)", false);
-            while (queue.size() > 0) {
+            while (queue.size() > 0 && state != CLOSED) {
                 failHead(notSent);
+            }
+            if (state == CLOSED) {
+                return;
             }
             out.clear();
         }
-        if (queue.size() > 0) {
-            disarm();
-            arm(Math.min(commandTimeout, reconnectWait));
-        }
+        // The timer may be armed for a command timeout that no longer applies: while down,
+        // reconnectWait governs what waits (and add() arms for it when the queue is empty now).
+        rearm();
     }
 
     @Override
@@ -250,7 +286,7 @@ final class CommandConnection extends RedisConnection {
     // ---- timeouts -----------------------------------------------------------------------------
 
     private void arm(long nanos) {
-        if (nanos == Long.MAX_VALUE) {
+        if (nanos == Long.MAX_VALUE || state == CLOSED) {
             return;
         }
         if (timer == null) {
@@ -267,46 +303,80 @@ final class CommandConnection extends RedisConnection {
         }
     }
 
+    /**
+     * Arms the timer for the next entry to expire under the rule of the present state (the
+     * command timeout when ready, the shorter of it and reconnectWait otherwise), or disarms it.
+     */
+    private void rearm() {
+        disarm();
+        if (state == CLOSED) {
+            return;
+        }
+        boolean ready = state == READY;
+        int from = ready ? queue.expired() : 0;
+        long limit = ready ? commandTimeout : Math.min(commandTimeout, reconnectWait);
+        if (from >= queue.size() || limit == Long.MAX_VALUE) {
+            return;
+        }
+        arm(queue.issuedAt(from) + limit - System.nanoTime());
+    }
+
     /** Fails what waited too long, then arms the timer for the next to expire, if any. */
     private void expire() {
         timerArmed = false;
+        if (state == CLOSED) {
+            return;
+        }
         long now = System.nanoTime();
-        if (state != READY && state != CLOSED) {
-            // Not connected: nothing waiting was sent, so what waited too long is dropped unsent.
+        if (state != READY) {
+            // Not connected: nothing waiting was sent, so what waited too long is dropped unsent,
+            // its bytes first (before any user code runs), then its callers are told.
             long limit = Math.min(commandTimeout, reconnectWait);
-            long dropTo = -1;
-            while (queue.size() > 0 && now - queue.headIssued() >= limit) {
-                dropTo = queue.headEnd();
-                failHead(new RedisError(-1, "not sent: the connection to " + uri.where()
-                        + " was not back within " + Duration.ofNanos(limit), false));
+            int size = queue.size();
+            int k = 0;
+            while (k < size && now - queue.issuedAt(k) >= limit) {
+                k++;
             }
-            if (dropTo >= 0) {
-                out.dropBefore(dropTo);
+            // A transaction's block is one piece of bytes: its entries go all together or not at all.
+            while (k > 0 && k < size && queue.kindAt(k - 1) == PendingQueue.TX_PART
+                    && queue.targetAt(k) == queue.targetAt(k - 1)) {
+                k++;
             }
-            if (queue.size() > 0) {
-                arm(queue.headIssued() + limit - now);
+            if (k > 0) {
+                out.dropBefore(queue.endAt(k - 1));
+                RedisError e = new RedisError(-1, "not sent: the connection to " + uri.where()
+                        + " was not back within " + Duration.ofNanos(limit), false);
+                for (int j = 0; j < k && state != CLOSED; j++) {
+                    failHead(e);
+                }
             }
+            rearm();
             return;
         }
         if (commandTimeout == Long.MAX_VALUE) {
             return; // armed for a reconnect that came back in time
         }
-        int i = 0;
-        int n = queue.size();
-        while (i < n && now - queue.issuedAt(i) >= commandTimeout) {
+        int i = queue.expired();
+        while (i < queue.size() && now - queue.issuedAt(i) >= commandTimeout) {
             byte kind = queue.kindAt(i);
             if (kind != PendingQueue.DISCARD) {
                 Object target = queue.targetAt(i);
                 EventHandler handler = queue.handlerAt(i);
                 queue.discardAt(i);
+                // Recorded before user code runs, which may close the client or lose the connection.
+                queue.expired(i + 1);
                 fail(kind, target, handler, new RedisError(-1, "no reply from " + uri.where() + " within "
                         + options.commandTimeout() + " (the command stays in the pipeline and may still run)", false));
+                if (state != READY) {
+                    return; // closed (timer freed) or lost (onLost armed it again)
+                }
+                i = queue.expired();
+            } else {
+                i++;
+                queue.expired(i);
             }
-            i++;
         }
-        if (i < n) {
-            arm(queue.issuedAt(i) + commandTimeout - now);
-        }
+        rearm();
     }
 
     /** The timer's callback. A class, not a lambda: made on the loop thread. */

@@ -53,8 +53,22 @@ final class CommandWriter {
         }
     }
 
+    /**
+     * Forgets the bytes encoded from the stream position {@code mark} on: a command whose
+     * encoding failed half-way, or that was refused once its size was known.
+     */
+    void truncate(long mark) {
+        if (mark < base || mark > base + size) {
+            throw new IllegalStateException("truncate to " + mark + " outside [" + base + ", " + (base + size) + "]");
+        }
+        size = (int) (mark - base);
+    }
+
     /** Drops the waiting bytes before the stream position {@code upTo}, which must be waiting. */
     void dropBefore(long upTo) {
+        if (upTo < base || upTo > base + size) {
+            throw new IllegalStateException("drop before " + upTo + " outside [" + base + ", " + (base + size) + "]");
+        }
         int n = (int) (upTo - base);
         System.arraycopy(buf, n, buf, 0, size - n);
         size -= n;

@@ -32,6 +32,8 @@ final class PendingQueue {
     private int head;
     private int size;
     private int sent;
+    /** How many of the oldest entries the command timeout has already failed (made DISCARD or failed their transaction). */
+    private int expired;
 
     int size() {
         return size;
@@ -58,6 +60,23 @@ final class PendingQueue {
         issued[i] = issuedAt;
         end[i] = endPos;
         size++;
+    }
+
+    /** {@return where the bytes of the entry {@code n} places after the head end in the stream} */
+    long endAt(int n) {
+        return end[(head + n) & (target.length - 1)];
+    }
+
+    /**
+     * {@return how many of the oldest entries the command timeout already failed}: the next
+     * timeout check starts after them instead of going over them again at every firing.
+     */
+    int expired() {
+        return expired;
+    }
+
+    void expired(int n) {
+        expired = n;
     }
 
     Object headTarget() {
@@ -107,12 +126,19 @@ final class PendingQueue {
 
     /** Removes the head. */
     void pop() {
+        if (size == 0) {
+            // A caller that counted entries before running user code, which emptied the queue.
+            throw new IllegalStateException("pop on an empty queue");
+        }
         target[head] = null;
         handler[head] = null;
         head = (head + 1) & (target.length - 1);
         size--;
         if (sent > 0) {
             sent--;
+        }
+        if (expired > 0) {
+            expired--;
         }
     }
 

@@ -35,9 +35,16 @@ final class Transaction implements RedisTransaction {
     public RedisTransaction command(String... args) {
         ClientImpl.checkCommand(args);
         checkOpen();
-        writer.begin(args.length);
-        for (String a : args) {
-            writer.arg(Objects.requireNonNull(a, "argument"));
+        long mark = writer.position();
+        try {
+            writer.begin(args.length);
+            for (String a : args) {
+                writer.arg(Objects.requireNonNull(a, "argument"));
+            }
+        } catch (RuntimeException | Error e) {
+            // Half a command in the block would desynchronise every reply after it.
+            writer.truncate(mark);
+            throw e;
         }
         commands++;
         return this;
@@ -47,9 +54,16 @@ final class Transaction implements RedisTransaction {
     public RedisTransaction command(byte[]... args) {
         ClientImpl.checkCommand(args);
         checkOpen();
-        writer.begin(args.length);
-        for (byte[] a : args) {
-            writer.arg(Objects.requireNonNull(a, "argument"));
+        long mark = writer.position();
+        try {
+            writer.begin(args.length);
+            for (byte[] a : args) {
+                writer.arg(Objects.requireNonNull(a, "argument"));
+            }
+        } catch (RuntimeException | Error e) {
+            // Half a command in the block would desynchronise every reply after it.
+            writer.truncate(mark);
+            throw e;
         }
         commands++;
         return this;
