@@ -20,10 +20,18 @@ public final class RedisOptions {
     public static final long DEFAULT_MAX_REPLY_BYTES = 512L * 1024 * 1024;
     /** The default {@link #queueLimit(int)}. */
     public static final int DEFAULT_QUEUE_LIMIT = 1 << 17;
+    /** The largest {@link #queueLimit(int)}. */
+    public static final int MAX_QUEUE_LIMIT = 1 << 24;
+    /** The default {@link #queueBytesLimit(long)}: 64 MiB. */
+    public static final long DEFAULT_QUEUE_BYTES_LIMIT = 64L * 1024 * 1024;
+    /** The largest {@link #maxReplyBytes(long)}: the largest array a Java VM can make. */
+    public static final long MAX_MAX_REPLY_BYTES = Integer.MAX_VALUE - 8;
+    /** The default {@link #keepAlive(Duration)}: 60 s. */
+    public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(60);
 
     private static final RedisOptions DEFAULTS = new RedisOptions(Duration.ofSeconds(10), Duration.ofSeconds(60),
             true, Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofSeconds(10), DEFAULT_QUEUE_LIMIT,
-            DEFAULT_MAX_REPLY_BYTES, null, 2, null, null, null);
+            DEFAULT_MAX_REPLY_BYTES, null, 2, null, null, null, DEFAULT_QUEUE_BYTES_LIMIT, DEFAULT_KEEP_ALIVE);
 
     private final Duration connectTimeout;
     private final Duration commandTimeout;
@@ -38,11 +46,14 @@ public final class RedisOptions {
     private final EventHandler eventHandler;
     private final Consumer<List<Object>> pushHandler;
     private final TlsOptions tls;
+    private final long queueBytesLimit;
+    private final Duration keepAlive;
 
     private RedisOptions(Duration connectTimeout, Duration commandTimeout, boolean reconnect,
                          Duration reconnectDelayMin, Duration reconnectDelayMax, Duration reconnectWait,
                          int queueLimit, long maxReplyBytes, String clientName, int protocol,
-                         EventHandler eventHandler, Consumer<List<Object>> pushHandler, TlsOptions tls) {
+                         EventHandler eventHandler, Consumer<List<Object>> pushHandler, TlsOptions tls,
+                         long queueBytesLimit, Duration keepAlive) {
         this.connectTimeout = connectTimeout;
         this.commandTimeout = commandTimeout;
         this.reconnect = reconnect;
@@ -56,13 +67,16 @@ public final class RedisOptions {
         this.eventHandler = eventHandler;
         this.pushHandler = pushHandler;
         this.tls = tls;
+        this.queueBytesLimit = queueBytesLimit;
+        this.keepAlive = keepAlive;
     }
 
     /**
      * {@return the defaults: connect timeout 10 s, command timeout 60 s, reconnect on with a
      * back-off from 100 ms doubling to 10 s, commands issued while reconnecting wait up to 10 s,
-     * a queue of {@value #DEFAULT_QUEUE_LIMIT} commands, replies up to 512 MiB, RESP2, no client
-     * name, no handlers, the system's CA store for {@code rediss://}}
+     * a queue of {@value #DEFAULT_QUEUE_LIMIT} commands and 64 MiB, replies up to 512 MiB, RESP2,
+     * TCP keep-alive after 60 s idle, no client name, no handlers, the system's CA store for
+     * {@code rediss://}}
      */
     public static RedisOptions defaults() {
         return DEFAULTS;
@@ -78,7 +92,7 @@ public final class RedisOptions {
     public RedisOptions connectTimeout(Duration timeout) {
         return new RedisOptions(positive(timeout, "connectTimeout"), commandTimeout, reconnect, reconnectDelayMin,
                 reconnectDelayMax, reconnectWait, queueLimit, maxReplyBytes, clientName, protocol, eventHandler,
-                pushHandler, tls);
+                pushHandler, tls, queueBytesLimit, keepAlive);
     }
 
     /**
@@ -92,7 +106,7 @@ public final class RedisOptions {
     public RedisOptions commandTimeout(Duration timeout) {
         return new RedisOptions(connectTimeout, timeout == null ? null : positive(timeout, "commandTimeout"), reconnect,
                 reconnectDelayMin, reconnectDelayMax, reconnectWait, queueLimit, maxReplyBytes, clientName, protocol,
-                eventHandler, pushHandler, tls);
+                eventHandler, pushHandler, tls, queueBytesLimit, keepAlive);
     }
 
     /**
@@ -105,7 +119,7 @@ public final class RedisOptions {
      */
     public RedisOptions reconnect(boolean reconnect) {
         return new RedisOptions(connectTimeout, commandTimeout, reconnect, reconnectDelayMin, reconnectDelayMax,
-                reconnectWait, queueLimit, maxReplyBytes, clientName, protocol, eventHandler, pushHandler, tls);
+                reconnectWait, queueLimit, maxReplyBytes, clientName, protocol, eventHandler, pushHandler, tls, queueBytesLimit, keepAlive);
     }
 
     /**
@@ -123,7 +137,7 @@ public final class RedisOptions {
             throw new IllegalArgumentException("reconnectDelay needs 0 <= min <= max: " + min + ", " + max);
         }
         return new RedisOptions(connectTimeout, commandTimeout, reconnect, min, max, reconnectWait, queueLimit,
-                maxReplyBytes, clientName, protocol, eventHandler, pushHandler, tls);
+                maxReplyBytes, clientName, protocol, eventHandler, pushHandler, tls, queueBytesLimit, keepAlive);
     }
 
     /**
@@ -141,7 +155,7 @@ public final class RedisOptions {
             throw new IllegalArgumentException("reconnectWait must not be negative: " + wait);
         }
         return new RedisOptions(connectTimeout, commandTimeout, reconnect, reconnectDelayMin, reconnectDelayMax,
-                wait, queueLimit, maxReplyBytes, clientName, protocol, eventHandler, pushHandler, tls);
+                wait, queueLimit, maxReplyBytes, clientName, protocol, eventHandler, pushHandler, tls, queueBytesLimit, keepAlive);
     }
 
     /**
@@ -151,15 +165,59 @@ public final class RedisOptions {
      * thread waits (up to the command timeout) until there is room: memory stays bounded however
      * fast a caller issues commands.
      *
-     * @param limit at least 1
+     * <p>A transaction holds its commands together, so one of more than {@code queueLimit}
+     * commands (MULTI and EXEC included) can never be admitted: its future fails at once with a
+     * {@code RedisError}. See also {@link #queueBytesLimit(long)}, which bounds the same queue in bytes.
+     *
+     * @param limit 1 to {@value #MAX_QUEUE_LIMIT}
      * @return options with this limit
      */
     public RedisOptions queueLimit(int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("queueLimit must be at least 1: " + limit);
+        if (limit < 1 || limit > MAX_QUEUE_LIMIT) {
+            throw new IllegalArgumentException("queueLimit must be 1 to " + MAX_QUEUE_LIMIT + ": " + limit);
         }
         return new RedisOptions(connectTimeout, commandTimeout, reconnect, reconnectDelayMin, reconnectDelayMax,
-                reconnectWait, limit, maxReplyBytes, clientName, protocol, eventHandler, pushHandler, tls);
+                reconnectWait, limit, maxReplyBytes, clientName, protocol, eventHandler, pushHandler, tls, queueBytesLimit, keepAlive);
+    }
+
+    /**
+     * The most bytes of encoded commands a client holds, unsent and unanswered together: with
+     * {@link #queueLimit(int)}, what bounds the client's memory when commands carry large values
+     * ({@code queueLimit} commands of 1 MiB each would otherwise be allowed). A command that
+     * would take the queue over it is refused or waits exactly as one beyond {@code queueLimit}
+     * does; a single command larger than the limit is still admitted when the queue is empty, so
+     * a large value can always be sent, one at a time.
+     *
+     * @param limit at least 1 byte
+     * @return options with this limit
+     */
+    public RedisOptions queueBytesLimit(long limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("queueBytesLimit must be at least 1: " + limit);
+        }
+        return new RedisOptions(connectTimeout, commandTimeout, reconnect, reconnectDelayMin, reconnectDelayMax,
+                reconnectWait, queueLimit, maxReplyBytes, clientName, protocol, eventHandler, pushHandler, tls,
+                limit, keepAlive);
+    }
+
+    /**
+     * TCP keep-alive on the client's sockets ({@code TcpOptions.keepAlive}): after this long
+     * without traffic the kernel probes the peer, so a server that vanished without a word (a
+     * half-open connection: a crashed host, a dropped NAT entry) is found and the connection made
+     * again. It matters most for the pub/sub connection, which only listens.
+     *
+     * @param idle a positive duration of at most what {@code TcpOptions.keepAlive} takes (whole
+     *     seconds; a part of a second counts as one), or null to leave keep-alive off
+     * @return options with this setting
+     */
+    public RedisOptions keepAlive(Duration idle) {
+        if (idle != null) {
+            positive(idle, "keepAlive");
+            io.github.evasync.tcp.TcpOptions.defaults().keepAlive(idle); // its own bounds, named in its message
+        }
+        return new RedisOptions(connectTimeout, commandTimeout, reconnect, reconnectDelayMin, reconnectDelayMax,
+                reconnectWait, queueLimit, maxReplyBytes, clientName, protocol, eventHandler, pushHandler, tls,
+                queueBytesLimit, idle);
     }
 
     /**
@@ -167,15 +225,15 @@ public final class RedisOptions {
      * it is read into memory: the connection closes with a {@code RedisError} (and is made again
      * when reconnecting is on).
      *
-     * @param max at least 16 bytes
+     * @param max 16 bytes to {@value #MAX_MAX_REPLY_BYTES} (a reply is read into Java arrays)
      * @return options with this limit
      */
     public RedisOptions maxReplyBytes(long max) {
-        if (max < 16) {
-            throw new IllegalArgumentException("maxReplyBytes must be at least 16: " + max);
+        if (max < 16 || max > MAX_MAX_REPLY_BYTES) {
+            throw new IllegalArgumentException("maxReplyBytes must be 16 to " + MAX_MAX_REPLY_BYTES + ": " + max);
         }
         return new RedisOptions(connectTimeout, commandTimeout, reconnect, reconnectDelayMin, reconnectDelayMax,
-                reconnectWait, queueLimit, max, clientName, protocol, eventHandler, pushHandler, tls);
+                reconnectWait, queueLimit, max, clientName, protocol, eventHandler, pushHandler, tls, queueBytesLimit, keepAlive);
     }
 
     /**
@@ -189,7 +247,7 @@ public final class RedisOptions {
             throw new IllegalArgumentException("a client name is not empty and has no spaces: '" + name + "'");
         }
         return new RedisOptions(connectTimeout, commandTimeout, reconnect, reconnectDelayMin, reconnectDelayMax,
-                reconnectWait, queueLimit, maxReplyBytes, name, protocol, eventHandler, pushHandler, tls);
+                reconnectWait, queueLimit, maxReplyBytes, name, protocol, eventHandler, pushHandler, tls, queueBytesLimit, keepAlive);
     }
 
     /**
@@ -204,7 +262,7 @@ public final class RedisOptions {
             throw new IllegalArgumentException("protocol must be 2 or 3: " + version);
         }
         return new RedisOptions(connectTimeout, commandTimeout, reconnect, reconnectDelayMin, reconnectDelayMax,
-                reconnectWait, queueLimit, maxReplyBytes, clientName, version, eventHandler, pushHandler, tls);
+                reconnectWait, queueLimit, maxReplyBytes, clientName, version, eventHandler, pushHandler, tls, queueBytesLimit, keepAlive);
     }
 
     /**
@@ -219,7 +277,7 @@ public final class RedisOptions {
      */
     public RedisOptions eventHandler(EventHandler handler) {
         return new RedisOptions(connectTimeout, commandTimeout, reconnect, reconnectDelayMin, reconnectDelayMax,
-                reconnectWait, queueLimit, maxReplyBytes, clientName, protocol, handler, pushHandler, tls);
+                reconnectWait, queueLimit, maxReplyBytes, clientName, protocol, handler, pushHandler, tls, queueBytesLimit, keepAlive);
     }
 
     /**
@@ -231,7 +289,7 @@ public final class RedisOptions {
      */
     public RedisOptions pushHandler(Consumer<List<Object>> handler) {
         return new RedisOptions(connectTimeout, commandTimeout, reconnect, reconnectDelayMin, reconnectDelayMax,
-                reconnectWait, queueLimit, maxReplyBytes, clientName, protocol, eventHandler, handler, tls);
+                reconnectWait, queueLimit, maxReplyBytes, clientName, protocol, eventHandler, handler, tls, queueBytesLimit, keepAlive);
     }
 
     /**
@@ -246,7 +304,7 @@ public final class RedisOptions {
             throw new IllegalArgumentException("tls must be client settings (TlsOptions.client())");
         }
         return new RedisOptions(connectTimeout, commandTimeout, reconnect, reconnectDelayMin, reconnectDelayMax,
-                reconnectWait, queueLimit, maxReplyBytes, clientName, protocol, eventHandler, pushHandler, tls);
+                reconnectWait, queueLimit, maxReplyBytes, clientName, protocol, eventHandler, pushHandler, tls, queueBytesLimit, keepAlive);
     }
 
     /** {@return the connect timeout} */
@@ -282,6 +340,16 @@ public final class RedisOptions {
     /** {@return the most commands held unsent and unanswered} */
     public int queueLimit() {
         return queueLimit;
+    }
+
+    /** {@return the most bytes of commands held unsent and unanswered} */
+    public long queueBytesLimit() {
+        return queueBytesLimit;
+    }
+
+    /** {@return the TCP keep-alive idle time, or null when off} */
+    public Duration keepAlive() {
+        return keepAlive;
     }
 
     /** {@return the largest reply accepted, in bytes} */

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import static io.github.evasync.redis.RedisCommandsTest.await;
 import static io.github.evasync.redis.RedisCommandsTest.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The queue limit, the socket's watermark and the command timeout. */
@@ -153,6 +154,68 @@ class RedisBackPressureTest {
     }
 
     @Test
+    void theQueueIsBoundedInBytesToo() throws Exception {
+        try (EventLoop loop = loops.start()) {
+            RedisClient redis = RedisClient.connect(loop, server.uri(), RedisOptions.defaults().queueBytesLimit(10_000));
+            await(redis.ready());
+            byte[] value = new byte[4000];
+            byte[] big = new byte[50_000];
+            List<CompletableFuture<String>> all = loop.submit(() -> {
+                List<CompletableFuture<String>> l = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    l.add(redis.set("bp:bytes", value));
+                }
+                // Larger than the whole budget, while the queue holds commands: refused.
+                l.add(redis.set("bp:bytes", big));
+                return l;
+            }).get(30, TimeUnit.SECONDS);
+            assertEquals("OK", await(all.get(0)));
+            assertEquals("OK", await(all.get(1)));
+            for (int i = 2; i < 6; i++) {
+                RedisError e = failure(all.get(i));
+                assertTrue(e.errmsg().startsWith("queue full") && e.errmsg().contains("queueBytesLimit"), e.errmsg());
+            }
+            // Alone in an empty queue, a command larger than the budget goes.
+            assertEquals("OK", await(redis.set("bp:bytes", big)));
+            assertEquals(50_000, await(redis.get("bp:bytes")).length);
+            // From another thread a full budget waits rather than fails.
+            CompletableFuture<String> last = null;
+            for (int i = 0; i < 200; i++) {
+                last = redis.set("bp:bytes", value);
+            }
+            assertEquals("OK", await(last));
+            redis.close();
+            Idle.awaitIdle(loop);
+        }
+    }
+
+    @Test
+    void limitsAreBoundedSoThatCloseCannotOverflowItsSemaphore() throws Exception {
+        // queueLimit(Integer.MAX_VALUE) made close()'s wake-up release overflow the semaphore: an
+        // Error ("Maximum permit count exceeded") and the subscriber left reconnecting.
+        assertThrows(IllegalArgumentException.class, () -> RedisOptions.defaults().queueLimit(Integer.MAX_VALUE));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RedisOptions.defaults().queueLimit(RedisOptions.MAX_QUEUE_LIMIT + 1));
+        assertTrue(e.getMessage().contains("queueLimit"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> RedisOptions.defaults().maxReplyBytes(8L << 30));
+        assertTrue(e.getMessage().contains("maxReplyBytes"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RedisOptions.defaults().queueBytesLimit(0));
+        assertThrows(IllegalArgumentException.class, () -> RedisOptions.defaults().keepAlive(Duration.ZERO));
+        try (EventLoop loop = loops.start()) {
+            RedisClient redis = RedisClient.connect(loop, server.uri(), RedisOptions.defaults()
+                    .queueLimit(RedisOptions.MAX_QUEUE_LIMIT).queueBytesLimit(Long.MAX_VALUE)
+                    .maxReplyBytes(RedisOptions.MAX_MAX_REPLY_BYTES));
+            RedisSubscription sub = redis.subscribe("bp:ch", (c, m) -> { });
+            await(sub.ready());
+            assertEquals("PONG", await(redis.command("PING")));
+            redis.close();
+            assertTrue(failure(redis.command("PING")).errmsg().contains("closed"));
+            io.github.evasync.Await.until("the subscription ends with the client", () -> !sub.isActive());
+            Idle.awaitIdle(loop);
+        }
+    }
+
+    @Test
     void aTransactionLargerThanTheQueueFailsAtOnceRatherThanWaitForEver() throws Exception {
         try (EventLoop loop = loops.start()) {
             RedisClient redis = RedisClient.connect(loop, server.uri(),
@@ -171,5 +234,35 @@ class RedisBackPressureTest {
             redis.close();
             Idle.awaitIdle(loop);
         }
+    }
+
+    @Test
+    void theClientsSocketsHaveTcpKeepAlive() throws Exception {
+        // A server gone without a word (a half-open connection) held a subscriber silent for
+        // ever: the client's sockets now carry TCP keep-alive (60 s by default), which the kernel
+        // shows as a keepalive timer on the connection (ss -o).
+        try (EventLoop loop = loops.start()) {
+            RedisClient redis = RedisClient.connect(loop, server.uri());
+            await(redis.ready());
+            RedisSubscription sub = redis.subscribe("bp:ka", (c, m) -> { });
+            await(sub.ready());
+            String ss = run("ss", "-tno", "state", "established", "( dport = :" + server.port() + " )");
+            long withKeepAlive = ss.lines().filter(l -> l.contains("timer:(keepalive")).count();
+            assertEquals(2, withKeepAlive, "the command and the subscriber connection:\n" + ss);
+            RedisClient without = RedisClient.connect(loop, server.uri(), RedisOptions.defaults().keepAlive(null));
+            await(without.ready());
+            ss = run("ss", "-tno", "state", "established", "( dport = :" + server.port() + " )");
+            assertEquals(2, ss.lines().filter(l -> l.contains("timer:(keepalive")).count(), ss);
+            redis.close();
+            without.close();
+            Idle.awaitIdle(loop);
+        }
+    }
+
+    static String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        return out;
     }
 }

@@ -328,7 +328,7 @@ final class ClientImpl implements RedisClient {
             return;
         }
         if (cmd.admit(tx, null, PendingQueue.TX_EXEC, parts)) {
-            cmd.addEncoded(block, tx, null, PendingQueue.TX_EXEC, parts);
+            cmd.addEncoded(block, tx, null, PendingQueue.TX_EXEC, parts, -1);
         }
     }
 
@@ -340,12 +340,20 @@ final class ClientImpl implements RedisClient {
      * never waits.
      */
     private void hop(byte[] encoded, Object target, EventHandler handler, byte kind, int parts) {
+        int charge = cmd.charge(encoded.length);
         RedisError refusal = cmd.closedFlag ? CommandConnection.clientClosed() : null;
-        if (refusal == null && !acquire(parts)) {
+        // Long.MAX_VALUE: no deadline (no command timeout).
+        long deadline = options.commandTimeout() == null ? Long.MAX_VALUE
+                : System.nanoTime() + options.commandTimeout().toNanos();
+        if (refusal == null && !acquire(cmd.permits, parts, deadline)) {
             refusal = cmd.closedFlag ? CommandConnection.clientClosed() : cmd.queueFull();
+        } else if (refusal == null && !acquire(cmd.bytePermits, charge, deadline)) {
+            cmd.permits.release(parts);
+            refusal = cmd.closedFlag ? CommandConnection.clientClosed() : cmd.queueBytesFull();
         }
         if (refusal == null && cmd.closedFlag) {
             cmd.permits.release(parts);
+            cmd.bytePermits.release(charge);
             refusal = CommandConnection.clientClosed();
         }
         if (refusal != null) {
@@ -353,20 +361,22 @@ final class ClientImpl implements RedisClient {
             return;
         }
         try {
-            core.execute(() -> cmd.addEncoded(encoded, target, handler, kind, parts));
+            core.execute(() -> cmd.addEncoded(encoded, target, handler, kind, parts, charge));
         } catch (IllegalStateException loopClosed) {
             cmd.permits.release(parts);
+            cmd.bytePermits.release(charge);
             failFromAfar(kind, target, handler, new RedisError(-1, "the event loop is closed", false));
         }
     }
 
-    private boolean acquire(int parts) {
+    /** Takes {@code n} permits: at once on another loop's thread, else waiting until {@code deadline}. */
+    private boolean acquire(java.util.concurrent.Semaphore s, int n, long deadline) {
         if (core.onOtherLoop()) {
-            return cmd.permits.tryAcquire(parts);
+            return s.tryAcquire(n);
         }
-        long wait = options.commandTimeout() == null ? Long.MAX_VALUE : options.commandTimeout().toNanos();
+        long wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, deadline - System.nanoTime());
         try {
-            return cmd.permits.tryAcquire(parts, wait, TimeUnit.NANOSECONDS);
+            return s.tryAcquire(n, wait, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

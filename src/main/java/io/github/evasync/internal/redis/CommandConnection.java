@@ -18,22 +18,32 @@ import java.util.function.Consumer;
 /**
  * The client's command connection: commands are encoded into the connection's writer as they are
  * issued and wait in a {@link PendingQueue} for their replies, which come in order. Admission is
- * bounded by {@link RedisOptions#queueLimit(int)} permits, taken when a command is issued (on the
- * issuing thread, so a thread other than the loop's can wait for one) and given back when its
- * entry leaves the queue. One timer, armed only while something waits, enforces the command
- * timeout and the wait for a reconnect.
+ * bounded by {@link RedisOptions#queueLimit(int)} permits and {@link RedisOptions#queueBytesLimit(long)}
+ * byte permits, taken when a command is issued (on the issuing thread, so a thread other than the
+ * loop's can wait for them) and given back when its entry leaves the queue. One timer, armed only
+ * while something waits, enforces the command timeout and the wait for a reconnect.
  *
  * <p>Every loop over the queue that runs user code (a future's dependents, a callback, an event
  * handler) re-reads the queue at each step and stops once the client is closed: that code may
  * close the client, which empties the queue under the loop. Loop thread only, except
- * {@link #permits}.
+ * {@link #permits} and {@link #bytePermits}.
  */
 final class CommandConnection extends RedisConnection {
-    /** Permits given out when the client closes, so that threads waiting for room wake and see it. */
+    /**
+     * Permits given out when the client closes, so that threads waiting for room wake and see it.
+     * With {@link RedisOptions#MAX_QUEUE_LIMIT} and {@link #MAX_BYTE_PERMITS} it stays below a
+     * semaphore's ceiling ({@code Integer.MAX_VALUE}), beyond which {@code release} throws an Error.
+     */
     private static final int WAKE_ALL = Integer.MAX_VALUE / 2;
+    /** The most byte permits: a larger {@link RedisOptions#queueBytesLimit(long)} counts as this. */
+    static final int MAX_BYTE_PERMITS = Integer.MAX_VALUE / 2 - 1;
 
     final PendingQueue queue = new PendingQueue();
     final Semaphore permits;
+    /** Bytes of encoded commands that may be held: one permit a byte. */
+    final Semaphore bytePermits;
+    /** The byte permits in all ({@code queueBytesLimit}, capped). */
+    final int byteLimit;
     /** Called once when the connection closes for good (the client closes with it). */
     private final Runnable closed;
     final CompletableFuture<RedisClient> readyFuture = new CompletableFuture<>();
@@ -49,6 +59,8 @@ final class CommandConnection extends RedisConnection {
     CommandConnection(LoopCore core, EventLoop loop, RedisUri uri, RedisOptions options, Runnable closed) {
         super(core, loop, uri, options);
         this.permits = new Semaphore(options.queueLimit());
+        this.byteLimit = (int) Math.min(options.queueBytesLimit(), MAX_BYTE_PERMITS);
+        this.bytePermits = new Semaphore(byteLimit);
         this.closed = closed;
         this.commandTimeout = options.commandTimeout() == null ? Long.MAX_VALUE : options.commandTimeout().toNanos();
         this.reconnectWait = options.reconnectWait().toNanos();
@@ -58,7 +70,8 @@ final class CommandConnection extends RedisConnection {
 
     /**
      * Whether a command may be queued now; if not, {@code target} is failed with the reason. A
-     * permit is taken here for each of {@code n} entries.
+     * permit is taken here for each of {@code n} entries; the byte permits are taken by
+     * {@link #add} once the command is encoded and its size known.
      */
     boolean admit(Object target, EventHandler handler, byte kind, int n) {
         RedisError refusal = refusal();
@@ -70,6 +83,14 @@ final class CommandConnection extends RedisConnection {
             return false;
         }
         return true;
+    }
+
+    /**
+     * {@return the byte permits a command of {@code bytes} bytes takes}: a command larger than the
+     * whole budget takes all of it, so that it goes alone, once the queue is empty.
+     */
+    int charge(long bytes) {
+        return (int) Math.min(bytes, byteLimit);
     }
 
     /** Why a command cannot be queued now (closed, or down and not waiting), or null. */
@@ -90,16 +111,30 @@ final class CommandConnection extends RedisConnection {
                 false);
     }
 
+    RedisError queueBytesFull() {
+        return new RedisError(-1, "queue full: the commands unsent or unanswered hold "
+                + options.queueBytesLimit() + " bytes (RedisOptions.queueBytesLimit); wait for replies before issuing more",
+                false);
+    }
+
     static RedisError clientClosed() {
         return new RedisError(-1, "the Redis client is closed", false);
     }
 
     /**
      * Queues an entry whose bytes were just encoded into {@link #out} from {@code mark} on; its
-     * permit is held.
+     * count permit is held, its byte permits are taken here. Without room for its bytes it is
+     * taken back out of the writer and failed.
      */
     void add(Object target, EventHandler handler, byte kind, long mark) {
-        queued(target, handler, kind, System.nanoTime());
+        int charge = charge(out.position() - mark);
+        if (!bytePermits.tryAcquire(charge)) {
+            out.truncate(mark);
+            permits.release();
+            fail(kind, target, handler, queueBytesFull());
+            return;
+        }
+        queued(target, handler, kind, System.nanoTime(), charge);
     }
 
     /**
@@ -111,19 +146,33 @@ final class CommandConnection extends RedisConnection {
         permits.release(n);
     }
 
-    private void queued(Object target, EventHandler handler, byte kind, long now) {
-        queue.add(target, handler, kind, now, out.position());
+    private void queued(Object target, EventHandler handler, byte kind, long now, int charge) {
+        queue.add(target, handler, kind, now, out.position(), charge);
         if (!timerArmed && (commandTimeout != Long.MAX_VALUE || state != READY)) {
             arm(state == READY ? commandTimeout : Math.min(commandTimeout, reconnectWait));
         }
         requestFlush();
     }
 
-    /** Queues a command (or a transaction's block of {@code parts} entries) encoded elsewhere (its permits are held), or fails it. */
-    void addEncoded(byte[] encoded, Object target, EventHandler handler, byte kind, int parts) {
+    /**
+     * Queues a command (or a transaction's block of {@code parts} entries) encoded elsewhere,
+     * or fails it. {@code charge} is the byte permits already held for it (taken on another
+     * thread), or -1 when they are to be taken here.
+     */
+    void addEncoded(byte[] encoded, Object target, EventHandler handler, byte kind, int parts, int charge) {
         RedisError refusal = refusal();
+        if (refusal == null && charge < 0) {
+            charge = charge(encoded.length);
+            if (!bytePermits.tryAcquire(charge)) {
+                refusal = queueBytesFull();
+                charge = 0;
+            }
+        }
         if (refusal != null) {
             permits.release(parts);
+            if (charge > 0) {
+                bytePermits.release(charge);
+            }
             fail(kind, target, handler, refusal);
             return;
         }
@@ -132,9 +181,9 @@ final class CommandConnection extends RedisConnection {
         // be dropped together.
         long now = System.nanoTime();
         for (int i = 1; i < parts; i++) {
-            queue.add(target, handler, PendingQueue.TX_PART, now, out.position());
+            queue.add(target, handler, PendingQueue.TX_PART, now, out.position(), 0);
         }
-        queued(target, handler, kind, now);
+        queued(target, handler, kind, now, charge);
     }
 
     // ---- replies ------------------------------------------------------------------------------
@@ -221,8 +270,12 @@ final class CommandConnection extends RedisConnection {
 
     /** Takes the head out of the queue and gives its permits back. */
     private void pop() {
+        int charge = queue.headCharge();
         queue.pop();
         permits.release();
+        if (charge > 0) {
+            bytePermits.release(charge);
+        }
     }
 
     /** Takes the head out and fails it: user code runs, which may close the client. */
@@ -280,6 +333,7 @@ final class CommandConnection extends RedisConnection {
         }
         readyFuture.completeExceptionally(e);
         permits.release(WAKE_ALL);
+        bytePermits.release(WAKE_ALL);
         closed.run();
     }
 

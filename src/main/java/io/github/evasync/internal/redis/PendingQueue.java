@@ -29,6 +29,8 @@ final class PendingQueue {
     private byte[] kind = new byte[64];
     private long[] issued = new long[64];
     private long[] end = new long[64];
+    /** The byte permits each entry holds (a transaction's block is held by its EXEC entry). */
+    private int[] charge = new int[64];
     private int head;
     private int size;
     private int sent;
@@ -49,7 +51,7 @@ final class PendingQueue {
         sent = size;
     }
 
-    void add(Object t, EventHandler h, byte k, long issuedAt, long endPos) {
+    void add(Object t, EventHandler h, byte k, long issuedAt, long endPos, int bytePermits) {
         if (size == target.length) {
             grow();
         }
@@ -59,7 +61,13 @@ final class PendingQueue {
         kind[i] = k;
         issued[i] = issuedAt;
         end[i] = endPos;
+        charge[i] = bytePermits;
         size++;
+    }
+
+    /** {@return the byte permits the head holds} */
+    int headCharge() {
+        return charge[head];
     }
 
     /** {@return where the bytes of the entry {@code n} places after the head end in the stream} */
@@ -149,15 +157,18 @@ final class PendingQueue {
         byte[] k = new byte[n * 2];
         long[] is = new long[n * 2];
         long[] e = new long[n * 2];
+        int[] c = new int[n * 2];
         for (int j = 0; j < n; j++) {
             int i = (head + j) & (n - 1);
             k[j] = kind[i];
             is[j] = issued[i];
             e[j] = end[i];
+            c[j] = charge[i];
         }
         kind = k;
         issued = is;
         end = e;
+        charge = c;
         head = 0;
     }
 

@@ -79,7 +79,10 @@ abstract class RedisConnection {
         Link l = new Link();
         link = l;
         TcpOptions o = TcpOptions.defaults().writeTimeout(options.connectTimeout())
-                .readTimeout(options.connectTimeout()).connectCallback(l);
+                .readTimeout(options.connectTimeout()).connectCallback(l)
+                // Finds a server gone without a word (a half-open connection), which would
+                // otherwise hold a subscriber, or an idle client, silent for ever.
+                .keepAlive(options.keepAlive());
         l.socket = Transport.connect(loop, uri, tls, l, l, o);
     }
 
