@@ -51,7 +51,9 @@ class TransactionExpiryTest {
                 CompletableFuture<long[]> issueTimes = new CompletableFuture<>();
                 CompletableFuture<CompletableFuture<List<Object>>> sent = new CompletableFuture<>();
                 ClientImpl[] client = new ClientImpl[1];
-                client[0] = (ClientImpl) loop.submit(() -> RedisClient.connect(loop,
+                // Assigned on the loop thread, before its first event can run: the connection is
+                // lost at once, and the handler below must find the client.
+                loop.submit(() -> client[0] = (ClientImpl) RedisClient.connect(loop,
                         "redis://127.0.0.1:" + server.getLocalPort(), RedisOptions.defaults()
                                 .reconnectDelay(Duration.ofSeconds(30), Duration.ofSeconds(30))
                                 .reconnectWait(Duration.ofMillis(200))
