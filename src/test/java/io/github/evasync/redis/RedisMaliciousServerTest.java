@@ -65,16 +65,21 @@ class RedisMaliciousServerTest {
             int port = Integer.parseInt(new BufferedReader(new InputStreamReader(fake.getInputStream(),
                     StandardCharsets.US_ASCII)).readLine().trim());
             List<Exception> events = new CopyOnWriteArrayList<>();
-            RedisClient redis = RedisClient.connect(loop, "redis://127.0.0.1:" + port,
-                    options.reconnect(false).eventHandler(events::add));
-            // Both in one write: the fake answers whatever it read first.
+            RedisClient[] client = new RedisClient[1];
+            // Connected and the commands queued in one loop turn, before any byte can arrive (the
+            // fake may answer the handshake and close before a later turn), all in one write:
+            // the fake answers whatever it read first.
             List<CompletableFuture<Object>> replies = loop.submit(() -> {
+                RedisClient redis = RedisClient.connect(loop, "redis://127.0.0.1:" + port,
+                        options.reconnect(false).eventHandler(events::add));
+                client[0] = redis;
                 List<CompletableFuture<Object>> l = new java.util.ArrayList<>();
                 for (int i = 0; i < commands; i++) {
                     l.add(redis.command("PING"));
                 }
                 return l;
             }).get(30, TimeUnit.SECONDS);
+            RedisClient redis = client[0];
             check.check(replies);
             Await.until("the client closes", redis::isClosed);
             assertFalse(events.isEmpty());
