@@ -288,8 +288,8 @@ public abstract class BufferEvent extends NativeOwner {
      * libevent reads this socket (see {@link TlsConnection#enableReadAhead}).
      */
     private void tlsReadPending() {
-        if (tlsReadEvent != null && !isFreed() && (LibEvent.bufferevent_get_enabled(bev) & READ) != 0) {
-            TlsConnection.readPending(tlsReadEvent, ssl);
+        if (tlsReadEvent != null && !isFreed()) {
+            TlsConnection.readPending(tlsReadEvent, ssl, bev);
         }
     }
 

@@ -7,7 +7,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * The datagram socket calls, hand-made so that each captures {@code errno} the moment it returns
+ * The datagram socket calls (beside {@link FastCalls}' socket, bind and setsockopt, which they
+ * share with the stream sockets), hand-made so that each captures {@code errno} the moment it returns
  * (a plain downcall's errno may be overwritten by the JVM before Java reads it). The receive and
  * send calls are critical: on a non-blocking socket with {@code MSG_DONTWAIT} they never block
  * and never call back, and they only touch native memory, so the thread-state switch a plain
@@ -18,21 +19,6 @@ final class DatagramCalls {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
     private static final Linker.Option CRITICAL = Linker.Option.critical(false);
-
-    private static final class Socket {
-        static final MethodHandle HANDLE = LINKER.downcallHandle(
-                LibEvent.socket$address(), LibEvent.socket$descriptor(), ERRNO);
-    }
-
-    private static final class Bind {
-        static final MethodHandle HANDLE = LINKER.downcallHandle(
-                LibEvent.bind$address(), LibEvent.bind$descriptor(), ERRNO);
-    }
-
-    private static final class Setsockopt {
-        static final MethodHandle HANDLE = LINKER.downcallHandle(
-                LibEvent.setsockopt$address(), LibEvent.setsockopt$descriptor(), ERRNO);
-    }
 
     private static final class Getsockopt {
         static final MethodHandle HANDLE = LINKER.downcallHandle(
@@ -55,30 +41,6 @@ final class DatagramCalls {
     }
 
     private DatagramCalls() {
-    }
-
-    static int socket(MemorySegment state, int domain, int type, int protocol) {
-        try {
-            return (int) Socket.HANDLE.invokeExact(state, domain, type, protocol);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
-    }
-
-    static int bind(MemorySegment state, int fd, MemorySegment addr, int len) {
-        try {
-            return (int) Bind.HANDLE.invokeExact(state, fd, addr, len);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
-    }
-
-    static int setsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value, int len) {
-        try {
-            return (int) Setsockopt.HANDLE.invokeExact(state, fd, level, name, value, len);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
     }
 
     static int getsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value, MemorySegment len) {

@@ -106,7 +106,7 @@ public final class DatagramSocket extends NativeOwner {
             MemorySegment state = scratch.allocate(FastCalls.captureStateSize(), 8);
             InetAddress address = bind;
             if (address == null) {
-                fd = DatagramCalls.socket(state, AF_INET6, SOCK_FLAGS, LibEvent.IPPROTO_UDP());
+                fd = FastCalls.socket(state, AF_INET6, SOCK_FLAGS, LibEvent.IPPROTO_UDP());
                 if (fd < 0 && FastCalls.errno(state) == EAFNOSUPPORT) {
                     address = anyV4();
                 } else {
@@ -115,7 +115,7 @@ public final class DatagramSocket extends NativeOwner {
             }
             ipv6 = address instanceof Inet6Address;
             if (fd < 0) {
-                fd = DatagramCalls.socket(state, ipv6 ? AF_INET6 : AF_INET, SOCK_FLAGS, LibEvent.IPPROTO_UDP());
+                fd = FastCalls.socket(state, ipv6 ? AF_INET6 : AF_INET, SOCK_FLAGS, LibEvent.IPPROTO_UDP());
             }
             if (fd < 0) {
                 throw new OpenFailed("socket", FastCalls.errno(state));
@@ -140,7 +140,7 @@ public final class DatagramSocket extends NativeOwner {
                 setInt(scratch, IPPROTO_IPV6, LibEvent.IPV6_RECVERR(), 1);
             }
             MemorySegment sa = SockAddr.encode(scratch, address, port);
-            if (DatagramCalls.bind(state, fd, sa, (int) sa.byteSize()) != 0) {
+            if (FastCalls.bind(state, fd, sa, (int) sa.byteSize()) != 0) {
                 throw new OpenFailed("bind", FastCalls.errno(state));
             }
             readEvent = newEvent(READ_PERSIST, h);
@@ -247,7 +247,7 @@ public final class DatagramSocket extends NativeOwner {
             MemorySegment state = scratch.allocate(FastCalls.captureStateSize(), 8);
             MemorySegment v = scratch.allocate(ValueLayout.JAVA_INT);
             v.set(ValueLayout.JAVA_INT, 0, value);
-            return DatagramCalls.setsockopt(state, fd, level, name, v, (int) ValueLayout.JAVA_INT.byteSize()) == 0
+            return FastCalls.setsockopt(state, fd, level, name, v) == 0
                     ? 0 : FastCalls.errno(state);
         } finally {
             scratch.reset(mark);
@@ -340,7 +340,7 @@ public final class DatagramSocket extends NativeOwner {
                 level = IPPROTO_IPV6;
                 name = join ? LibEvent.IPV6_ADD_MEMBERSHIP() : LibEvent.IPV6_DROP_MEMBERSHIP();
             }
-            return DatagramCalls.setsockopt(state, fd, level, name, req, (int) req.byteSize()) == 0
+            return FastCalls.setsockopt(state, fd, level, name, req) == 0
                     ? 0 : FastCalls.errno(state);
         } finally {
             scratch.reset(mark);

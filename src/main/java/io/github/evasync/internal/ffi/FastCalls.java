@@ -240,10 +240,13 @@ public final class FastCalls {
         }
     }
 
-    /** {@code setsockopt(2)} of an int option, storing errno in {@code state}. */
-    public static int setsockopt(MemorySegment state, int fd, int level, int name, MemorySegment intValue) {
+    /**
+     * {@code setsockopt(2)} with {@code value} (an int, or a struct such as {@code ip_mreqn}) as
+     * the option, its length the segment's size; storing errno in {@code state}.
+     */
+    public static int setsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value) {
         try {
-            return (int) Setsockopt.HANDLE.invokeExact(state, fd, level, name, intValue, (int) intValue.byteSize());
+            return (int) Setsockopt.HANDLE.invokeExact(state, fd, level, name, value, (int) value.byteSize());
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

@@ -104,15 +104,6 @@ public final class LoopCounts {
         pendingEvents += delta;
     }
 
-    /** Open TCP sockets changed by {@code delta}, accepted ({@code incoming}) or made by connecting. */
-    public void tcp(boolean incoming, int delta) {
-        if (incoming) {
-            incomingTcp += delta;
-        } else {
-            outgoingTcp += delta;
-        }
-    }
-
     /** Open HTTP connections changed by {@code delta}, accepted ({@code incoming}) or the client's. */
     public void http(boolean incoming, int delta) {
         if (incoming) {

@@ -30,8 +30,8 @@ final class Transport {
         }
     }
 
-    /** The longest path a {@code sockaddr_un} holds on Linux, its final NUL left out. */
-    private static final int MAX_PATH_BYTES = 107;
+    /** The longest path a {@code sockaddr_un} holds, its final NUL left out (the native layer's figure). */
+    private static final int MAX_PATH_BYTES = io.github.evasync.internal.ffi.SockAddr.MAX_UNIX_PATH;
 
     /** Starts connecting; {@code tls} is the settings for {@code rediss://} (null otherwise). */
     static TcpSocket connect(EventLoop loop, RedisUri uri, TlsOptions tls, ReadCallback read, EventHandler handler,
