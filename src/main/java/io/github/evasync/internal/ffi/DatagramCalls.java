@@ -47,7 +47,7 @@ final class DatagramCalls {
         try {
             return (int) Getsockopt.HANDLE.invokeExact(state, fd, level, name, value, len);
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw FastCalls.rethrown(t);
         }
     }
 
@@ -55,7 +55,7 @@ final class DatagramCalls {
         try {
             return (int) Recvmmsg.HANDLE.invokeExact(state, fd, vec, vlen, flags, MemorySegment.NULL);
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw FastCalls.rethrown(t);
         }
     }
 
@@ -63,7 +63,7 @@ final class DatagramCalls {
         try {
             return (int) Sendmmsg.HANDLE.invokeExact(state, fd, vec, vlen, flags);
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw FastCalls.rethrown(t);
         }
     }
 
@@ -71,7 +71,7 @@ final class DatagramCalls {
         try {
             return (long) Sendto.HANDLE.invokeExact(state, fd, buf, len, flags, addr, addrLen);
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw FastCalls.rethrown(t);
         }
     }
 }

@@ -103,6 +103,22 @@ public final class FastCalls {
     private FastCalls() {
     }
 
+    /**
+     * What a handle's failure becomes. A downcall declares no checked exception, so what comes
+     * out is an {@link Error} (a StackOverflowError at the call, most likely) or a
+     * RuntimeException: it goes on as it is, so that callers see the real cause. Anything else
+     * is a bug.
+     */
+    static Error rethrown(Throwable t) {
+        if (t instanceof Error e) {
+            return e;
+        }
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        return new AssertionError(t);
+    }
+
     /** Memory for {@link #errno(MemorySegment)}: allocate once per call site owner. */
     public static long captureStateSize() {
         return Linker.Option.captureStateLayout().byteSize();
@@ -125,7 +141,7 @@ public final class FastCalls {
         try {
             return (int) Write.HANDLE.invokeExact(bev, data, len);
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw rethrown(t);
         }
     }
 
@@ -138,7 +154,7 @@ public final class FastCalls {
         try {
             return (long) Send.HANDLE.invokeExact(fd, data, len, MSG_NOSIGNAL);
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw rethrown(t);
         }
     }
 
@@ -151,7 +167,7 @@ public final class FastCalls {
         try {
             return (long) Recv.HANDLE.invokeExact(state, fd, data, len, 0);
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw rethrown(t);
         }
     }
 
@@ -170,7 +186,7 @@ public final class FastCalls {
         try {
             return (int) Remove.HANDLE.invokeExact(buf, data, len);
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw rethrown(t);
         }
     }
 
@@ -179,7 +195,7 @@ public final class FastCalls {
         try {
             return (long) Copyout.HANDLE.invokeExact(buf, data, len);
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw rethrown(t);
         }
     }
 
@@ -188,7 +204,7 @@ public final class FastCalls {
         try {
             return (long) Length.HANDLE.invokeExact(buf);
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw rethrown(t);
         }
     }
 
@@ -199,7 +215,7 @@ public final class FastCalls {
         try {
             return (MemorySegment) ListenerNewBind.HANDLE.invokeExact(state, base, cb, arg, flags, backlog, sa, len);
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw rethrown(t);
         }
     }
 
@@ -208,7 +224,7 @@ public final class FastCalls {
         try {
             return (int) SocketConnect.HANDLE.invokeExact(state, bev, sa, len);
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw rethrown(t);
         }
     }
 
@@ -218,7 +234,7 @@ public final class FastCalls {
         try {
             return (MemorySegment) ListenerNew.HANDLE.invokeExact(state, base, cb, arg, flags, backlog, fd);
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw rethrown(t);
         }
     }
 
@@ -227,7 +243,7 @@ public final class FastCalls {
         try {
             return (int) Socket.HANDLE.invokeExact(state, domain, type, protocol);
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw rethrown(t);
         }
     }
 
@@ -236,7 +252,7 @@ public final class FastCalls {
         try {
             return (int) Bind.HANDLE.invokeExact(state, fd, sa, len);
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw rethrown(t);
         }
     }
 
@@ -248,7 +264,7 @@ public final class FastCalls {
         try {
             return (int) Setsockopt.HANDLE.invokeExact(state, fd, level, name, value, (int) value.byteSize());
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw rethrown(t);
         }
     }
 
@@ -257,7 +273,7 @@ public final class FastCalls {
         try {
             return (int) Shutdown.HANDLE.invokeExact(state, fd, how);
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw rethrown(t);
         }
     }
 }
