@@ -280,19 +280,37 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
         boolean sendBody = !bodiless && !method().equals("HEAD");
         // HEAD gets the Content-Length a GET would have had.
         byte[] head = head(status, headers, bodiless ? -1 : body.length, false);
+        long before = connection.handedOut();
         answer = Answer.DONE;
-        if (!sendBody || body.length == 0) {
-            connection.send(this, head);
-        } else if (body.length <= COMBINE_LIMIT) {
-            byte[] all = new byte[head.length + body.length];
-            System.arraycopy(head, 0, all, 0, head.length);
-            System.arraycopy(body, 0, all, head.length, body.length);
-            connection.send(this, all);
-        } else {
-            connection.send(this, head);
-            connection.send(this, body);
+        try {
+            if (!sendBody || body.length == 0) {
+                connection.send(this, head);
+            } else if (body.length <= COMBINE_LIMIT) {
+                byte[] all = new byte[head.length + body.length];
+                System.arraycopy(head, 0, all, 0, head.length);
+                System.arraycopy(body, 0, all, head.length, body.length);
+                connection.send(this, all);
+            } else {
+                connection.send(this, head);
+                connection.send(this, body);
+            }
+            connection.answered(this);
+        } catch (Throwable t) {
+            // Cut short (at the stack's edge a StackOverflowError can strike anywhere): with
+            // nothing handed on, the call had no effect and the request may be answered again;
+            // with something, the answer may be partial and the connection must go.
+            if (connection.handedOut() == before) {
+                answer = Answer.NONE;
+            } else {
+                connection.cutShort = true;
+                try {
+                    connection.answerCutShort();
+                } catch (Throwable again) {
+                    // Still at the edge: the request's callback closes it when it returns.
+                }
+            }
+            throw t;
         }
-        connection.answered(this);
     }
 
     @Override

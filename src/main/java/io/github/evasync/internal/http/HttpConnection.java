@@ -67,6 +67,15 @@ final class HttpConnection {
     private long deadline;
     /** When the libevent timer will fire, or 0 when it is not pending. */
     private long firesAt;
+    /** How many pieces of answer were handed to {@link #send}, counted before each is passed on. */
+    private long handedOut;
+    /**
+     * An answer was cut short after part of it was handed on: nothing more is sent, and the
+     * connection closes at the next normal depth. Set by a field write, as no call is safe at
+     * the stack's edge where this happens.
+     */
+    boolean cutShort;
+    private final Runnable closeIfCutShort = this::closeIfCutShort;
 
     HttpConnection(HttpServerImpl server, LoopCore core, TcpSocket socket) {
         this.server = server;
@@ -106,6 +115,7 @@ final class HttpConnection {
         } catch (Throwable t) {
             appFailed(t);
         }
+        closeIfCutShort();
     }
 
     /** What application code run for this connection threw goes to the server's handler. */
@@ -244,6 +254,7 @@ final class HttpConnection {
             }
             core.errors().callbackFailed(t, server.eventHandler());
         }
+        closeIfCutShort();
         if (!closed && !closing && parser.idle() && queue.isEmpty()) {
             armWaitForRequest();
         }
@@ -328,14 +339,37 @@ final class HttpConnection {
 
     /** Sends {@code bytes} of {@code e}'s answer now if {@code e} is first in line, else later. */
     void send(Exchange e, byte[] bytes) {
-        if (closed) {
+        if (closed || cutShort) {
             return;
         }
+        handedOut++;
         if (queue.peekFirst() == e) {
             write(bytes);
         } else {
             e.held.add(bytes);
             e.heldBytes += bytes.length;
+        }
+    }
+
+    /** How many pieces of answer {@link #send} was given: unchanged across a call, none left. */
+    long handedOut() {
+        return handedOut;
+    }
+
+    /**
+     * An answer was cut short after some of it was handed on (a StackOverflowError can strike
+     * anywhere at the stack's edge): the client may hold part of it, and only closing the
+     * connection keeps it from taking that part, or the next answer, for a whole one. The close
+     * waits for the end of the turn, or for the application's callback to return if sooner, as
+     * closing here at the edge could itself be cut short.
+     */
+    void answerCutShort() {
+        core.afterTurn(closeIfCutShort);
+    }
+
+    private void closeIfCutShort() {
+        if (cutShort && !closed) {
+            close("the answer was cut short");
         }
     }
 
