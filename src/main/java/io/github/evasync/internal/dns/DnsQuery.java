@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * addresses of the family asked for or exactly one {@link DnsError}; a loop that closes first
  * cancels it, and its callbacks never run.
  */
-public final class DnsQuery implements DnsRequest.Target {
+public final class DnsQuery implements DnsRequest.Target, Runnable {
     private final LoopCore core;
     private final String host;
     private final Family family;
@@ -52,7 +52,43 @@ public final class DnsQuery implements DnsRequest.Target {
             core.execute(new LiteralAnswer(core, host, literal, family, onAddresses, handler));
             return;
         }
-        new DnsQuery(core, host, family, onAddresses, handler).start();
+        // The resolver is made now, so that a configuration libevent refuses is this call's
+        // exception; the query itself starts on a later turn.
+        core.resolver().base();
+        DnsQuery query = new DnsQuery(core, host, family, onAddresses, handler);
+        core.resolver().queryStarted();
+        try {
+            core.execute(query);
+        } catch (RuntimeException | Error e) {
+            query.request.free();
+            query.ended = true;
+            core.resolver().queryEnded();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the query, on the turn after the lookup call, at the loop's own depth. libevent
+     * answers a name from /etc/hosts inside {@code evdns_getaddrinfo}, through an upcall; made
+     * inside the API call, that upcall could begin where the caller's stack is nearly used up,
+     * and a StackOverflowError at its very start, before any guard of ours runs, makes the JVM
+     * exit.
+     */
+    @Override
+    public void run() {
+        if (ended) {
+            return;
+        }
+        if (core.stopping() || !core.isOpen()) {
+            // The loop is closing: the query never starts, and nothing answers.
+            request.free();
+            ended = true;
+            core.resolver().queryEnded();
+            return;
+        }
+        // What start throws (an Error: the resolver was made by the lookup call) goes by the
+        // rules of a failed task.
+        start();
     }
 
     /**
@@ -74,7 +110,6 @@ public final class DnsQuery implements DnsRequest.Target {
     }
 
     private void start() {
-        core.resolver().queryStarted();
         inStart = true;
         Throwable upcall;
         core.inNativeCall++;

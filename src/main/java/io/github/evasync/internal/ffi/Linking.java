@@ -33,6 +33,13 @@ public final class Linking {
                 Class.forName(holder.getName(), true, holder.getClassLoader());
             }
         }
+        try {
+            Upcalls.prime();
+        } catch (Error | RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
         // The JDK's own segment classes behind the byte paths (a write of a byte[] or a heap or
         // direct ByteBuffer) have initialisers too, which an overflow would break the same way.
         MemorySegment.ofArray(new byte[1]).get(ValueLayout.JAVA_BYTE, 0);

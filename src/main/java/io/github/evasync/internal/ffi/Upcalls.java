@@ -82,9 +82,39 @@ public final class Upcalls {
     public static synchronized void routeLibeventLog() {
         if (!logRouted) {
             // event_log_cb: void (*)(int severity, const char *msg); may run on any loop thread.
-            LibEvent.event_set_log_callback(stub("onLog", event_log_cb.descriptor()));
+            MemorySegment log = stub("onLog", event_log_cb.descriptor());
+            // Run once here, for the reason prime() gives: libevent may log inside any call.
+            try (Arena arena = Arena.ofConfined()) {
+                call(log, event_log_cb.descriptor()).invokeExact(0, arena.allocateFrom("evasync: libevent's log goes here"));
+            } catch (Throwable t) {
+                throw new IllegalStateException("the log callback could not be linked", t);
+            }
+            LibEvent.event_set_log_callback(log);
             logRouted = true;
         }
+    }
+
+    /**
+     * Runs every stub once, through a downcall to its own address, with arguments that name no
+     * live handle, so that each does nothing. A stub links the call into its Java method the
+     * first time it runs; if that first time were an upcall libevent makes inside an API call
+     * near the end of a thread's stack, a StackOverflowError in the linking would be thrown
+     * outside every guard of ours, and the JVM exits. Called by {@link Linking} on a fresh stack.
+     */
+    static void prime() throws Throwable {
+        MemorySegment none = MemorySegment.NULL;
+        call(Events.CALLBACK, event_callback_fn.descriptor()).invokeExact(-1, (short) 0, none);
+        call(Bufferevents.READ, bufferevent_data_cb.descriptor()).invokeExact(none, none);
+        call(Bufferevents.WRITE, bufferevent_data_cb.descriptor()).invokeExact(none, none);
+        call(Bufferevents.EVENT, bufferevent_event_cb.descriptor()).invokeExact(none, (short) 0, none);
+        // fd -1: the accept stub closes what nobody owns, and closing -1 does nothing.
+        call(Listeners.ACCEPT, evconnlistener_cb.descriptor()).invokeExact(none, -1, none, 0, none);
+        call(Listeners.ERROR, evconnlistener_errorcb.descriptor()).invokeExact(none, none);
+        call(Dns.ADDRINFO, evdns_getaddrinfo_cb.descriptor()).invokeExact(0, none, none);
+    }
+
+    private static java.lang.invoke.MethodHandle call(MemorySegment stub, FunctionDescriptor fd) {
+        return Linker.nativeLinker().downcallHandle(stub, fd);
     }
 
     private static MemorySegment stub(String method, FunctionDescriptor fd) {
