@@ -167,10 +167,42 @@ public final class Connection extends SocketOutput {
             call = connect(core.scratch(), literal, port);
             k.callErrno(call.errno());
         } else {
-            call = connect(core.resolver().base(), core.scratch(), host, port);
+            // The resolver is made now, so that a configuration libevent refuses is this call's
+            // exception; the lookup starts on a later turn (ConnectByName says why).
+            core.resolver().base();
+            core.execute(new ConnectByName(host, port));
+            return;
         }
         if (call.failed()) {
             failSoon(call.errno());
+        }
+    }
+
+    /**
+     * Starts the lookup and connect of a host name at the loop's own depth. libevent answers a
+     * name from /etc/hosts inside the call, and a lookup or connect that then fails at once
+     * reports through our event callback before the call returns: made inside the tcpConnect
+     * call, that upcall could begin where the caller's stack is nearly used up, and a
+     * StackOverflowError at its very start, before any guard of ours runs, makes the JVM exit.
+     */
+    private final class ConnectByName implements Runnable {
+        private final String host;
+        private final int port;
+
+        ConnectByName(String host, int port) {
+            this.host = host;
+            this.port = port;
+        }
+
+        @Override
+        public void run() {
+            if (isFreed() || closed) {
+                return;
+            }
+            ConnectCall call = connect(core.resolver().base(), core.scratch(), host, port);
+            if (call.failed()) {
+                failSoon(call.errno());
+            }
         }
     }
 
