@@ -5,12 +5,17 @@
 # pipeline depth 1, 16 and 256 (each connection keeps that many commands outstanding).
 #   bench/redis.sh
 # Environment: SECONDS_PER_RUN (5), WARMUP (2), ROUNDS (1), OPS ("set get"), CONNS ("1 50"),
-# DEPTHS ("1 16 256"), IMPLS ("redis-benchmark evasync lettuce"), BENCH_REQUESTS (requests per
+# DEPTHS ("1 16 256"), IMPLS ("redis-benchmark evasync lettuce lettuce-batch"), BENCH_REQUESTS (requests per
 # redis-benchmark run, default 2000000 at depth >= 16 and 300000 at depth 1), SKIP_BUILD (0).
 # Prints one line per run (operations per second, and per client CPU-second: the Java clients
 # measure their own process over the measured window, redis-benchmark is timed whole by its
 # rusage) to stdout and bench/target/redis/results.txt, then the medians and the ratios
-# evasync/lettuce per client CPU-second and evasync/redis-benchmark in operations per second.
+# evasync/lettuce per client CPU-second and evasync/redis-benchmark in operations per second,
+# and draws the chart (bench/redis-plot.py) into bench/target/redis/redis.svg.
+# Lettuce runs two ways: "lettuce" with its defaults (each reply issues the next command,
+# flushed as issued) and "lettuce-batch" as its documentation advises for pipelining (auto-flush
+# off, a batch of depth commands and one flush, the next batch when all replies are in); the
+# ratio is taken against the better of the two per client CPU-second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -22,7 +27,7 @@ rounds=${ROUNDS:-1}
 ops=${OPS:-set get}
 conns_list=${CONNS:-1 50}
 depths=${DEPTHS:-1 16 256}
-impls=${IMPLS:-redis-benchmark evasync lettuce}
+impls=${IMPLS:-redis-benchmark evasync lettuce lettuce-batch}
 java=$(bench/find-java.sh)
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
@@ -69,13 +74,14 @@ PY
 }
 
 run_java() { # impl op conns depth
-  local impl=$1 op=$2 c=$3 d=$4 cls
+  local impl=$1 op=$2 c=$3 d=$4 cls flag=-Dlettuce.batch=false
   case $impl in
     evasync) cls=io.github.evasync.bench.redis.EvasyncRedisLoad ;;
     lettuce) cls=io.github.evasync.bench.redis.LettuceRedisLoad ;;
+    lettuce-batch) cls=io.github.evasync.bench.redis.LettuceRedisLoad flag=-Dlettuce.batch=true ;;
     *) echo "unknown client $impl" >&2; exit 2 ;;
   esac
-  taskset -c 1 "$java" --enable-native-access=ALL-UNNAMED -Xmx1g -cp "$jar" "$cls" \
+  taskset -c 1 "$java" --enable-native-access=ALL-UNNAMED -Xmx1g "$flag" -cp "$jar" "$cls" \
     127.0.0.1 "$port" "$op" "$c" "$d" "$secs" "$warmup" 64 2>"$out/$impl.err" | grep '^redis ' | tee -a "$results"
 }
 
@@ -103,10 +109,13 @@ points = sorted({k[:3] for k in runs})
 def med(k, i):
     v = [x[i] for x in runs.get(k, [])]
     return statistics.median(v) if v else float('nan')
-print("| op | conns | depth | redis-benchmark ops/s | evasync ops/s | lettuce ops/s | evasync ops/CPU-s | lettuce ops/CPU-s | evasync/lettuce per CPU-s | evasync/redis-benchmark ops/s |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| op | conns | depth | redis-benchmark ops/s | evasync ops/s | lettuce ops/s | lettuce-batch ops/s | evasync ops/CPU-s | lettuce ops/CPU-s | lettuce-batch ops/CPU-s | evasync/best lettuce per CPU-s | evasync/redis-benchmark ops/s |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for op, c, d in points:
-    rb, ev, le = (med((op, c, d, i), 0) for i in ('redis-benchmark', 'evasync', 'lettuce'))
-    evc, lec = med((op, c, d, 'evasync'), 1), med((op, c, d, 'lettuce'), 1)
-    print(f"| {op} | {c} | {d} | {rb:,.0f} | {ev:,.0f} | {le:,.0f} | {evc:,.0f} | {lec:,.0f} | {evc / lec if lec else float('nan'):.2f}x | {ev / rb if rb else float('nan'):.2f}x |")
+    rb, ev, le, lb = (med((op, c, d, i), 0) for i in ('redis-benchmark', 'evasync', 'lettuce', 'lettuce-batch'))
+    evc, lec, lbc = (med((op, c, d, i), 1) for i in ('evasync', 'lettuce', 'lettuce-batch'))
+    best = max((x for x in (lec, lbc) if x == x), default=float('nan'))
+    print(f"| {op} | {c} | {d} | {rb:,.0f} | {ev:,.0f} | {le:,.0f} | {lb:,.0f} | {evc:,.0f} | {lec:,.0f} | {lbc:,.0f} | {evc / best if best else float('nan'):.2f}x | {ev / rb if rb else float('nan'):.2f}x |")
 PY
+python3 bench/redis-plot.py "$results" "$out/redis.svg"
+echo "(bench/RESULTS.md shows a run's chart as bench/redis.svg: copy $out/redis.svg there)"

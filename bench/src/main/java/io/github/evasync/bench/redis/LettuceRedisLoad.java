@@ -13,9 +13,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
- * The Lettuce side of {@code bench/redis.sh}: Lettuce 7's async API with its defaults (one
- * {@code RedisClient}, a {@code ByteArrayCodec} connection per connection, commands flushed as
- * issued), each reply's {@code whenComplete} issuing the next command.
+ * The Lettuce side of {@code bench/redis.sh}: Lettuce 7's async API, one {@code RedisClient}
+ * and a {@code ByteArrayCodec} connection per connection, in one of two ways:
+ * <ul>
+ * <li>by default, with Lettuce's defaults (commands flushed as issued), each reply's
+ * {@code whenComplete} issuing the next command: {@code depth} commands always outstanding;</li>
+ * <li>with {@code -Dlettuce.batch=true}, as Lettuce's documentation advises for pipelining:
+ * auto-flush off, {@code depth} commands issued and then one {@code flushCommands()}, the next
+ * batch once all of its replies are in (what {@code redis-benchmark -P depth} does).</li>
+ * </ul>
  */
 public final class LettuceRedisLoad {
     private LettuceRedisLoad() {
@@ -31,12 +37,31 @@ public final class LettuceRedisLoad {
         final AtomicLong done = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
         final AtomicLong outstanding = new AtomicLong();
+        /** Batch mode: the connection to flush, and how many commands make a batch; else null. */
+        final StatefulRedisConnection<byte[], byte[]> batchOf;
+        final int depth;
 
-        Driver(RedisAsyncCommands<byte[], byte[]> async, boolean set, byte[] key, byte[] value) {
-            this.async = async;
+        Driver(StatefulRedisConnection<byte[], byte[]> conn, boolean batch, int depth, boolean set, byte[] key,
+               byte[] value) {
+            this.async = conn.async();
+            this.batchOf = batch ? conn : null;
+            this.depth = depth;
             this.set = set;
             this.key = key;
             this.value = value;
+            if (batch) {
+                conn.setAutoFlushCommands(false);
+            }
+        }
+
+        /** Starts the driver: {@code depth} commands, flushed once in batch mode. */
+        void start() {
+            for (int i = 0; i < depth; i++) {
+                issue();
+            }
+            if (batchOf != null) {
+                batchOf.flushCommands();
+            }
         }
 
         void issue() {
@@ -47,14 +72,19 @@ public final class LettuceRedisLoad {
 
         @Override
         public void accept(Object reply, Throwable failure) {
-            outstanding.decrementAndGet();
+            long left = outstanding.decrementAndGet();
             if (failure != null) {
                 errors.incrementAndGet();
             } else {
                 done.incrementAndGet();
             }
-            if (running) {
+            if (!running) {
+                return;
+            }
+            if (batchOf == null) {
                 issue();
+            } else if (left == 0) {
+                start();
             }
         }
     }
@@ -64,16 +94,17 @@ public final class LettuceRedisLoad {
         RedisClient client = RedisClient.create(RedisURI.create(spec.host(), spec.port()));
         List<StatefulRedisConnection<byte[], byte[]>> conns = new ArrayList<>();
         List<Driver> drivers = new ArrayList<>();
+        boolean batch = Boolean.getBoolean("lettuce.batch");
+        StatefulRedisConnection<byte[], byte[]> setup = client.connect(ByteArrayCodec.INSTANCE);
+        setup.sync().set(spec.key(), spec.value());
+        setup.close();
         for (int i = 0; i < spec.connections(); i++) {
             StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE);
             conns.add(c);
-            drivers.add(new Driver(c.async(), spec.set(), spec.key(), spec.value()));
+            drivers.add(new Driver(c, batch, spec.depth(), spec.set(), spec.key(), spec.value()));
         }
-        conns.get(0).sync().set(spec.key(), spec.value());
         for (Driver d : drivers) {
-            for (int i = 0; i < spec.depth(); i++) {
-                d.issue();
-            }
+            d.start();
         }
         Thread.sleep(spec.warmup() * 1000L);
         long ops0 = total(drivers);
@@ -88,7 +119,7 @@ public final class LettuceRedisLoad {
             d.running = false;
             errors += d.errors.get();
         }
-        System.out.println(spec.report("lettuce", ops, nanos, cpu, errors));
+        System.out.println(spec.report(batch ? "lettuce-batch" : "lettuce", ops, nanos, cpu, errors));
         for (Driver d : drivers) {
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (d.outstanding.get() > 0 && System.nanoTime() < deadline) {
