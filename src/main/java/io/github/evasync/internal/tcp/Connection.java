@@ -196,7 +196,8 @@ public final class Connection extends SocketOutput {
 
         @Override
         public void run() {
-            if (isFreed() || closed) {
+            // Closed but not freed: closed with output waiting, which the connect must carry.
+            if (isFreed() || core.stopping() || !core.isOpen()) {
                 return;
             }
             ConnectCall call = connect(core.resolver().base(), core.scratch(), host, port);

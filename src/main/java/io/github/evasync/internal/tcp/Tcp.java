@@ -28,7 +28,14 @@ public final class Tcp {
     public static TcpSocket connect(LoopCore core, String host, int port, ReadCallback read, EventHandler handler,
                                     TcpOptions options) {
         Connection c = outgoing(core, false, host, read, handler, options);
-        c.connect(host, port, options.connectCallback(), options.noDelay(), keepAliveSeconds(options.keepAlive()));
+        try {
+            c.connect(host, port, options.connectCallback(), options.noDelay(), keepAliveSeconds(options.keepAlive()));
+        } catch (Throwable t) {
+            // The caller never gets this socket: it must not connect later (a lookup queued
+            // before the failure finds it freed) or stay registered.
+            c.closeNow();
+            throw t;
+        }
         return c;
     }
 
