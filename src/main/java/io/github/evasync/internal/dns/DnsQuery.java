@@ -55,15 +55,20 @@ public final class DnsQuery implements DnsRequest.Target, Runnable {
         // The resolver is made now, so that a configuration libevent refuses is this call's
         // exception; the query itself starts on a later turn.
         core.resolver().base();
-        DnsQuery query = new DnsQuery(core, host, family, onAddresses, handler);
+        // Counted first and uncounted in this frame if anything after fails, as NativeOwner
+        // does: a StackOverflowError can strike at any call here.
         core.resolver().queryStarted();
+        DnsQuery query = null;
         try {
+            query = new DnsQuery(core, host, family, onAddresses, handler);
             core.execute(query);
-        } catch (RuntimeException | Error e) {
-            query.request.free();
-            query.ended = true;
+        } catch (Throwable t) {
+            if (query != null) {
+                query.ended = true; // first: a task queued all the same must not start
+                query.request.free();
+            }
             core.resolver().queryEnded();
-            throw e;
+            throw t;
         }
     }
 
@@ -86,9 +91,14 @@ public final class DnsQuery implements DnsRequest.Target, Runnable {
             core.resolver().queryEnded();
             return;
         }
-        // What start throws (an Error: the resolver was made by the lookup call) goes by the
-        // rules of a failed task.
-        start();
+        try {
+            start();
+        } catch (Throwable t) {
+            // An Error, in practice (the lookup call made the resolver): the caller still gets
+            // its one condition, and the throwable then goes by the rules of a failed task.
+            core.errors().deliver(new DnsError(host, -1, "the lookup could not start: " + t), handler);
+            throw t;
+        }
     }
 
     /**
