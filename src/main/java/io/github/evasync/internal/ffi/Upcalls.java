@@ -71,6 +71,15 @@ public final class Upcalls {
         }
     }
 
+    /** libevent's log callback, {@code event_log_cb}: {@code void (*)(int severity, const char *msg)}. */
+    public static final class Log {
+        /** Set once per process by {@link Upcalls#routeLibeventLog()}; may run on any loop thread. */
+        public static final MemorySegment CALLBACK = stub("onLog", event_log_cb.descriptor());
+
+        private Log() {
+        }
+    }
+
     private static final System.Logger LIBEVENT_LOG = System.getLogger("io.github.evasync.libevent");
     private static boolean logRouted;
 
@@ -82,14 +91,7 @@ public final class Upcalls {
     public static synchronized void routeLibeventLog() {
         if (!logRouted) {
             // event_log_cb: void (*)(int severity, const char *msg); may run on any loop thread.
-            MemorySegment log = stub("onLog", event_log_cb.descriptor());
-            // Run once here, for the reason prime() gives: libevent may log inside any call.
-            try (Arena arena = Arena.ofConfined()) {
-                call(log, event_log_cb.descriptor()).invokeExact(0, arena.allocateFrom("evasync: libevent's log goes here"));
-            } catch (Throwable t) {
-                throw new IllegalStateException("the log callback could not be linked", t);
-            }
-            LibEvent.event_set_log_callback(log);
+            LibEvent.event_set_log_callback(Log.CALLBACK);
             logRouted = true;
         }
     }
@@ -111,6 +113,10 @@ public final class Upcalls {
         call(Listeners.ACCEPT, evconnlistener_cb.descriptor()).invokeExact(none, -1, none, 0, none);
         call(Listeners.ERROR, evconnlistener_errorcb.descriptor()).invokeExact(none, none);
         call(Dns.ADDRINFO, evdns_getaddrinfo_cb.descriptor()).invokeExact(0, none, none);
+        // At DEBUG: seen only by those who ask for libevent's debug messages.
+        try (Arena arena = Arena.ofConfined()) {
+            call(Log.CALLBACK, event_log_cb.descriptor()).invokeExact(0, arena.allocateFrom("evasync: log callback ready"));
+        }
     }
 
     private static java.lang.invoke.MethodHandle call(MemorySegment stub, FunctionDescriptor fd) {
