@@ -280,7 +280,7 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
         boolean sendBody = !bodiless && !method().equals("HEAD");
         // HEAD gets the Content-Length a GET would have had.
         byte[] head = head(status, headers, bodiless ? -1 : body.length, false);
-        long before = connection.handedOut();
+        long before = connection.handedOut;
         answer = Answer.DONE;
         try {
             if (!sendBody || body.length == 0) {
@@ -299,14 +299,15 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
             // Cut short (at the stack's edge a StackOverflowError can strike anywhere): with
             // nothing handed on, the call had no effect and the request may be answered again;
             // with something, the answer may be partial and the connection must go.
-            if (connection.handedOut() == before) {
+            if (connection.handedOut == before) {
                 answer = Answer.NONE;
             } else {
                 connection.cutShort = true;
                 try {
                     connection.answerCutShort();
                 } catch (Throwable again) {
-                    // Still at the edge: the request's callback closes it when it returns.
+                    // Still at the edge: the request or body callback that answered closes it
+                    // when it returns.
                 }
             }
             throw t;

@@ -67,8 +67,11 @@ final class HttpConnection {
     private long deadline;
     /** When the libevent timer will fire, or 0 when it is not pending. */
     private long firesAt;
-    /** How many pieces of answer were handed to {@link #send}, counted before each is passed on. */
-    private long handedOut;
+    /**
+     * How many pieces of answer were handed to {@link #send}, counted before each is passed on.
+     * Read as a field by {@link Exchange}: a getter is one more call at the stack's edge.
+     */
+    long handedOut;
     /**
      * An answer was cut short after part of it was handed on: nothing more is sent, and the
      * connection closes at the next normal depth. Set by a field write, as no call is safe at
@@ -146,7 +149,7 @@ final class HttpConnection {
     // ---- input -----------------------------------------------------------------------------
 
     void onData(byte[] data) {
-        if (closed || (closing && streaming == null)) {
+        if (closed || cutShort || (closing && streaming == null)) {
             return; // after the last request nothing more is read, but for its streamed body
         }
         if (paused) {
@@ -154,6 +157,8 @@ final class HttpConnection {
             return;
         }
         process(data, 0, data.length);
+        // An answer made inside (from an onBody callback, say) may have been cut short.
+        closeIfCutShort();
     }
 
     private void process(byte[] data, int off, int end) {
@@ -351,11 +356,6 @@ final class HttpConnection {
         }
     }
 
-    /** How many pieces of answer {@link #send} was given: unchanged across a call, none left. */
-    long handedOut() {
-        return handedOut;
-    }
-
     /**
      * An answer was cut short after some of it was handed on (a StackOverflowError can strike
      * anywhere at the stack's edge): the client may hold part of it, and only closing the
@@ -368,13 +368,23 @@ final class HttpConnection {
     }
 
     private void closeIfCutShort() {
-        if (cutShort && !closed) {
+        if (!cutShort) {
+            return;
+        }
+        if (!closed) {
             close("the answer was cut short");
+        } else {
+            // Cut inside this connection's own close (an answer that ends it): its state may
+            // say closed with the socket still open. Closing a closed socket again does nothing.
+            socket.closeNow();
         }
     }
 
     /** {@code e}'s answer is complete: retire every finished exchange at the head of the line. */
     void answered(Exchange e) {
+        if (cutShort) {
+            return; // what is held behind the cut answer must not follow it
+        }
         while (!closed && !queue.isEmpty() && queue.peekFirst().isAnswered()) {
             Exchange done = queue.pollFirst();
             if (done.closeAfter) {
@@ -414,6 +424,9 @@ final class HttpConnection {
 
     /** The socket's output fell below half the high watermark. */
     private void outputDrained() {
+        if (cutShort) {
+            return;
+        }
         outputFull = false;
         Exchange first = queue.peekFirst();
         if (first != null) {
@@ -425,6 +438,9 @@ final class HttpConnection {
     }
 
     private void maybeResume() {
+        if (cutShort) {
+            return;
+        }
         // Inside process() (a handler resumed, say) the running parse goes on by itself.
         if (paused && !processing && !closed && !outputFull && !bodyHeld() && queue.size() < server.options().maxPipelined()) {
             resume();
