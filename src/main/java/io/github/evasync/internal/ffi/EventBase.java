@@ -20,6 +20,7 @@ import java.lang.foreign.MemorySegment;
 public final class EventBase implements NativeCallbacks {
     private static final short TIMEOUT = (short) LibEvent.EV_TIMEOUT();
     private static final short READ = (short) LibEvent.EV_READ();
+    private static final int ACTIVE = LibEvent.EVENT_BASE_COUNT_ACTIVE();
     private static final int COUNT_ALL = LibEvent.EVENT_BASE_COUNT_ADDED() | LibEvent.EVENT_BASE_COUNT_ACTIVE()
             | LibEvent.EVENT_BASE_COUNT_VIRTUAL();
 
@@ -104,6 +105,15 @@ public final class EventBase implements NativeCallbacks {
     /** {@return the events added, active or virtual, the wake event included} */
     public int eventCount() {
         return LibEvent.event_base_get_num_events(base, COUNT_ALL);
+    }
+
+    /**
+     * {@return the events active now, waiting for their callbacks} Inside a callback, a count
+     * above zero means the turn goes on after it; zero means it ends once the callback returns
+     * ({@code EVLOOP_ONCE} stops when no callback is left to run).
+     */
+    public int activeCount() {
+        return LibEvent.event_base_get_num_events(base, ACTIVE);
     }
 
     /** Makes the wake event fire on this turn or the next, from the loop thread itself. */

@@ -21,8 +21,6 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The machinery behind one {@code EventLoop}: its thread, event base, handle table,
@@ -41,13 +39,13 @@ public final class LoopCore implements LoopSink {
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;
-    /** Tasks run per wakeup before the loop gives I/O a turn. */
+    /** Tasks run in one go before the loop gives I/O a turn. */
     private static final int TASK_BATCH = 4096;
 
     private final LoopOptions options;
     private final boolean live;
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final TaskQueue<Runnable> tasks = new TaskQueue<>();
+    private final LoopWake wake = new LoopWake();
     private final List<Runnable> exitCallbacks = new ArrayList<>();
     private final java.util.ArrayDeque<Runnable> afterTurn = new java.util.ArrayDeque<>();
     private final java.util.Map<Class<?>, Object> attachments = new java.util.HashMap<>();
@@ -117,10 +115,23 @@ public final class LoopCore implements LoopSink {
     public boolean loop() {
         while (!stopping) {
             dropNewborn();
+            runTasks();
+            if (stopping) {
+                break;
+            }
             if (!live && idle()) {
                 return true;
             }
+            // From here until the turn returns, tasks run only through the wake event; say so
+            // (WAITING), then look at the queue once more: a task queued since runTasks saw it
+            // empty, by a producer that saw AWAKE and wrote no wakeup, is found here (LoopWake).
+            // A batch cut short is found here too. The wake event made active means the turn
+            // does not block, and its callback runs them even if the turn goes on for long.
+            if (!wake.waitingAndEmpty(tasks) && wake.claimWakeup()) {
+                base.wakeOnLoop();
+            }
             base.runOnce();
+            wake.awake();
             for (Runnable r; (r = afterTurn.pollFirst()) != null; ) {
                 try {
                     r.run();
@@ -161,6 +172,9 @@ public final class LoopCore implements LoopSink {
             for (Runnable r : List.copyOf(exitCallbacks)) {
                 guarded(r);
             }
+            // Sealed first: a task offered after this is refused (its execute throws); every task
+            // offered before runs here. None is left behind unrun and unreported.
+            tasks.close();
             Runnable r;
             while ((r = tasks.poll()) != null) {
                 guarded(r);
@@ -347,20 +361,22 @@ public final class LoopCore implements LoopSink {
     /** Thread-safe: runs {@code task} on the loop thread on a later turn. */
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
-        if (state != OPEN) {
+        // The state check only fails early; the queue decides: shutdown seals it before its last
+        // drain, so an offer either lands before the seal and runs then, or is refused here.
+        if (state != OPEN || !tasks.offer(task)) {
             throw closed();
         }
-        tasks.offer(task);
-        // A close that began after our check runs the queue one last time; if it already ran,
-        // take the task back and say so, rather than leave it unrun.
-        if (state != OPEN && tasks.remove(task)) {
-            throw closed();
-        }
-        if (wakePending.compareAndSet(false, true)) {
-            if (inLoop()) {
-                base.wakeOnLoop();
-            } else {
-                base.wake();
+        if (wake.claimWakeup()) {
+            try {
+                if (inLoop()) {
+                    // Inside a turn (a callback queues work): the wake event runs it in this turn.
+                    base.wakeOnLoop();
+                } else {
+                    base.wake();
+                }
+            } catch (Throwable t) {
+                wake.wakeupFailed();
+                throw t;
             }
         }
     }
@@ -473,8 +489,23 @@ public final class LoopCore implements LoopSink {
         return c != null && c != this;
     }
 
+    /**
+     * The wake event fired inside a turn: a producer's wakeup, or the loop's own. Runs a batch of
+     * tasks. When no other event is active the turn ends after this callback and {@link #loop()}
+     * looks at the queue before it waits again, so producers need not wake it (AWAKE). When
+     * others are, the turn goes on (they may keep activating one another) and runs tasks only
+     * through this event: say WAITING again, as before the turn, so that new tasks wake it.
+     */
     private void onWake() {
-        wakePending.set(false);
+        wake.awake();
+        runTasks();
+        if (!stopping && base.activeCount() > 0 && !wake.waitingAndEmpty(tasks) && wake.claimWakeup()) {
+            base.wakeOnLoop();
+        }
+    }
+
+    /** Runs queued tasks, at most {@link #TASK_BATCH}, until the queue is empty or the loop stops. */
+    private void runTasks() {
         int n = 0;
         Runnable r;
         while (!stopping && (r = tasks.poll()) != null) {
@@ -484,9 +515,6 @@ public final class LoopCore implements LoopSink {
                 errors.callbackFailed(t, null);
             }
             if (++n == TASK_BATCH) {
-                if (!tasks.isEmpty() && wakePending.compareAndSet(false, true)) {
-                    base.wakeOnLoop();
-                }
                 return;
             }
         }

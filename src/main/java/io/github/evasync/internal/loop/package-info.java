@@ -1,6 +1,7 @@
 /**
  * The loop machinery behind {@code EventLoop}, not API: {@code LoopCore} (event base, loop
- * thread, handle table, task queue, error routing, counters), the graceful shutdown servers
+ * thread, handle table, error routing, counters), its task queue ({@code TaskQueue}) and the
+ * rule for when a producer wakes it ({@code LoopWake}), the graceful shutdown servers
  * share, libevent's log routing, and what a call into a closed loop throws.
  *
  * <p>{@code LoopCore} holds the thread rule in one place: {@code call} and {@code run} run work
