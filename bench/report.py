@@ -203,6 +203,8 @@ def chart(rows, path):
 JMH_ROWS = [
     ('TimerBench.zeroDelay', {}, 'zero-delay timer scheduled and fired on the loop thread'),
     ('ExecuteBench.foreignExecute', {}, 'task handed over from a foreign thread and run'),
+    ('ExecuteBench.foreignExecute2', {}, 'the same from 2 threads at once (tasks/s for both)'),
+    ('ExecuteBench.foreignExecute8', {}, 'the same from 8 threads at once (tasks/s for all)'),
     ('TcpRoundTripBench.roundTrip', {'size': '64'}, 'TCP round trip, 64 B each way, one loop'),
     ('TcpRoundTripBench.roundTrip', {'size': '16384'}, 'TCP round trip, 16 KiB each way (write and read)'),
     ('HttpRequestBench.request', {}, 'HTTP GET over a keep-alive connection, client and server on one loop'),
