@@ -27,7 +27,7 @@ import java.lang.invoke.VarHandle;
  *
  * @param <E> the element type
  */
-public final class TaskQueue<E> {
+final class TaskQueue<E> extends TaskQueueLayout.PadAfter {
     /** Slots per chunk in the loop's queue: 8 KiB of references, as JCTools' and Netty's default. */
     public static final int DEFAULT_CHUNK = 1024;
 
@@ -45,38 +45,15 @@ public final class TaskQueue<E> {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            PRODUCER_INDEX = l.findVarHandle(TaskQueue.class, "producerIndex", long.class);
-            SPARE = l.findVarHandle(TaskQueue.class, "spare", Object[].class);
+            PRODUCER_INDEX = l.findVarHandle(TaskQueueLayout.ProducerSide.class, "producerIndex", long.class);
+            SPARE = l.findVarHandle(TaskQueueLayout.ProducerSide.class, "spare", Object[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** Slots per chunk; a chunk is an array one longer, its last element the link to the next. */
-    private final int size;
-    private final int mask;
-
-    // ---- producers' side (several threads) ----
-    /** Next element number {@code << 2}, with {@link #RESIZING} and {@link #CLOSED}. */
-    private volatile long producerIndex;
-    /**
-     * The chunk that holds the element {@link #producerIndex} counts to, when it is not a chunk's
-     * first: written before the index is published, so a producer that read the index reads at
-     * least this chunk; a later one only if the index moved on, when its claim fails.
-     */
-    private volatile Object[] producerChunk;
-    /**
-     * A consumed chunk kept for reuse, or null: taken with getAndSet; given by the consumer with
-     * a check and a store, by a producer that did not need the one it took with a CAS from null.
-     * A chunk is given only by the thread that alone holds it, so no chunk is in use twice.
-     */
-    private volatile Object[] spare;
-    /** Chunks made since the queue was (for the tests: a steady flow reuses its chunks). */
-    private volatile int chunksMade;
-
-    // ---- the consumer's side (the loop thread only) ----
-    private long consumerIndex;
-    private Object[] consumerChunk;
+    // The fields are in TaskQueueLayout, padded apart: producerIndex, producerChunk, spare and
+    // chunksMade for the producers; consumerIndex and consumerChunk for the consumer.
 
     /** A queue with {@link #DEFAULT_CHUNK} slots per chunk. */
     public TaskQueue() {
@@ -90,15 +67,18 @@ public final class TaskQueue<E> {
      * @param chunkSize a power of two, at least 2
      */
     public TaskQueue(int chunkSize) {
-        if (chunkSize < 2 || Integer.bitCount(chunkSize) != 1) {
-            throw new IllegalArgumentException("chunk size must be a power of two, at least 2: " + chunkSize);
-        }
-        size = chunkSize;
-        mask = chunkSize - 1;
+        super(checkedSize(chunkSize));
         Object[] first = new Object[chunkSize + 1];
         consumerChunk = first;
         chunksMade = 1;
         producerChunk = first; // volatile: publishes the final fields and the chunk with it
+    }
+
+    private static int checkedSize(int chunkSize) {
+        if (chunkSize < 2 || Integer.bitCount(chunkSize) != 1) {
+            throw new IllegalArgumentException("chunk size must be a power of two, at least 2: " + chunkSize);
+        }
+        return chunkSize;
     }
 
     /**
@@ -117,7 +97,7 @@ public final class TaskQueue<E> {
         // then sees e whole.
         VarHandle.releaseFence();
         Object[] fresh = null;
-        for (;;) {
+        for (int waits = 0; ; ) {
             long p = producerIndex; // volatile read: the chunk read below is at least as new
             if ((p & CLOSED) != 0) {
                 return false;
@@ -125,11 +105,11 @@ public final class TaskQueue<E> {
             if ((p & RESIZING) != 0) {
                 // Another producer is linking the next chunk; it does plain stores only, so the
                 // wait is a few instructions unless that thread was preempted.
-                Thread.onSpinWait();
+                backOff(++waits);
                 continue;
             }
             long n = p >>> 2;
-            int offset = (int) n & mask;
+            int offset = (int) n & producerMask;
             if (offset != 0 || n == 0) {
                 if (fresh != null) {
                     // We made a chunk for n, but another producer linked one: give ours back.
@@ -155,7 +135,7 @@ public final class TaskQueue<E> {
             }
             Object[] current = producerChunk;
             if (PRODUCER_INDEX.compareAndSet(this, p, p | RESIZING)) {
-                current[size] = fresh; // the consumer finds slot 0 through this link
+                current[producerSize] = fresh; // the consumer finds slot 0 through this link
                 producerChunk = fresh;
                 // Volatile store: it releases the link and the chunk to producers and the
                 // consumer, and, as a full barrier, orders it before the caller's read of the
@@ -173,7 +153,7 @@ public final class TaskQueue<E> {
             return s;
         }
         chunksMade++; // not exact under races; only the tests read it, single-threaded
-        return new Object[size + 1];
+        return new Object[producerSize + 1];
     }
 
     /** Keeps an empty, unlinked chunk for the next producer that needs one, if none is kept. */
@@ -190,19 +170,19 @@ public final class TaskQueue<E> {
     public E poll() {
         long n = consumerIndex;
         Object[] chunk = consumerChunk;
-        int offset = (int) n & mask;
+        int offset = (int) n & consumerMask;
         // Every call (a VarHandle, a wait) comes before the first store below: an overflow of
         // the loop thread's stack then leaves the queue as it was, not half-moved.
         Object[] next = null;
         if (offset == 0 && n != 0) {
-            next = (Object[]) SLOT.getAcquire(chunk, size);
+            next = (Object[]) SLOT.getAcquire(chunk, consumerSize);
             if (next == null) {
                 if (!claimed(n)) {
                     return null;
                 }
                 // The index counts n, so the producer of n linked its chunk before publishing it
                 // (a volatile store we have just read): the link is visible now.
-                next = (Object[]) SLOT.getAcquire(chunk, size);
+                next = (Object[]) SLOT.getAcquire(chunk, consumerSize);
             }
         }
         Object[] from = next != null ? next : chunk;
@@ -217,7 +197,7 @@ public final class TaskQueue<E> {
         from[offset] = null;
         consumerIndex = n + 1;
         if (next != null) {
-            chunk[size] = null;
+            chunk[consumerSize] = null;
             consumerChunk = next;
             // Every slot of the chunk was taken and nulled: keep it for the next producer that
             // needs one. A plain check-then-set, no call; losing a race with a producer's give
@@ -237,17 +217,23 @@ public final class TaskQueue<E> {
     /** Waits for the producer that claimed {@code chunk[offset]} to fill it. */
     private static Object awaitFilled(Object[] chunk, int offset) {
         Object e;
-        int spins = 0;
-        while ((e = SLOT.getAcquire(chunk, offset)) == null) {
-            // The producer is between its claim and its store, which are a few instructions apart:
-            // only preemption makes this long, and then yielding lets it run.
-            if (++spins < 64) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
+        for (int waits = 1; (e = SLOT.getAcquire(chunk, offset)) == null; waits++) {
+            backOff(waits);
         }
         return e;
+    }
+
+    /**
+     * One round of waiting for another thread to finish a step that is a few instructions long
+     * (fill its claimed slot, link its chunk): spin first; once that has taken long, the thread
+     * was preempted, and with more threads than cores yielding is what lets it run.
+     */
+    private static void backOff(int waits) {
+        if (waits < 64) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
     }
 
     /**
@@ -266,7 +252,7 @@ public final class TaskQueue<E> {
      * elements offered before, then null. The consumer thread only; idempotent.
      */
     public void close() {
-        for (;;) {
+        for (int waits = 1; ; waits++) {
             long p = producerIndex;
             if ((p & CLOSED) != 0) {
                 return;
@@ -274,7 +260,7 @@ public final class TaskQueue<E> {
             if ((p & RESIZING) != 0) {
                 // The resizing producer publishes with a plain volatile store of the index (it
                 // must make no call there); setting CLOSED under it would be overwritten. Wait.
-                Thread.onSpinWait();
+                backOff(waits);
                 continue;
             }
             if (PRODUCER_INDEX.compareAndSet(this, p, p | CLOSED)) {
