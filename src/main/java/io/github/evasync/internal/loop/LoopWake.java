@@ -18,7 +18,10 @@ import java.lang.invoke.VarHandle;
  * such order: it only spares producers a wakeup while the loop will look at the queue anyway.
  *
  * <p>Inside libevent's {@code event_base_loop} the loop runs tasks only through the wake event,
- * so there the state stays {@code WAITING} until a wakeup is due (see {@code LoopCore}).
+ * so there the state is {@code WAITING}, except that it is {@code AWAKE} from a claimed wakeup
+ * until the wake event's callback ends, and stays so after it only when no other event is active:
+ * the turn then ends, and the loop looks at the queue before it waits again (see
+ * {@code LoopCore.onWake}).
  */
 final class LoopWake {
     /** The loop runs Java code that looks at the queue before it blocks; producers need not wake it. */
