@@ -63,7 +63,21 @@ public final class FirstUseOverflowChild {
     public static void main(String[] args) throws Exception {
         String kind = args.length > 0 ? args[0] : "watchFd";
         CompletableFuture<String> outcome = new CompletableFuture<>();
-        if (kind.equals("onBody")) {
+        if (kind.equals("firstLoop")) {
+            // The JVM's first loop made at the stack's edge: what a loop is made of (its task
+            // queue, say) must not be initialised there, or every later loop would fail.
+            Thread t = new Thread(null, () -> {
+                edge(() -> EventLoop.run(loop -> { }));
+                try {
+                    EventLoop.run(loop -> loop.execute(() -> outcome.complete("ok")));
+                } catch (Throwable e) {
+                    outcome.complete("FAILED a loop at a normal depth: " + e);
+                }
+                outcome.complete("FAILED the loop ended without an outcome");
+            }, "small-stack-first-loop", STACK);
+            t.setDaemon(true);
+            t.start();
+        } else if (kind.equals("onBody")) {
             // onBody runs the application's callback inside the call: an overflow that strikes
             // in that callback is the application's, fatal to a run loop. A live loop hands it
             // to its uncaught handler and goes on.

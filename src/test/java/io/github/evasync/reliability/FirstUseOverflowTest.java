@@ -30,7 +30,7 @@ class FirstUseOverflowTest {
             "accepted.write", "accepted.setTimeouts", "accepted.enable", "accepted.disable", "accepted.close",
             "outgoing.write", "outgoing.setTimeouts", "outgoing.enable", "outgoing.disable", "outgoing.close",
             "dnsLookup", "httpServer", "respond",
-            "httpClient", "dnsLookup.localhost", "onBody", "shutdown"})
+            "httpClient", "dnsLookup.localhost", "onBody", "shutdown", "firstLoop"})
     void anOverflowInTheFirstCallDoesNotBreakLaterOnes(String kind) throws Exception {
         List<String> cmd = List.of(ProcessHandle.current().info().command().orElseThrow(),
                 System.getProperty("evasync.test.jvmFlags", "--enable-native-access=ALL-UNNAMED"),

@@ -68,6 +68,28 @@ final class HardTimes {
         loadOurClasses();
         Linking.linkAll();
         initializeJdkClasses();
+        warmTaskQueue();
+    }
+
+    /**
+     * Runs every path of a throwaway task queue and wake state once, so that their VarHandle
+     * call sites are linked here and not first inside an {@code execute} at the stack's edge
+     * (a chunk full, a wakeup claimed, a queue sealed).
+     */
+    private static void warmTaskQueue() {
+        TaskQueue<Object> q = new TaskQueue<>(2);
+        LoopWake w = new LoopWake();
+        for (int i = 0; i < 5; i++) {
+            q.offer(q);
+        }
+        w.waitingAndEmpty(q);
+        w.claimWakeup();
+        w.awake();
+        while (q.poll() != null) {
+            q.isEmpty();
+        }
+        q.close();
+        q.offer(q);
     }
 
     /**

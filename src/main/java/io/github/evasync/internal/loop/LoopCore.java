@@ -44,8 +44,8 @@ public final class LoopCore implements LoopSink {
 
     private final LoopOptions options;
     private final boolean live;
-    private final TaskQueue<Runnable> tasks = new TaskQueue<>();
-    private final LoopWake wake = new LoopWake();
+    private final TaskQueue<Runnable> tasks;
+    private final LoopWake wake;
     private final List<Runnable> exitCallbacks = new ArrayList<>();
     private final java.util.ArrayDeque<Runnable> afterTurn = new java.util.ArrayDeque<>();
     private final java.util.Map<Class<?>, Object> attachments = new java.util.HashMap<>();
@@ -79,6 +79,13 @@ public final class LoopCore implements LoopSink {
     public LoopCore(LoopOptions options, boolean live) {
         this.options = Objects.requireNonNull(options, "options");
         this.live = live;
+        // Our classes are initialised (and the queue's call sites linked) on a fresh stack before
+        // the first queue is made here at the caller's depth: an initialiser cut short by a stack
+        // overflow would break every later loop in the JVM.
+        Native.ensureAvailable();
+        HardTimes.prepare();
+        this.tasks = new TaskQueue<>();
+        this.wake = new LoopWake();
         this.errors = new LoopErrors(options, live, this::stopForFailure);
     }
 
@@ -167,32 +174,40 @@ public final class LoopCore implements LoopSink {
         }
         stopping = true;
         state = CLOSING;
+        // Sealed at once: a task offered after this is refused (its execute throws); every task
+        // offered before runs below, even if an exit callback's failure cuts the rest short
+        // (exit callbacks cannot queue tasks: execute already refuses while closing).
+        tasks.close();
         try {
             dropNewborn();
             for (Runnable r : List.copyOf(exitCallbacks)) {
                 guarded(r);
             }
-            // Sealed first: a task offered after this is refused (its execute throws); every task
-            // offered before runs here. None is left behind unrun and unreported.
-            tasks.close();
-            Runnable r;
-            while ((r = tasks.poll()) != null) {
-                guarded(r);
-            }
-            failPendingFutures();
         } finally {
-            // Whatever failed above, every native object and the base are freed all the same.
             try {
-                handles.releaseAll();
-            } finally {
-                try {
-                    resolver.close();
-                } finally {
-                    freeNative();
-                    CURRENT.remove();
-                    thread = null;
-                    state = CLOSED;
+                Runnable r;
+                while ((r = tasks.poll()) != null) {
+                    guarded(r);
                 }
+                failPendingFutures();
+            } finally {
+                shutdownNative();
+            }
+        }
+    }
+
+    /** Whatever failed before, every native object and the base are freed all the same. */
+    private void shutdownNative() {
+        try {
+            handles.releaseAll();
+        } finally {
+            try {
+                resolver.close();
+            } finally {
+                freeNative();
+                CURRENT.remove();
+                thread = null;
+                state = CLOSED;
             }
         }
     }
@@ -375,7 +390,9 @@ public final class LoopCore implements LoopSink {
                     base.wake();
                 }
             } catch (Throwable t) {
-                wake.wakeupFailed();
+                // Back to WAITING so that the next producer wakes the loop: a field store, as a
+                // call here, at the depth that just overflowed, could overflow too.
+                wake.state = LoopWake.WAITING;
                 throw t;
             }
         }

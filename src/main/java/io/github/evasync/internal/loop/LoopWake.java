@@ -39,7 +39,11 @@ final class LoopWake {
         }
     }
 
-    private volatile int state = AWAKE;
+    /**
+     * The state. Written directly (a volatile store) by a producer whose wakeup failed, rather
+     * than through a method: see {@code LoopCore.execute}.
+     */
+    volatile int state = AWAKE;
 
     /**
      * Loop thread, before a turn that may block: says {@code WAITING}, then whether {@code tasks}
@@ -63,14 +67,5 @@ final class LoopWake {
      */
     boolean claimWakeup() {
         return state == WAITING && STATE.compareAndSet(this, WAITING, AWAKE);
-    }
-
-    /**
-     * A producer claimed the wakeup but could not write it (its stack overflowed on the way):
-     * says {@code WAITING} again so the next producer wakes the loop. At worst a loop that was
-     * already awake gets one wakeup too many.
-     */
-    void wakeupFailed() {
-        state = WAITING;
     }
 }
