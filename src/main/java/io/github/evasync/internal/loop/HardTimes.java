@@ -93,14 +93,21 @@ final class HardTimes {
     }
 
     /**
-     * Initialises the JDK's address classes, whose initialisers do much (InetAddress loads its
+     * Initialises the JDK's address and concurrency classes, whose initialisers do much (InetAddress loads its
      * name service, reads properties): a lookup answered at once from /etc/hosts decodes its
      * addresses inside the API call, and an initialiser cut short there by a stack overflow
      * would leave the class unusable for the JVM's life ({@code NoClassDefFoundError}).
      */
     private static void initializeJdkClasses() {
+        // The atomics and concurrent classes the library uses inside API calls (a Unix server's
+        // path lock, say): their initialisers look up VarHandles, deep enough to be cut short.
+        // The loop itself no longer touches AtomicBoolean, which used to initialise it early.
         for (Class<?> c : new Class<?>[] {java.net.InetAddress.class, java.net.Inet4Address.class,
-                java.net.Inet6Address.class, java.net.InetSocketAddress.class}) {
+                java.net.Inet6Address.class, java.net.InetSocketAddress.class,
+                java.util.concurrent.atomic.AtomicBoolean.class, java.util.concurrent.atomic.AtomicInteger.class,
+                java.util.concurrent.atomic.AtomicLong.class, java.util.concurrent.atomic.AtomicReference.class,
+                java.util.concurrent.ConcurrentHashMap.class, java.util.concurrent.CompletableFuture.class,
+                java.util.concurrent.Semaphore.class}) {
             try {
                 Class.forName(c.getName(), true, c.getClassLoader());
             } catch (ClassNotFoundException | LinkageError e) {
