@@ -289,7 +289,10 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Runs {@code task} on the loop thread on a later turn. Safe from any thread; tasks from one
-     * thread run in the order given. An exception it throws is handled like any callback's.
+     * thread run in the order given. An exception it throws is handled like any callback's. A
+     * task accepted (this method returned) always runs, at the latest as the loop closes; an
+     * {@code Error} such as a stack overflow thrown by this method may still leave the task
+     * queued, to run like any other.
      *
      * @param task what to run
      * @throws IllegalStateException if the loop is closed
