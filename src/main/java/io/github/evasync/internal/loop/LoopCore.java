@@ -123,6 +123,9 @@ public final class LoopCore implements LoopSink {
         while (!stopping) {
             dropNewborn();
             runTasks();
+            // What those tasks left for the end of the turn (a Redis client's flush, say) is done
+            // now: the turn below may block, and it would wait behind it until some event came.
+            runAfterTurn();
             if (stopping) {
                 break;
             }
@@ -139,15 +142,19 @@ public final class LoopCore implements LoopSink {
             }
             base.runOnce();
             wake.awake();
-            for (Runnable r; (r = afterTurn.pollFirst()) != null; ) {
-                try {
-                    r.run();
-                } catch (Throwable t) {
-                    errors.callbackFailed(t, null);
-                }
-            }
+            runAfterTurn();
         }
         return false;
+    }
+
+    private void runAfterTurn() {
+        for (Runnable r; (r = afterTurn.pollFirst()) != null; ) {
+            try {
+                r.run();
+            } catch (Throwable t) {
+                errors.callbackFailed(t, null);
+            }
+        }
     }
 
     /**
