@@ -26,9 +26,22 @@ final class UdpWorkload extends Workload {
     @Override
     void open(EventLoop loop) {
         echo = loop.udpSocket("127.0.0.1", 0, (s, d, from) -> s.send(d, from), none("udp echo server"));
-        UdpSocket gone = loop.udpSocket("127.0.0.1", 0, (s, d, from) -> { }, none("udp closed port"));
-        closedPort = gone.port();
-        gone.close();
+        // A port below the kernel's ephemeral range (32768 and up by default), checked free by
+        // binding it: the clients bind port 0, and one of them given the closed port itself (as
+        // an ephemeral port could be) would receive the datagram meant to be refused.
+        for (int attempt = 0; ; attempt++) {
+            int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000);
+            try {
+                UdpSocket gone = loop.udpSocket("127.0.0.1", port, (s, d, from) -> { }, none("udp closed port"));
+                closedPort = port;
+                gone.close();
+                break;
+            } catch (io.github.evasync.UdpError inUse) {
+                if (attempt == 50) {
+                    throw inUse;
+                }
+            }
+        }
     }
 
     @Override
