@@ -61,23 +61,7 @@ final class ClientImpl implements RedisClient {
     public CompletableFuture<Object> command(String... args) {
         checkCommand(args);
         CompletableFuture<Object> f = new CompletableFuture<>();
-        if (!core.inLoop()) {
-            hop(CommandWriter.encode(args), f, null, PendingQueue.FUTURE, 1);
-            return f;
-        }
-        if (cmd.admit(f, null, PendingQueue.FUTURE, 1)) {
-            long mark = cmd.out.position();
-            try {
-                CommandWriter w = cmd.out.begin(args.length);
-                for (String a : args) {
-                    w.arg(a);
-                }
-            } catch (RuntimeException | Error e) {
-                cmd.abandon(mark, 1);
-                throw e;
-            }
-            cmd.add(f, null, PendingQueue.FUTURE, mark);
-        }
+        issue(f, null, PendingQueue.FUTURE, args);
         return f;
     }
 
@@ -85,23 +69,7 @@ final class ClientImpl implements RedisClient {
     public CompletableFuture<Object> command(byte[]... args) {
         checkCommand(args);
         CompletableFuture<Object> f = new CompletableFuture<>();
-        if (!core.inLoop()) {
-            hop(CommandWriter.encode(args), f, null, PendingQueue.FUTURE, 1);
-            return f;
-        }
-        if (cmd.admit(f, null, PendingQueue.FUTURE, 1)) {
-            long mark = cmd.out.position();
-            try {
-                CommandWriter w = cmd.out.begin(args.length);
-                for (byte[] a : args) {
-                    w.arg(a);
-                }
-            } catch (RuntimeException | Error e) {
-                cmd.abandon(mark, 1);
-                throw e;
-            }
-            cmd.add(f, null, PendingQueue.FUTURE, mark);
-        }
+        issue(f, null, PendingQueue.FUTURE, args);
         return f;
     }
 
@@ -109,11 +77,26 @@ final class ClientImpl implements RedisClient {
     public void command(ReplyCallback callback, EventHandler handler, String... args) {
         Objects.requireNonNull(callback, "callback");
         checkCommand(args);
+        issue(callback, handler, PendingQueue.CALLBACK, args);
+    }
+
+    @Override
+    public void command(ReplyCallback callback, EventHandler handler, byte[]... args) {
+        Objects.requireNonNull(callback, "callback");
+        checkCommand(args);
+        issue(callback, handler, PendingQueue.CALLBACK, args);
+    }
+
+    /**
+     * Queues a checked command of text arguments: on the loop, encoded straight into the output;
+     * from another thread, encoded there and carried over ({@link #hop}).
+     */
+    private void issue(Object target, EventHandler handler, byte kind, String[] args) {
         if (!core.inLoop()) {
-            hop(CommandWriter.encode(args), callback, handler, PendingQueue.CALLBACK, 1);
+            hop(CommandWriter.encode(args), target, handler, kind, 1);
             return;
         }
-        if (cmd.admit(callback, handler, PendingQueue.CALLBACK, 1)) {
+        if (cmd.admit(target, handler, kind, 1)) {
             long mark = cmd.out.position();
             try {
                 CommandWriter w = cmd.out.begin(args.length);
@@ -124,19 +107,17 @@ final class ClientImpl implements RedisClient {
                 cmd.abandon(mark, 1);
                 throw e;
             }
-            cmd.add(callback, handler, PendingQueue.CALLBACK, mark);
+            cmd.add(target, handler, kind, mark);
         }
     }
 
-    @Override
-    public void command(ReplyCallback callback, EventHandler handler, byte[]... args) {
-        Objects.requireNonNull(callback, "callback");
-        checkCommand(args);
+    /** As {@link #issue(Object, EventHandler, byte, String[])}, for binary arguments. */
+    private void issue(Object target, EventHandler handler, byte kind, byte[][] args) {
         if (!core.inLoop()) {
-            hop(CommandWriter.encode(args), callback, handler, PendingQueue.CALLBACK, 1);
+            hop(CommandWriter.encode(args), target, handler, kind, 1);
             return;
         }
-        if (cmd.admit(callback, handler, PendingQueue.CALLBACK, 1)) {
+        if (cmd.admit(target, handler, kind, 1)) {
             long mark = cmd.out.position();
             try {
                 CommandWriter w = cmd.out.begin(args.length);
@@ -147,7 +128,7 @@ final class ClientImpl implements RedisClient {
                 cmd.abandon(mark, 1);
                 throw e;
             }
-            cmd.add(callback, handler, PendingQueue.CALLBACK, mark);
+            cmd.add(target, handler, kind, mark);
         }
     }
 
