@@ -4,8 +4,6 @@ import io.github.evasync.EventLoop;
 import io.github.evasync.Idle;
 import io.github.evasync.RedisError;
 import io.github.evasync.TestLoops;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,17 +26,8 @@ class RedisBackPressureTest {
     @RegisterExtension
     final TestLoops loops = new TestLoops();
 
-    static RedisServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final RedisServer server = RedisServer.forTheClass();
 
     @Test
     void onTheLoopThreadAFullQueueFailsAtOnce() throws Exception {

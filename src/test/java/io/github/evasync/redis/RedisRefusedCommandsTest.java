@@ -3,8 +3,6 @@ package io.github.evasync.redis;
 import io.github.evasync.EventLoop;
 import io.github.evasync.Idle;
 import io.github.evasync.TestLoops;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,17 +32,8 @@ class RedisRefusedCommandsTest {
     @RegisterExtension
     final TestLoops loops = new TestLoops();
 
-    static RedisServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final RedisServer server = RedisServer.forTheClass();
 
     /** A refused command line and a word its refusal must hold (where to go instead). */
     static final String[][] REFUSED = {

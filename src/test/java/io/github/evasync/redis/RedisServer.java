@@ -1,5 +1,9 @@
 package io.github.evasync.redis;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,12 +19,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+
 /**
  * A redis-server of the test's own: Debian's {@code redis-server} on a free loopback port, in a
  * temporary directory, without persistence, in the foreground (never a system server). It can be
  * stopped and started again on the same port (a restart mid-test).
  */
-final class RedisServer implements AutoCloseable {
+final class RedisServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     private final Path dir;
     private final int port;
     private final List<String> extra;
@@ -37,6 +42,28 @@ final class RedisServer implements AutoCloseable {
         RedisServer s = new RedisServer(freePort(), List.of(extra));
         s.startAgain();
         return s;
+    }
+
+    /**
+     * A server for a whole test class, started before its first test and closed after its last:
+     * {@code @RegisterExtension static final RedisServer server = RedisServer.forTheClass();}.
+     */
+    static RedisServer forTheClass() {
+        try {
+            return new RedisServer(freePort(), List.of());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        startAgain();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        close();
     }
 
     static int freePort() throws IOException {
