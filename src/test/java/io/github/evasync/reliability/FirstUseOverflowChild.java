@@ -62,6 +62,10 @@ public final class FirstUseOverflowChild {
 
     public static void main(String[] args) throws Exception {
         String kind = args.length > 0 ? args[0] : "watchFd";
+        // The JDK's own class path machinery (its jar loader) is set up here, at a normal depth:
+        // a class first looked up at the edge would otherwise break the JDK's class loading, not
+        // evasync (the firstLoop case met that). A lookup that misses walks every entry.
+        ClassLoader.getSystemClassLoader().getResource("evasync/no-such-resource");
         CompletableFuture<String> outcome = new CompletableFuture<>();
         if (kind.equals("firstLoop")) {
             // The JVM's first loop made at the stack's edge: what a loop is made of (its task
