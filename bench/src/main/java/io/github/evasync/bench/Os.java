@@ -38,6 +38,12 @@ final class Os {
         return THREADS.getCurrentThreadCpuTime();
     }
 
+    /** {@return the CPU time of the whole process so far, every thread (user and system), in nanoseconds} */
+    static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     /** {@return milliseconds spent in collections so far, all collectors together} */
     static long gcMillis() {
         long t = 0;
