@@ -7,13 +7,15 @@
 # uniform in 0..100 ms, fixed seed, one shared Runnable) on the loop and wait for all to fire;
 # then schedule N timers 10..20 s out and cancel them all (evasync Event.free(), Netty
 # future.cancel(false)). memory: a fresh JVM per impl and round holds MEM_N timers 60 s out;
-# heap in use after System.gc() and VmRSS after malloc_trim(0), before and after, per timer.
+# heap in use after System.gc(), VmRSS after malloc_trim(0) (the heap pre-touched, so RSS grows
+# only outside it) and malloc's bytes in use (mallinfo2), before and after, per timer.
 # Every figure is the best of the rounds after the warm-up; ratios are netty / evasync, so
 # above 1 means evasync spends less.
 # Environment: N_MAX (1e6: N runs over the powers of ten from 1e3 to it), MEM_N (N_MAX),
 # ROUNDS (3, after one warm-up round), IMPLS ("evasync netty"; netty-default adds Netty's
-# DefaultEventLoop), JVMFLAGS (-Xms2g -Xmx2g -XX:+UseParallelGC -XX:+AlwaysPreTouch, the same
-# for every impl), TIME_LIMIT (600 s per JVM), SKIP_BUILD (0).
+# DefaultEventLoop), JVMFLAGS (the cpu JVM's: -Xms2g -Xmx2g -XX:+UseParallelGC), MEM_JVMFLAGS
+# (the memory JVMs': -Xms1g -Xmx1g -XX:+UseParallelGC -XX:+AlwaysPreTouch; pre-touching costs
+# seconds per GiB on a busy VM), the same for every impl; TIME_LIMIT (600 s per JVM), SKIP_BUILD (0).
 # Raw lines: bench/target/timers/results.txt; a markdown table on stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +26,8 @@ n_max=${N_MAX:-1e6}
 mem_n=${MEM_N:-$n_max}
 rounds=${ROUNDS:-3}
 impls=${IMPLS:-evasync netty}
-jvmflags=${JVMFLAGS:--Xms2g -Xmx2g -XX:+UseParallelGC -XX:+AlwaysPreTouch}
+jvmflags=${JVMFLAGS:--Xms2g -Xmx2g -XX:+UseParallelGC}
+memflags=${MEM_JVMFLAGS:--Xms1g -Xmx1g -XX:+UseParallelGC -XX:+AlwaysPreTouch}
 limit=${TIME_LIMIT:-600}
 java=$(bench/find-java.sh)
 
@@ -36,26 +39,27 @@ fi
 jar=$root/bench/target/benchmarks.jar
 results=$out/results.txt
 : > "$results"
-{ bench/meta.sh "$java"; echo "jvmflags=$jvmflags"; } > "$out/meta.txt" 2>/dev/null || true
+{ bench/meta.sh "$java"; echo "jvmflags=$jvmflags"; echo "mem_jvmflags=$memflags"; } > "$out/meta.txt" 2>/dev/null || true
 
 ns=$(python3 -c "
 m = int(float('$n_max')); n = 1000; out = []
 while n <= m: out.append(str(n)); n *= 10
 print(','.join(out or [str(m)]))")
 
-run() { # args...
-  timeout "$limit" "$java" --enable-native-access=ALL-UNNAMED $jvmflags -cp "$jar" \
+run() { # flags args...
+  local flags=$1; shift
+  timeout "$limit" "$java" --enable-native-access=ALL-UNNAMED $flags -cp "$jar" \
     io.github.evasync.bench.TimerLoad "$@" 2> "$out/stderr.txt" | tee -a "$results" \
     || { echo "TimerLoad $* failed or timed out:" >&2; cat "$out/stderr.txt" >&2; exit 1; }
 }
 
 echo "== cpu: N in $ns, impls $impls, a warm-up round and $rounds rounds"
-run cpu "$(tr ' ' ',' <<< "$impls")" "$ns" "$rounds"
+run "$jvmflags" cpu "$(tr ' ' ',' <<< "$impls")" "$ns" "$rounds"
 echo "== memory: $mem_n timers 60 s out, a fresh JVM per impl and round"
 for r in $(seq 1 "$rounds"); do
   order=$impls
   [ $((r % 2)) = 0 ] && order=$(tr ' ' '\n' <<< "$impls" | tac | tr '\n' ' ')
-  for impl in $order; do run memory "$impl" "$mem_n"; done
+  for impl in $order; do run "$memflags" memory "$impl" "$mem_n"; done
 done
 
 echo "== best of $rounds rounds (warm-up left out); ratios netty / evasync (> 1: evasync spends less)"
@@ -73,6 +77,8 @@ for line in open(sys.argv[1]):
     if impl not in impls:
         impls.append(impl)
     for k, v in f.items():
+        if k == 'malloc_b' and float(v) == -1:
+            continue  # no mallinfo2 here
         if k not in ('op', 'impl', 'n', 'round', 'gc_ms', 'heap0_mb', 'rss0_mb'):
             best[(f['op'], k, impl, n)] = min(best[(f['op'], k, impl, n)], float(v))
     if f['op'] != 'memory':
@@ -99,15 +105,17 @@ table("Schedule + cancel, loop CPU per timer (delays 10..20 s)", ('cancel', 'sc_
 table("Cancel alone, loop CPU per timer", ('cancel', 'cancel_ns'))
 mem = sorted({k[3] for k in best if k[0] == 'memory'})
 if mem:
-    print("\nMemory per pending timer (60 s out), bytes\n")
-    print("| N | impl | heap | native (RSS) | total |")
-    print("|---|---|---|---|---|")
+    print("\nMemory per pending timer (60 s out), bytes; total = heap + RSS\n")
+    print("| N | impl | heap | native (RSS) | total | malloc'd (mallinfo2) |")
+    print("|---|---|---|---|---|---|")
     for n in mem:
         for i in impls:
             h, r = best.get(('memory', 'heap_b', i, n)), best.get(('memory', 'native_b', i, n))
+            m = best.get(('memory', 'malloc_b', i, n))
             if h is None or h == float('inf'):
                 continue
-            print(f"| {n:,} | {i} | {h:,.1f} | {r:,.1f} | {h + r:,.1f} |")
+            ms = f"{m:,.1f}" if m is not None and m != float('inf') else "-"
+            print(f"| {n:,} | {i} | {h:,.1f} | {r:,.1f} | {h + r:,.1f} | {ms} |")
 print("\nTargets (issue #20)")
 if 'netty' in impls and 'evasync' in impls:
     for title, key in (("schedule+fire >= 1.0x netty at every N", ('fire', 'fire_ns')),

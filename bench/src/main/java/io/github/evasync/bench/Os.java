@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.management.GarbageCollectorMXBean;
@@ -15,14 +18,23 @@ import java.nio.file.Path;
 
 /**
  * What the plain-main load programs ({@link TimerLoad}, {@link BulkLoad}) read of the process
- * and the thread they run on: thread CPU time, GC time, heap in use, RSS, and two glibc calls
- * made through FFM (Linux only): {@code malloc_trim} and {@code sched_setaffinity}.
+ * and the thread they run on: thread CPU time, GC time, heap in use, RSS, and three glibc calls
+ * made through FFM (Linux only): {@code mallinfo2}, {@code malloc_trim} and
+ * {@code sched_setaffinity}.
  */
 final class Os {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MethodHandle MALLOC_TRIM = find("malloc_trim",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+    /** glibc's {@code struct mallinfo2}: ten {@code size_t}s. */
+    private static final StructLayout MALLINFO2_LAYOUT = MemoryLayout.structLayout(
+            ValueLayout.JAVA_LONG.withName("arena"), ValueLayout.JAVA_LONG.withName("ordblks"),
+            ValueLayout.JAVA_LONG.withName("smblks"), ValueLayout.JAVA_LONG.withName("hblks"),
+            ValueLayout.JAVA_LONG.withName("hblkhd"), ValueLayout.JAVA_LONG.withName("usmblks"),
+            ValueLayout.JAVA_LONG.withName("fsmblks"), ValueLayout.JAVA_LONG.withName("uordblks"),
+            ValueLayout.JAVA_LONG.withName("fordblks"), ValueLayout.JAVA_LONG.withName("keepcost"));
+    private static final MethodHandle MALLINFO2 = find("mallinfo2", FunctionDescriptor.of(MALLINFO2_LAYOUT));
     private static final MethodHandle SET_AFFINITY = find("sched_setaffinity",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
 
@@ -74,6 +86,24 @@ final class Os {
             }
         }
         throw new IOException("no VmRSS in /proc/self/status");
+    }
+
+    /**
+     * {@return the bytes malloc has handed out and not had back, every arena and the mmapped
+     * blocks ({@code mallinfo2}'s {@code uordblks + hblkhd}); -1 where there is no mallinfo2
+     * (glibc before 2.33)}
+     */
+    static long mallocInUse() {
+        if (MALLINFO2 == null) {
+            return -1;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment m = (MemorySegment) MALLINFO2.invokeExact((SegmentAllocator) a);
+            return m.get(ValueLayout.JAVA_LONG, MALLINFO2_LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("uordblks")))
+                    + m.get(ValueLayout.JAVA_LONG, MALLINFO2_LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("hblkhd")));
+        } catch (Throwable t) {
+            return -1;
+        }
     }
 
     /**

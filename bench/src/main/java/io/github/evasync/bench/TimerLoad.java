@@ -46,11 +46,12 @@ import java.util.concurrent.TimeUnit;
  * the collectors' time during the measurement: their threads are not the loop's, so their work
  * is not in the CPU figures.
  *
- * <p>{@code memory}: N timers 60 s out, the heap in use after three {@code System.gc()} and the
- * VmRSS after {@code malloc_trim(0)}, before and after; the differences per timer are
- * {@code heap_b} and {@code native_b} (run with {@code -XX:+AlwaysPreTouch} and
- * {@code -Xms = -Xmx}, so that the heap is resident from the start and RSS grows only by what
- * lives outside it). A warm-up of 100,000 timers scheduled and cancelled comes first. The handle
+ * <p>{@code memory}: N timers 60 s out, the heap in use after three {@code System.gc()}, the
+ * VmRSS after {@code malloc_trim(0)} and malloc's bytes in use ({@code mallinfo2}), before and
+ * after; the differences per timer are {@code heap_b}, {@code native_b} and {@code malloc_b}
+ * (run with {@code -XX:+AlwaysPreTouch} and {@code -Xms = -Xmx}, so that the heap is resident
+ * from the start and RSS grows only by what lives outside it; {@code malloc_b} counts libevent's
+ * allocations exactly, and the JVM's own meanwhile, without the page rounding of RSS). A warm-up of 100,000 timers scheduled and cancelled comes first. The handle
  * array is made before the first reading, so it is in both.
  */
 public final class TimerLoad {
@@ -344,6 +345,7 @@ public final class TimerLoad {
             Thread.sleep(200);
             long heap0 = Os.heapUsed();
             long rss0 = Os.rss();
+            long malloc0 = Os.mallocInUse();
             impl.call(() -> {
                 impl.scheduleKeep(n, MEMORY_DELAY_NS, d, keep);
                 return null;
@@ -353,13 +355,16 @@ public final class TimerLoad {
             Thread.sleep(200);
             long heap1 = Os.heapUsed();
             long rss1 = Os.rss();
+            long malloc1 = Os.mallocInUse();
             impl.call(() -> {
                 impl.cancel(n, keep);
                 return null;
             });
-            System.out.printf("timers op=memory impl=%s n=%d heap_b=%.1f native_b=%.1f heap0_mb=%.1f rss0_mb=%.1f%n",
-                    name, n, (double) (heap1 - heap0) / n, (double) (rss1 - rss0) / n, heap0 / 1048576.0,
-                    rss0 / 1048576.0);
+            System.out.printf("timers op=memory impl=%s n=%d heap_b=%.1f native_b=%.1f malloc_b=%s heap0_mb=%.1f"
+                            + " rss0_mb=%.1f%n",
+                    name, n, (double) (heap1 - heap0) / n, (double) (rss1 - rss0) / n,
+                    malloc0 < 0 || malloc1 < 0 ? "-1" : String.format("%.1f", (double) (malloc1 - malloc0) / n),
+                    heap0 / 1048576.0, rss0 / 1048576.0);
         }
     }
 }
