@@ -101,8 +101,10 @@ def table(title, rows):
         print("| " + " | ".join([f"{n:,}"] + [cell(*rows, i, n) for i in impls] + [ratio(*rows, o, n) for o in others]) + " |")
 table("Schedule + fire, loop CPU per timer (delays 0..100 ms)", ('fire', 'fire_ns'))
 table("Schedule alone (the scheduling task), loop CPU per timer", ('fire', 'sched_ns'))
+table("Schedule + fire, whole-process CPU per timer (loop, collectors, compilers; 10 ms clock)", ('fire', 'proc_ns'))
 table("Schedule + cancel, loop CPU per timer (delays 10..20 s)", ('cancel', 'sc_ns'))
 table("Cancel alone, loop CPU per timer", ('cancel', 'cancel_ns'))
+table("Schedule + cancel, whole-process CPU per timer (10 ms clock)", ('cancel', 'proc_ns'))
 mem = sorted({k[3] for k in best if k[0] == 'memory'})
 if mem:
     print("\nMemory per pending timer (60 s out), bytes; total = heap + RSS\n")

@@ -44,7 +44,9 @@ import java.util.concurrent.TimeUnit;
  * evasync's delays are {@code Duration}s made before the measurement (a program keeps its
  * timeouts as constants), Netty's the same values as {@code long} nanoseconds. {@code gc_ms} is
  * the collectors' time during the measurement: their threads are not the loop's, so their work
- * is not in the CPU figures.
+ * is not in the loop's figures; {@code proc_ns} is the whole process's CPU over the measurement
+ * per timer (loop, collectors, compilers; the process clock ticks in 10 ms, so it means little
+ * below N = 1e5).
  *
  * <p>{@code memory}: N timers 60 s out, the heap in use after three {@code System.gc()}, the
  * VmRSS after {@code malloc_trim(0)} and malloc's bytes in use ({@code mallinfo2}), before and
@@ -289,6 +291,7 @@ public final class TimerLoad {
     private static void fire(Impl impl, int n, int round, long[] nanos, Duration[] durations) throws Exception {
         CompletableFuture<Long> done = new CompletableFuture<>();
         long gc0 = Os.gcMillis();
+        long p0 = Os.processCpu();
         long[] c = impl.call(() -> {
             impl.tick.left = n;
             impl.tick.done = done;
@@ -297,14 +300,16 @@ public final class TimerLoad {
             return new long[] {c0, Os.threadCpu()};
         });
         long end = done.get(TIMEOUT_S, TimeUnit.SECONDS);
+        long proc = Os.processCpu() - p0;
         long gc = Os.gcMillis() - gc0;
-        System.out.printf("timers op=fire impl=%s n=%d round=%d sched_ns=%.1f fire_ns=%.1f gc_ms=%d%n",
-                impl.name, n, round, (double) (c[1] - c[0]) / n, (double) (end - c[0]) / n, gc);
+        System.out.printf("timers op=fire impl=%s n=%d round=%d sched_ns=%.1f fire_ns=%.1f proc_ns=%.1f gc_ms=%d%n",
+                impl.name, n, round, (double) (c[1] - c[0]) / n, (double) (end - c[0]) / n, (double) proc / n, gc);
     }
 
     private static void cancel(Impl impl, int n, int round, long[] nanos, Duration[] durations, Object[] keep)
             throws Exception {
         long gc0 = Os.gcMillis();
+        long p0 = Os.processCpu();
         long[] s = impl.call(() -> {
             impl.tick.left = Integer.MAX_VALUE; // none should fire
             long c0 = Os.threadCpu();
@@ -317,12 +322,13 @@ public final class TimerLoad {
             return t;
         });
         long c1 = impl.call(Os::threadCpu);
+        long proc = Os.processCpu() - p0;
         long gc = Os.gcMillis() - gc0;
         Arrays.fill(keep, 0, n, null);
         double sched = (double) (s[1] - s[0]) / n;
         double cancel = (double) (c1 - c0) / n;
-        System.out.printf("timers op=cancel impl=%s n=%d round=%d csched_ns=%.1f cancel_ns=%.1f sc_ns=%.1f gc_ms=%d%n",
-                impl.name, n, round, sched, cancel, sched + cancel, gc);
+        System.out.printf("timers op=cancel impl=%s n=%d round=%d csched_ns=%.1f cancel_ns=%.1f sc_ns=%.1f proc_ns=%.1f"
+                        + " gc_ms=%d%n", impl.name, n, round, sched, cancel, sched + cancel, (double) proc / n, gc);
     }
 
     // ---- memory ------------------------------------------------------------------------------
