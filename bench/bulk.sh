@@ -5,7 +5,7 @@
 # The table's other columns (the figures of the best run) are the GiB/s, the whole process's CPU
 # per GiB (loop, peer, collectors and compilers: the byte[] path's garbage is collected off the
 # loop), the peer thread's CPU, collection time and the bytes a read callback got on average.
-#   bench/bulk.sh                      # 1 GiB, a warm-up and 3 rounds of 5 cases; about 2 min
+#   bench/bulk.sh                      # 1 GiB, a warm-up and 3 rounds of 5 cases; 2-3 min (estimated)
 #   MIB=64 ROUNDS=1 bench/bulk.sh
 # recv: the library counts what a blocking SocketChannel writes from a 64 KiB direct buffer,
 # read as byte[] (evasync-bytes), as a view of libevent's buffer (evasync-buffer,
@@ -47,9 +47,10 @@ read -r loop_cpu peer_cpu <<< "${pin:--1 -1}"
 ncases=$(wc -w <<< "$cases")
 limit=$(( timeout_s * ncases * (rounds + 1) + 60 ))
 echo "== $mib MiB per transfer, a warm-up round ($warm_mib MiB) and $rounds rounds; loop on cpu $loop_cpu, peer on cpu $peer_cpu (-1: not pinned)"
+status=0
 timeout "$limit" "$java" --enable-native-access=ALL-UNNAMED $jvmflags -cp "$jar" io.github.evasync.bench.BulkLoad \
   "$mib" "$warm_mib" "$rounds" "$(tr ' ' ',' <<< "$cases" | sed 's/,$//')" "$timeout_s" "$loop_cpu" "${peer_cpu:--1}" \
-  2> "$out/stderr.txt" | tee -a "$results" || { echo "BulkLoad failed or timed out:" >&2; cat "$out/stderr.txt" >&2; }
+  2> "$out/stderr.txt" | tee -a "$results" || { status=$?; echo "BulkLoad failed or timed out:" >&2; cat "$out/stderr.txt" >&2; }
 
 echo "== best of $rounds rounds (warm-up left out): loop CPU-seconds per GiB; ratios netty / evasync (> 1: evasync spends less)"
 python3 - "$results" <<'PY'
@@ -85,3 +86,4 @@ errors = sum(1 for line in open(sys.argv[1]) if ' error=' in line)
 if errors:
     print(f"\n{errors} transfer(s) failed: see the error= lines above")
 PY
+exit "$status"

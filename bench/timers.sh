@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Timers at scale: evasync's loop against Netty's epoll IoEventLoop (MultiThreadIoEventLoopGroup
 # with EpollIoHandler), the loop thread's own CPU time per timer (TimerLoad, a plain main).
-#   bench/timers.sh                       # N = 1e3 .. 1e6, a warm-up and 3 rounds; about 2 min
+#   bench/timers.sh                       # N = 1e3 .. 1e6, a warm-up and 3 rounds; 3-5 min (estimated)
 #   N_MAX=1e4 MEM_N=1e5 ROUNDS=1 bench/timers.sh
 # cpu: one JVM, the impls interleaved round by round. Per N: schedule N one-shot timers (delays
 # uniform in 0..100 ms, fixed seed, one shared Runnable) on the loop and wait for all to fire;
