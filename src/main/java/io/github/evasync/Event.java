@@ -3,6 +3,8 @@ package io.github.evasync;
 import io.github.evasync.internal.ffi.NativeEvent;
 import io.github.evasync.internal.loop.LoopClosedException;
 import io.github.evasync.internal.loop.LoopCore;
+import io.github.evasync.internal.loop.TimerNode;
+import io.github.evasync.internal.loop.Timers;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -24,40 +26,77 @@ public final class Event {
 
     private final LoopCore core;
     private final Runnable callback;
-    private final Runnable onRead;
-    private final Runnable onWrite;
     private final EventHandler handler;
+    /**
+     * What stands behind the event: a {@link Timer} in the loop's Java-side heap, or a
+     * {@link Watch} holding a native event. One field for either, because a server may hold a
+     * million pending timers and every field costs each of them.
+     */
+    private final Object impl;
     private final boolean oneShot;
     private final boolean persist;
-    private final NativeEvent ev;
     private volatile boolean freed;
     private boolean added;
     private boolean active;
     /** Counts add/activate calls, so a delay re-armed by its own callback is not freed. */
     private int arms;
 
-    /** Made by the loop on its thread. {@code callback} is the timeout callback of a watcher. */
+    /**
+     * Made by the loop on its thread: a timer for {@code fd} -1, else a watch, whose
+     * {@code callback} is its timeout callback.
+     */
     Event(LoopCore core, int fd, short flags, Runnable callback, Runnable onRead, Runnable onWrite,
           EventHandler handler, boolean oneShot) {
         this.core = core;
         this.callback = callback;
-        this.onRead = onRead;
-        this.onWrite = onWrite;
         this.handler = handler;
         this.oneShot = oneShot;
         this.persist = (flags & NativeEvent.PERSIST) != 0;
-        this.ev = new NativeEvent(core.eventBase(), core.handles(), core.counts().nativeObjectCount(), fd, flags,
-                new NativeEvent.Target() {
-                    @Override
-                    public void fired(short what) {
-                        fire(what);
-                    }
+        if (fd < 0) {
+            impl = new Timer();
+        } else {
+            Watch w = new Watch(onRead, onWrite);
+            w.ev = new NativeEvent(core.eventBase(), core.handles(), core.counts().nativeObjectCount(), fd, flags, w);
+            impl = w;
+        }
+    }
 
-                    @Override
-                    public void released() {
-                        markFreed(); // the loop closed and freed it
-                    }
-                });
+    /** A timer's node in the loop's heap; an inner class, so it reaches its event without a field of its own. */
+    private final class Timer extends TimerNode {
+        /** The timeout it was last added with, for a persistent timer's next deadline; -1 for none. */
+        long period = -1;
+
+        @Override
+        protected void expired(long deadline) {
+            timerExpired(deadline);
+        }
+
+        @Override
+        protected void released() {
+            markFreed(); // the loop closed
+        }
+    }
+
+    /** An fd watch's native event and its readiness callbacks. */
+    private final class Watch implements NativeEvent.Target {
+        final Runnable onRead;
+        final Runnable onWrite;
+        NativeEvent ev;
+
+        Watch(Runnable onRead, Runnable onWrite) {
+            this.onRead = onRead;
+            this.onWrite = onWrite;
+        }
+
+        @Override
+        public void fired(short what) {
+            fire(what);
+        }
+
+        @Override
+        public void released() {
+            markFreed(); // the loop closed and freed it
+        }
     }
 
     /**
@@ -83,7 +122,14 @@ public final class Event {
 
     /** Adds the event; false when libevent refused (a descriptor epoll cannot watch). */
     boolean addNow(Duration timeout) {
-        if (!ev.add(core.scratch(), timeout)) {
+        if (impl instanceof Timer t) {
+            Timers timers = core.timers();
+            long deadline = timers.deadline(timeout);
+            t.period = timeout == null ? -1 : deadline - timers.now();
+            if (!active) { // an activated timer fires this turn or the next all the same
+                timers.schedule(t, deadline);
+            }
+        } else if (!((Watch) impl).ev.add(core.scratch(), timeout)) {
             return false;
         }
         setState(true, active);
@@ -116,7 +162,11 @@ public final class Event {
 
     void activateNow() {
         arms++;
-        ev.activate(EV_TIMEOUT);
+        if (impl instanceof Timer t) {
+            core.timers().schedule(t, Timers.ACTIVE);
+        } else {
+            ((Watch) impl).ev.activate(EV_TIMEOUT);
+        }
         setState(added, true);
     }
 
@@ -137,7 +187,11 @@ public final class Event {
             }
         }
         boolean was = added || active;
-        ev.remove();
+        if (impl instanceof Timer t) {
+            core.timers().cancel(t);
+        } else {
+            ((Watch) impl).ev.remove();
+        }
         setState(false, false);
         return was;
     }
@@ -162,7 +216,11 @@ public final class Event {
             return;
         }
         markFreed();
-        ev.free();
+        if (impl instanceof Timer t) {
+            core.timers().cancel(t);
+        } else {
+            ((Watch) impl).ev.free();
+        }
     }
 
     private void markFreed() {
@@ -172,12 +230,13 @@ public final class Event {
 
     /** {@return whether the event was freed (cl-async's {@code event-freed-p}). Safe from any thread} */
     public boolean isFreed() {
-        return freed;
+        // A timer the loop's close found idle (made, never added) was never in the heap it let go.
+        return freed || impl instanceof Timer && core.timers().isClosed();
     }
 
     /** {@return whether the event is added or active} */
     public boolean isPending() {
-        if (freed) {
+        if (isFreed()) {
             return false;
         }
         if (!core.inLoop()) {
@@ -190,6 +249,27 @@ public final class Event {
         return added || active;
     }
 
+    /**
+     * A timer's deadline passed (or it was activated). A persistent one is scheduled again first,
+     * as libevent does: a period after the deadline it had, so that an interval does not drift,
+     * or after now when it has fallen behind or was activated by hand.
+     */
+    private void timerExpired(long deadline) {
+        if (persist && added) {
+            Timer t = (Timer) impl;
+            Timers timers = core.timers();
+            long next;
+            if (t.period < 0) {
+                next = Timers.NEVER;
+            } else {
+                long now = timers.now();
+                next = !active && deadline + t.period > now ? deadline + t.period : now + t.period;
+            }
+            timers.schedule(t, next);
+        }
+        fire(EV_TIMEOUT);
+    }
+
     private void fire(short what) {
         if (freed) {
             return;
@@ -197,18 +277,18 @@ public final class Event {
         setState(persist && added, false);
         int armsBefore = arms;
         try {
-            if (onRead == null && onWrite == null) {
-                callback.run();
-            } else {
+            if (impl instanceof Watch w) {
                 if ((what & EV_TIMEOUT) != 0 && callback != null) {
                     callback.run();
                 }
-                if ((what & EV_READ) != 0 && onRead != null && !freed) {
-                    onRead.run();
+                if ((what & EV_READ) != 0 && w.onRead != null && !freed) {
+                    w.onRead.run();
                 }
-                if ((what & EV_WRITE) != 0 && onWrite != null && !freed) {
-                    onWrite.run();
+                if ((what & EV_WRITE) != 0 && w.onWrite != null && !freed) {
+                    w.onWrite.run();
                 }
+            } else {
+                callback.run();
             }
         } catch (Throwable t) {
             core.errors().callbackFailed(t, handler);
@@ -229,7 +309,7 @@ public final class Event {
     }
 
     private void checkLive(String what) {
-        if (freed) {
+        if (isFreed()) {
             throw freedError(what);
         }
     }
@@ -260,6 +340,6 @@ public final class Event {
 
     @Override
     public String toString() {
-        return "Event[" + (freed ? "freed" : added || active ? "pending" : "idle") + "]";
+        return "Event[" + (isFreed() ? "freed" : added || active ? "pending" : "idle") + "]";
     }
 }

@@ -347,7 +347,8 @@ public final class EventLoop implements AutoCloseable {
         Event e = Event.timer(core, callback, handler, false, true);
         core.newborn = e;
         if (time.isZero()) {
-            // An active event runs in FIFO order on the next turn, which the timer heap does not promise.
+            // An activation: after this turn's callbacks, in the order made, with no poll between
+            // (a deadline, however near, waits for the next poll).
             e.activateNow();
         } else {
             e.addNow(time);

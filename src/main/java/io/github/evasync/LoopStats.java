@@ -16,9 +16,11 @@ package io.github.evasync;
  *        counts here and in {@code incomingLocalConnections}
  * @param outgoingHttpConnections open connections of the HTTP client; one to a Unix socket counts
  *        here and in {@code outgoingLocalConnections}
- * @param pendingEvents user events libevent holds as added or active
+ * @param pendingEvents user events added or active: timers in the loop's timer heap, fd watches in
+ *        libevent
  * @param callbackRegistryCount objects registered to receive native callbacks
- * @param dataRegistryCount native objects (events, sockets, listeners) owned by Java objects
+ * @param dataRegistryCount native objects (fd watches, sockets, listeners) owned by Java objects; a
+ *        timer is none
  */
 public record LoopStats(int openDnsQueries, int incomingTcpConnections, int outgoingTcpConnections,
                         int incomingLocalConnections, int outgoingLocalConnections, int openUdpSockets,

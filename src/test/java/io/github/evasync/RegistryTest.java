@@ -24,7 +24,8 @@ class RegistryTest {
                 loop.delay(Duration.ofMillis(i % 20), fired::incrementAndGet);
             }
             assertEquals(10_000, loop.stats().pendingEvents());
-            assertEquals(10_000, loop.stats().callbackRegistryCount());
+            // Timers live in the loop's heap on the Java side: nothing native is registered for them.
+            assertEquals(0, loop.stats().callbackRegistryCount());
             Idle.atExit(loop);
         });
         assertEquals(10_000, fired.get());
@@ -40,7 +41,8 @@ class RegistryTest {
                         : loop.interval(Duration.ofSeconds(10), fired::incrementAndGet);
                 events.add(e);
             }
-            assertEquals(10_000, loop.stats().dataRegistryCount());
+            assertEquals(10_000, loop.stats().pendingEvents());
+            assertEquals(0, loop.stats().dataRegistryCount());
             events.forEach(Event::free);
             Idle.assertIdle(loop);
         });

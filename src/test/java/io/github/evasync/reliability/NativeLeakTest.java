@@ -89,8 +89,14 @@ class NativeLeakTest {
             c.check(num(r, "alloc.closed") == num(r, "alloc.before"), name + ": libevent held "
                     + r.get("alloc.closed") + " blocks once the loop had closed, " + r.get("alloc.before")
                     + " before it (blocks by size: " + r.get("sizes.closedVsBefore") + ")");
-            c.check(num(r, "alloc.peak") > num(r, "alloc.warm"), name
-                    + ": the counter never saw libevent allocate while the work ran");
+            if (name.equals("timers")) {
+                // Timers live in the loop's heap on the Java side, behind one alarm made with the loop.
+                c.check(num(r, "alloc.peak") == num(r, "alloc.warm"), name + ": libevent allocated "
+                        + (num(r, "alloc.peak") - num(r, "alloc.warm")) + " blocks for timers");
+            } else {
+                c.check(num(r, "alloc.peak") > num(r, "alloc.warm"), name
+                        + ": the counter never saw libevent allocate while the work ran");
+            }
         });
         c.assertNoProblems();
     }

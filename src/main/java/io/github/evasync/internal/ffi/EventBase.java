@@ -1,21 +1,23 @@
 package io.github.evasync.internal.ffi;
 
 import io.github.evasync.internal.libevent.LibEvent;
+import io.github.evasync.internal.libevent.timeval;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
  * A loop's {@code event_base} and what lives and dies with it: the confined arena of the loop's
- * native memory (its {@link Scratch} and the {@link Wakeup}'s buffer) and the wake event, which
- * watches the {@link Wakeup} descriptor and runs the loop's task queue. Loop thread only, except
+ * native memory (its {@link Scratch} and the {@link Wakeup}'s buffer), the wake event, which
+ * watches the {@link Wakeup} descriptor and runs the loop's task queue, and the alarm, the one
+ * libevent timer behind the loop's Java-side timers. Loop thread only, except
  * {@link #wake()}.
  *
  * <p>Not a {@link NativeOwner}: the base must outlive every object the loop's table frees when
  * the loop closes, and the table frees its owners all together ({@link HandleTable#releaseAll}).
  * So the wake event is registered with this as its callbacks, {@link #release} leaves it alone,
  * and {@link #free()} frees the event, the descriptor and the base once, after everything else.
- * Nothing is counted: the loop's stats leave the wake event out.
+ * Nothing is counted: the loop's stats leave the wake event and the alarm out.
  */
 public final class EventBase implements NativeCallbacks {
     private static final short TIMEOUT = (short) LibEvent.EV_TIMEOUT();
@@ -30,6 +32,10 @@ public final class EventBase implements NativeCallbacks {
     private Scratch scratch;
     private Wakeup wakeup;
     private MemorySegment wakeEvent;
+    /** The one libevent timer behind all of the loop's timers (see {@link #armAlarm}). */
+    private MemorySegment alarm;
+    private MemorySegment alarmTime;
+    private boolean alarmArmed;
     private boolean freed;
 
     /**
@@ -55,6 +61,9 @@ public final class EventBase implements NativeCallbacks {
             wakeEvent = LibEvent.event_new(base, wakeup.readFd(), (short) (READ | LibEvent.EV_PERSIST()),
                     Upcalls.Events.CALLBACK, Upcalls.arg(h));
             LibEvent.event_add(wakeEvent, MemorySegment.NULL);
+            // fd -1 tells the alarm from the wake event in onEvent.
+            alarm = LibEvent.event_new(base, -1, (short) 0, Upcalls.Events.CALLBACK, Upcalls.arg(h));
+            alarmTime = arena.allocate(timeval.layout());
         } catch (RuntimeException | Error e) {
             free();
             throw e;
@@ -83,6 +92,40 @@ public final class EventBase implements NativeCallbacks {
     }
 
     /**
+     * Runs one turn that does not wait: the callbacks of whatever is ready now
+     * ({@code EVLOOP_NONBLOCK}), for a turn with a timer already due.
+     *
+     * @throws IllegalStateException when libevent reports a failure
+     */
+    public void runReady() {
+        if (LibEvent.event_base_loop(base, LibEvent.EVLOOP_NONBLOCK()) < 0) {
+            throw new IllegalStateException("event_base_loop failed");
+        }
+    }
+
+    /**
+     * Arms the alarm, the one libevent timer that stands for all of the loop's timers (which
+     * live in a heap on the Java side), to end the next wait after {@code nanos}; re-arming moves
+     * it. Its callback does nothing but say it fired: the loop runs the due timers itself, once
+     * the turn returns.
+     *
+     * @param nanos how long from now; rounded up to whole microseconds, libevent's unit, so that
+     *              it does not fire before the deadline it stands for
+     */
+    public void armAlarm(long nanos) {
+        long micros = (nanos + 999) / 1000;
+        timeval.tv_sec(alarmTime, micros / 1_000_000);
+        timeval.tv_usec(alarmTime, micros % 1_000_000);
+        LibEvent.event_add(alarm, alarmTime);
+        alarmArmed = true;
+    }
+
+    /** {@return whether the alarm is armed and has not fired yet} */
+    public boolean alarmArmed() {
+        return alarmArmed;
+    }
+
+    /**
      * Runs, in one pass that does not wait, the callbacks libevent has ready: the deferred frees
      * of a resolver's failed requests, as the loop closes. The wake event goes first: a wakeup
      * written as the loop stopped is never drained, and such a pass runs for as long as some
@@ -91,6 +134,10 @@ public final class EventBase implements NativeCallbacks {
     public void runReadyCallbacks() {
         if (wakeEvent != null) {
             LibEvent.event_del(wakeEvent);
+        }
+        if (alarm != null) {
+            LibEvent.event_del(alarm);
+            alarmArmed = false;
         }
         LibEvent.event_base_loop(base, LibEvent.EVLOOP_NONBLOCK());
     }
@@ -102,9 +149,9 @@ public final class EventBase implements NativeCallbacks {
         }
     }
 
-    /** {@return the events added, active or virtual, the wake event included} */
+    /** {@return the events added, active or virtual, the wake event included and the alarm not} */
     public int eventCount() {
-        return LibEvent.event_base_get_num_events(base, COUNT_ALL);
+        return LibEvent.event_base_get_num_events(base, COUNT_ALL) - (alarmArmed ? 1 : 0);
     }
 
     /**
@@ -134,6 +181,10 @@ public final class EventBase implements NativeCallbacks {
 
     @Override
     public void onEvent(Object ignored, int fd, short what) {
+        if (fd < 0) {
+            alarmArmed = false; // the alarm; its timers run once the turn returns
+            return;
+        }
         if ((what & READ) != 0) {
             wakeup.drain();
         }
@@ -151,6 +202,11 @@ public final class EventBase implements NativeCallbacks {
             return;
         }
         freed = true;
+        if (alarm != null) {
+            LibEvent.event_free(alarm);
+            alarm = null;
+            alarmArmed = false;
+        }
         if (wakeEvent != null) {
             LibEvent.event_free(wakeEvent);
             wakeEvent = null;

@@ -1,8 +1,10 @@
 package io.github.evasync.internal.ffi;
 
 import io.github.evasync.internal.libevent.LibEvent;
+import io.github.evasync.internal.libevent.timeval;
 import io.github.evasync.internal.libevent.LibTls;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -46,6 +48,14 @@ public final class Linking {
         MemorySegment.ofBuffer(ByteBuffer.allocate(1)).get(ValueLayout.JAVA_BYTE, 0);
         MemorySegment.ofBuffer(ByteBuffer.allocateDirect(1)).get(ValueLayout.JAVA_BYTE, 0);
         MemorySegment.ofArray(new byte[1]).asSlice(0, 1).asReadOnly();
+        // A loop's base allocates its alarm's timeval from its arena as it opens (zero-filled
+        // memory: the JDK's bulk-fill and architecture classes), and writes it at every arming.
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment tv = arena.allocate(timeval.layout());
+            timeval.tv_sec(tv, 1);
+            timeval.tv_usec(tv, 1);
+            tv.fill((byte) 0);
+        }
     }
 
     /**

@@ -70,6 +70,9 @@ public final class LoopCore implements LoopSink {
     private final LoopCounts counts = new LoopCounts();
     private final LoopErrors errors;
     private final Resolver resolver = new Resolver(this);
+    private final Timers timers = new Timers();
+    /** The deadline the event base's alarm stands for while it is armed. */
+    private long alarmAt;
 
     /**
      * Makes a loop's core; {@link #open()} then binds it to the loop thread.
@@ -140,11 +143,49 @@ public final class LoopCore implements LoopSink {
             if (!wake.waitingAndEmpty(tasks) && wake.claimWakeup()) {
                 base.wakeOnLoop();
             }
-            base.runOnce();
+            int turn = timers.nextSeq();
+            if (armAlarm()) {
+                base.runOnce();
+            } else {
+                base.runReady(); // a timer is due: I/O gets its turn, without waiting
+            }
             wake.awake();
+            timers.runExpired(this, turn);
             runAfterTurn();
         }
         return false;
+    }
+
+    /**
+     * Arms the event base's alarm for the earliest timer deadline, when it is not armed for it or
+     * earlier already (an alarm left from a cancelled timer only costs one early wakeup, cheaper
+     * than moving it at every cancel). Waits longer than an hour are made in steps, so that
+     * libevent's clock arithmetic never sees a huge one.
+     *
+     * @return false when a timer is due already, so the turn must not wait
+     */
+    private boolean armAlarm() {
+        long next = timers.nextDeadline();
+        if (next == Timers.NEVER) {
+            return true;
+        }
+        long now = timers.now();
+        if (next <= now) {
+            return false;
+        }
+        long at = Math.min(next, now + MAX_ALARM_NANOS);
+        if (!base.alarmArmed() || at < alarmAt) {
+            base.armAlarm(at - now);
+            alarmAt = at;
+        }
+        return true;
+    }
+
+    private static final long MAX_ALARM_NANOS = 3_600_000_000_000L;
+
+    /** The loop's timers: {@code delay}, {@code interval} and evasync's own. Loop thread only. */
+    public Timers timers() {
+        return timers;
     }
 
     private void runAfterTurn() {
@@ -167,7 +208,7 @@ public final class LoopCore implements LoopSink {
 
     private boolean idle() {
         // The wakeup event is always added; anything more is work.
-        return tasks.isEmpty() && base.eventCount() <= 1;
+        return tasks.isEmpty() && timers.size() == 0 && base.eventCount() <= 1;
     }
 
     /**
@@ -206,7 +247,11 @@ public final class LoopCore implements LoopSink {
     /** Whatever failed before, every native object and the base are freed all the same. */
     private void shutdownNative() {
         try {
-            handles.releaseAll();
+            try {
+                timers.releaseAll();
+            } finally {
+                handles.releaseAll();
+            }
         } finally {
             try {
                 resolver.close();

@@ -1,0 +1,190 @@
+package io.github.evasync;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Timers live in a heap on the Java side with one libevent alarm behind them: what the loop
+ * promises of them through that, from many timers at once to the loop's close.
+ */
+@Timeout(60)
+class TimerHeapTest {
+    @RegisterExtension
+    final TestLoops loops = new TestLoops();
+
+    @Test
+    void manyRandomDelaysFireInDeadlineOrderAndNotEarly() {
+        int n = 20_000;
+        Random rnd = new Random(7);
+        List<long[]> fired = new ArrayList<>(); // {earliest deadline, latest deadline, fired at}
+        EventLoop.run(loop -> {
+            for (int i = 0; i < n; i++) {
+                long ms = TimeUnit.MILLISECONDS.toNanos(1 + rnd.nextInt(200)); // zero: an activation, first
+                long[] f = new long[3];
+                // The loop reads its clock inside the call: its deadline lies between these two.
+                f[0] = System.nanoTime() + ms;
+                loop.delay(Duration.ofNanos(ms), () -> {
+                    f[2] = System.nanoTime();
+                    fired.add(f);
+                });
+                f[1] = System.nanoTime() + ms;
+            }
+            Idle.atExit(loop);
+        });
+        assertEquals(n, fired.size());
+        long earliestSoFar = Long.MIN_VALUE;
+        for (long[] f : fired) {
+            if (earliestSoFar != Long.MIN_VALUE) {
+                assertTrue(earliestSoFar <= f[1], "fired out of deadline order");
+            }
+            assertTrue(f[2] >= f[0], "fired " + (f[0] - f[2]) + " ns early");
+            earliestSoFar = earliestSoFar == Long.MIN_VALUE ? f[0] : Math.max(earliestSoFar, f[0]);
+        }
+    }
+
+    @Test
+    void zeroDelaysRunInTheOrderTheyWereMadeAndOneMadeByACallbackAfterThem() {
+        List<String> order = new ArrayList<>();
+        EventLoop.run(loop -> {
+            for (int i = 0; i < 5; i++) {
+                String name = "d" + i;
+                loop.delay(Duration.ZERO, () -> {
+                    order.add(name);
+                    if (name.equals("d0")) {
+                        loop.delay(() -> order.add("again"));
+                    }
+                });
+            }
+        });
+        assertEquals(List.of("d0", "d1", "d2", "d3", "d4", "again"), order);
+    }
+
+    @Test
+    void aTimerThatKeepsReArmingItselfAtZeroLeavesIoItsTurn() throws Exception {
+        // A delay(0) chain must not keep the loop from its descriptors: a task from another thread
+        // (delivered through the wake descriptor) gets in while the chain runs.
+        EventLoop loop = loops.start();
+        AtomicInteger turns = new AtomicInteger();
+        CompletableFuture<Integer> seen = new CompletableFuture<>();
+        loop.execute(new Runnable() {
+            @Override
+            public void run() {
+                if (!seen.isDone()) {
+                    turns.incrementAndGet();
+                    loop.delay(this);
+                }
+            }
+        });
+        Thread.sleep(20);
+        loop.execute(() -> seen.complete(turns.get()));
+        assertTrue(seen.get(10, TimeUnit.SECONDS) > 0);
+        Idle.awaitIdle(loop);
+    }
+
+    @Test
+    void anIntervalKeepsItsRhythmInsteadOfDrifting() {
+        AtomicInteger ticks = new AtomicInteger();
+        AtomicLong last = new AtomicLong();
+        long[] t0 = new long[1];
+        EventLoop.run(loop -> {
+            t0[0] = System.nanoTime();
+            Event[] e = new Event[1];
+            e[0] = loop.interval(Duration.ofMillis(10), () -> {
+                // Each tick costs 4 ms of the period: with drift, 20 ticks would take 280 ms.
+                long spin = System.nanoTime() + 4_000_000;
+                while (System.nanoTime() < spin) {
+                    Thread.onSpinWait();
+                }
+                if (ticks.incrementAndGet() == 20) {
+                    last.set(System.nanoTime());
+                    e[0].free();
+                }
+            });
+        });
+        long ms = (last.get() - t0[0]) / 1_000_000;
+        assertTrue(ms >= 199 && ms < 270, "20 ticks of 10 ms took " + ms + " ms");
+    }
+
+    @Test
+    void exitFromATimerStopsTheRestOfItsBatch() {
+        AtomicInteger after = new AtomicInteger();
+        boolean idle = EventLoop.run(loop -> {
+            loop.delay(Duration.ofMillis(5), loop::exit);
+            for (int i = 0; i < 100; i++) {
+                loop.delay(Duration.ofMillis(5), after::incrementAndGet);
+            }
+        });
+        assertFalse(idle);
+        assertEquals(0, after.get());
+    }
+
+    @Test
+    void closingTheLoopFreesPendingAndIdleTimersAlike() throws Exception {
+        EventLoop loop = loops.start();
+        Event pending = loop.delay(Duration.ofHours(1), () -> { });
+        Event idle = loop.makeEvent(() -> { });
+        Event forever = loop.makeEvent(() -> { });
+        forever.add(null);
+        assertEquals(2, loop.stats().pendingEvents());
+        loop.close();
+        for (Event e : List.of(pending, idle, forever)) {
+            assertTrue(e.isFreed(), e.toString());
+            assertFalse(e.isPending());
+            assertThrows(EventFreed.class, () -> e.add(Duration.ofMillis(1)));
+            e.free(); // still a no-op
+        }
+    }
+
+    @Test
+    void activatingAPendingIntervalFiresItNowAndKeepsItsPeriod() {
+        List<Long> at = new ArrayList<>();
+        EventLoop.run(loop -> {
+            long t0 = System.nanoTime();
+            Event[] e = new Event[1];
+            e[0] = loop.interval(Duration.ofMillis(100), () -> {
+                at.add((System.nanoTime() - t0) / 1_000_000);
+                if (at.size() == 2) {
+                    e[0].free();
+                }
+            });
+            loop.delay(Duration.ofMillis(20), e[0]::activate);
+        });
+        assertEquals(2, at.size());
+        assertTrue(at.get(0) >= 19 && at.get(0) < 90, "activated tick at " + at.get(0) + " ms");
+        assertTrue(at.get(1) - at.get(0) >= 99, "next tick " + (at.get(1) - at.get(0)) + " ms later");
+    }
+
+    @Test
+    void removeAndAddAgainMoveATimerAndAFreedOneNeverFires() {
+        List<String> order = new ArrayList<>();
+        EventLoop.run(loop -> {
+            Event a = loop.makeEvent(() -> order.add("a"));
+            Event b = loop.delay(Duration.ofMillis(30), () -> order.add("b"));
+            Event c = loop.delay(Duration.ofMillis(10), () -> order.add("c"));
+            a.add(Duration.ofMillis(50));
+            assertTrue(a.remove());
+            assertFalse(a.remove());
+            a.add(Duration.ofMillis(20));
+            c.free();
+            assertTrue(b.isPending());
+            loop.delay(Duration.ofMillis(40), a::free);
+            Idle.atExit(loop);
+        });
+        assertEquals(List.of("a", "b"), order);
+    }
+}
