@@ -123,11 +123,11 @@ public final class Event {
     /** Adds the event; false when libevent refused (a descriptor epoll cannot watch). */
     boolean addNow(Duration timeout) {
         if (impl instanceof Timer t) {
-            Timers timers = core.timers();
-            long deadline = timers.deadline(timeout);
-            t.period = timeout == null ? -1 : deadline - timers.now();
+            long nanos = Timers.nanos(timeout);
+            t.period = nanos == Timers.NEVER ? -1 : nanos;
             if (!active) { // an activated timer fires this turn or the next all the same
-                timers.schedule(t, deadline);
+                Timers timers = core.timers();
+                timers.schedule(t, timers.after(nanos));
             }
         } else if (!((Watch) impl).ev.add(core.scratch(), timeout)) {
             return false;
@@ -263,7 +263,8 @@ public final class Event {
                 next = Timers.NEVER;
             } else {
                 long now = timers.now();
-                next = !active && deadline + t.period > now ? deadline + t.period : now + t.period;
+                long fromDeadline = deadline + t.period;
+                next = !active && fromDeadline > now ? fromDeadline : timers.after(t.period);
             }
             timers.schedule(t, next);
         }

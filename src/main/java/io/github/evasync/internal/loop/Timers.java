@@ -46,6 +46,20 @@ public final class Timers {
      * one too far to hold}
      */
     public long deadline(Duration d) {
+        return after(nanos(d));
+    }
+
+    /** {@return the deadline {@code nanos} (from {@link #nanos}) from now; {@link #NEVER} stays so} */
+    public long after(long nanos) {
+        if (nanos == NEVER) {
+            return NEVER;
+        }
+        long t = now() + nanos;
+        return t < 0 ? NEVER : t;
+    }
+
+    /** {@return {@code d} in nanoseconds, or {@link #NEVER} for null or for more than 272 years} */
+    public static long nanos(Duration d) {
         if (d == null) {
             return NEVER;
         }
@@ -53,8 +67,7 @@ public final class Timers {
         if (s >= 1L << 33) { // 272 years: more would overflow the nanoseconds
             return NEVER;
         }
-        long t = now() + s * 1_000_000_000L + d.getNano();
-        return t < 0 ? NEVER : t;
+        return s * 1_000_000_000L + d.getNano();
     }
 
     /**
