@@ -144,13 +144,15 @@ public final class LoopCore implements LoopSink {
                 base.wakeOnLoop();
             }
             int turn = timers.nextSeq();
+            turnAt = -1;
             if (armAlarm()) {
                 base.runOnce();
             } else {
                 base.runReady(); // a timer is due: I/O gets its turn, without waiting
             }
             wake.awake();
-            timers.runExpired(this, turn);
+            timers.runExpired(this, turn, turnAt);
+            timers.shrinkIfSparse();
             runAfterTurn();
         }
         return false;
@@ -170,6 +172,7 @@ public final class LoopCore implements LoopSink {
             return true;
         }
         long now = timers.now();
+        turnAt = now;
         if (next <= now) {
             return false;
         }
@@ -182,6 +185,8 @@ public final class LoopCore implements LoopSink {
     }
 
     private static final long MAX_ALARM_NANOS = 3_600_000_000_000L;
+    /** When this turn began on the timers' clock, read by {@link #armAlarm}; -1 when it did not need to. */
+    private long turnAt;
 
     /** The loop's timers: {@code delay}, {@code interval} and evasync's own. Loop thread only. */
     public Timers timers() {

@@ -27,6 +27,10 @@ public final class LoopTimer extends TimerNode {
             throw new IllegalStateException("the timer was freed");
         }
         Timers timers = core.timers();
+        if (timers.isClosed()) {
+            freed = true; // the loop closed: it would never fire (evasync's own code may ask as it closes)
+            return;
+        }
         boolean was = isScheduled();
         timers.schedule(this, timers.deadline(delay));
         if (!was) {

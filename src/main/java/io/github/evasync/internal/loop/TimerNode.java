@@ -9,7 +9,11 @@ package io.github.evasync.internal.loop;
 public abstract class TimerNode {
     /** The node's place in the heap, or -1 while it is not scheduled. */
     int index = -1;
-    /** When it was scheduled, among all of its loop's schedulings: ties run first come, first served. */
+    /**
+     * When it was scheduled, among all of its loop's schedulings: ties run first come, first
+     * served. An int, compared by difference: it wraps after 2^31 schedulings, which only
+     * misorders timers due at the very same nanosecond that many schedulings apart.
+     */
     int seq;
 
     /** {@return whether the timer is in its loop's heap} */

@@ -1,5 +1,7 @@
 package io.github.evasync.internal.loop;
 
+import io.github.evasync.internal.ffi.LoopSink;
+
 import java.time.Duration;
 import java.util.Arrays;
 
@@ -120,12 +122,18 @@ public final class Timers {
      * poll, and so does one made by such a callback, up to {@link #CHAIN_LIMIT} of those a pass:
      * past that the rest wait for the next turn, so that a timer re-activating itself for ever
      * cannot keep the loop from its descriptors, as it could in libevent. A timer with a
-     * deadline fires only if it was scheduled before {@code turn} (a {@link #nextSeq()} taken
-     * before the turn polled), however soon it is due: one scheduled by a callback of this turn
-     * fires only after the loop has polled its descriptors again (the HTTP client's one-turn look
-     * at an idle connection relies on it). Stops early when the loop is stopping.
+     * deadline fires only if it was scheduled before the turn polled, however soon it is due:
+     * one scheduled by a callback of this turn fires only after the loop has polled its
+     * descriptors again (the HTTP client's one-turn look at an idle connection relies on it).
+     * Stops early when the loop is stopping.
+     *
+     * @param turn {@link #nextSeq()} as the turn began: a timer scheduled since has this or a later one
+     * @param turnAt {@link #now()} as the turn began, or -1 if it was not read. A deadline before it
+     *               was set before the turn (a deadline is never before the time it is set), so it
+     *               fires whatever its sequence number says: those wrap after 2^31 schedulings,
+     *               and a timer set long ago must not look new and wait
      */
-    void runExpired(LoopCore core, int turn) {
+    void runExpired(LoopSink core, int turn, long turnAt) {
         if (size == 0) {
             return;
         }
@@ -136,14 +144,28 @@ public final class Timers {
             long key = keys[0];
             TimerNode node = nodes[0];
             if (key == ACTIVE) {
+                // Activations are this turn's or the last's: their numbers are recent, and compare.
                 if (node.seq - pass >= 0 && ++chained > CHAIN_LIMIT) {
                     return;
                 }
-            } else if (key > now || node.seq - turn >= 0) {
+            } else if (key > now || (key >= turnAt && node.seq - turn >= 0)) {
                 return;
             }
             takeFirst();
             node.expired(key);
+        }
+    }
+
+    /**
+     * Halves the arrays when a quarter of them is in use, so that a burst of a million timers
+     * does not hold its 18 MB for the loop's life; between turns, outside every change.
+     */
+    void shrinkIfSparse() {
+        int length = keys.length;
+        if (length > INITIAL && size < length >> 2) {
+            int n = Math.max(INITIAL, length >> 1);
+            keys = Arrays.copyOf(keys, n);
+            nodes = Arrays.copyOf(nodes, n);
         }
     }
 

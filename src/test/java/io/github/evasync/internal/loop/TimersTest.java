@@ -171,4 +171,103 @@ class TimersTest {
         assertFalse(idle.released);
         assertThrows(IllegalStateException.class, () -> timers.schedule(idle, 1));
     }
+
+    /** A loop that never stops, for {@link Timers#runExpired}. */
+    private static final io.github.evasync.internal.ffi.LoopSink RUNNING = new io.github.evasync.internal.ffi.LoopSink() {
+        @Override
+        public boolean stopping() {
+            return false;
+        }
+
+        @Override
+        public void escaped(Throwable t) {
+            throw new AssertionError(t);
+        }
+    };
+
+    /** A node that counts its firings. */
+    private static final class Counted extends TimerNode {
+        int fired;
+
+        @Override
+        protected void expired(long deadline) {
+            fired++;
+        }
+
+        @Override
+        protected void released() {
+        }
+    }
+
+    @Test
+    void aTimerSetBeforeTheTurnFiresAfterItsPollAndOneSetDuringItWaits() {
+        Timers timers = new Timers();
+        Counted before = new Counted();
+        timers.schedule(before, 0);
+        int turn = timers.nextSeq();
+        Counted during = new Counted(); // as a callback of the turn would, due at once
+        timers.schedule(during, timers.now());
+        timers.runExpired(RUNNING, turn, 0);
+        assertEquals(1, before.fired);
+        assertEquals(0, during.fired);
+        timers.runExpired(RUNNING, timers.nextSeq(), timers.now());
+        assertEquals(1, during.fired);
+    }
+
+    @Test
+    void aTimerSetTwoToTheThirtyOneSchedulingsAgoStillFires() throws Exception {
+        Timers timers = new Timers();
+        java.lang.reflect.Field seq = Timers.class.getDeclaredField("nextSeq");
+        seq.setAccessible(true);
+        Counted old = new Counted();
+        timers.schedule(old, 1_000); // number 0
+        seq.setInt(timers, Integer.MIN_VALUE + 5); // 2^31 + 5 schedulings later: 0 now looks newer
+        long at = timers.now() + 1;
+        while (timers.now() < at) {
+            Thread.onSpinWait();
+        }
+        timers.runExpired(RUNNING, timers.nextSeq(), timers.now());
+        assertEquals(1, old.fired, "the old timer looked new and waited");
+    }
+
+    @Test
+    void chainedActivationsStopAtTheLimitAndTheRestWaitForTheNextPass() {
+        Timers timers = new Timers();
+        int[] fired = {0};
+        TimerNode chain = new TimerNode() {
+            @Override
+            protected void expired(long deadline) {
+                fired[0]++;
+                timers.schedule(this, Timers.ACTIVE); // re-activates itself for ever
+            }
+
+            @Override
+            protected void released() {
+            }
+        };
+        timers.schedule(chain, Timers.ACTIVE);
+        timers.runExpired(RUNNING, timers.nextSeq(), -1);
+        assertEquals(1 + Timers.CHAIN_LIMIT, fired[0]);
+        assertTrue(chain.isScheduled());
+    }
+
+    @Test
+    void theArraysShrinkOnceTheHeapEmpties() throws Exception {
+        Timers timers = new Timers();
+        List<Node> nodes = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) {
+            Node n = new Node(i);
+            nodes.add(n);
+            timers.schedule(n, i);
+        }
+        nodes.forEach(timers::cancel);
+        for (int i = 0; i < 40; i++) {
+            timers.shrinkIfSparse();
+        }
+        java.lang.reflect.Field keys = Timers.class.getDeclaredField("keys");
+        keys.setAccessible(true);
+        assertEquals(64, ((long[]) keys.get(timers)).length);
+        timers.schedule(nodes.get(0), 1);
+        assertSame(nodes.get(0), timers.takeFirst());
+    }
 }
