@@ -187,4 +187,58 @@ class TimerHeapTest {
         });
         assertEquals(List.of("a", "b"), order);
     }
+
+    @Test
+    void anActivationRunsWhileAWatchedSocketStaysReady() throws Exception {
+        firesWhileASocketStaysWritable(Duration.ZERO);
+    }
+
+    @Test
+    void aDueTimerFiresWhileAWatchedSocketStaysReady() throws Exception {
+        firesWhileASocketStaysWritable(Duration.ofNanos(1)); // due at once, as the HTTP client's one-turn look
+    }
+
+    /**
+     * A turn with a timer due polls without waiting; it must poll once, not until a poll finds
+     * nothing: a writable socket's watch (a busy server, in effect) is ready at every poll.
+     */
+    private void firesWhileASocketStaysWritable(Duration delay) throws Exception {
+        try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             java.net.Socket client = new java.net.Socket()) {
+            client.connect(ss.getLocalSocketAddress());
+            try (java.net.Socket accepted = ss.accept()) {
+                int fd = FdOf.socket(accepted);
+                EventLoop loop = loops.start();
+                AtomicInteger writable = new AtomicInteger();
+                CompletableFuture<Integer> fired = new CompletableFuture<>();
+                Event[] w = new Event[1];
+                loop.execute(() -> {
+                    w[0] = loop.watchFd(fd, null, writable::incrementAndGet, null, null);
+                    loop.delay(delay, () -> fired.complete(writable.get()));
+                });
+                try {
+                    fired.get(10, TimeUnit.SECONDS);
+                } finally {
+                    loop.execute(() -> w[0].free());
+                }
+                Idle.awaitIdle(loop);
+            }
+        }
+    }
+
+    @Test
+    void aRunLoopWhoseOnlyTimerHasNoTimeoutEnds() throws Exception {
+        // Only an activation could fire it, and nothing is left that could activate it.
+        CompletableFuture<Boolean> ran = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                ran.complete(EventLoop.run(loop -> loop.makeEvent(() -> { }).add(null)));
+            } catch (Throwable e) {
+                ran.completeExceptionally(e);
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        assertTrue(ran.get(10, TimeUnit.SECONDS));
+    }
 }

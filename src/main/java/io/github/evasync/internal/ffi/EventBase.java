@@ -92,13 +92,15 @@ public final class EventBase implements NativeCallbacks {
     }
 
     /**
-     * Runs one turn that does not wait: the callbacks of whatever is ready now
-     * ({@code EVLOOP_NONBLOCK}), for a turn with a timer already due.
+     * Runs one turn that does not wait: one poll, and the callbacks of whatever it found ready
+     * ({@code EVLOOP_ONCE | EVLOOP_NONBLOCK}), for a turn with a timer already due. Not
+     * {@code EVLOOP_NONBLOCK} alone: that goes on polling until a poll finds nothing, which on a
+     * busy server (or with an fd watch that is always ready) is never, and the due timer waits.
      *
      * @throws IllegalStateException when libevent reports a failure
      */
     public void runReady() {
-        if (LibEvent.event_base_loop(base, LibEvent.EVLOOP_NONBLOCK()) < 0) {
+        if (LibEvent.event_base_loop(base, LibEvent.EVLOOP_ONCE() | LibEvent.EVLOOP_NONBLOCK()) < 0) {
             throw new IllegalStateException("event_base_loop failed");
         }
     }

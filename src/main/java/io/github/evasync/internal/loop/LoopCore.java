@@ -213,7 +213,7 @@ public final class LoopCore implements LoopSink {
 
     private boolean idle() {
         // The wakeup event is always added; anything more is work.
-        return tasks.isEmpty() && timers.size() == 0 && base.eventCount() <= 1;
+        return tasks.isEmpty() && timers.nextDeadline() == Timers.NEVER && base.eventCount() <= 1;
     }
 
     /**
@@ -252,16 +252,18 @@ public final class LoopCore implements LoopSink {
     /** Whatever failed before, every native object and the base are freed all the same. */
     private void shutdownNative() {
         try {
-            try {
-                timers.releaseAll();
-            } finally {
-                handles.releaseAll();
-            }
+            handles.releaseAll();
         } finally {
             try {
                 resolver.close();
             } finally {
-                freeNative();
+                // After the resolver, whose failed lookups reach the application's handlers, which
+                // may still set timers: those are let go here with the rest.
+                try {
+                    timers.releaseAll();
+                } finally {
+                    freeNative();
+                }
                 CURRENT.remove();
                 thread = null;
                 state = CLOSED;

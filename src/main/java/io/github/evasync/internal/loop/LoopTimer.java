@@ -14,6 +14,12 @@ public final class LoopTimer extends TimerNode {
     private final Runnable action;
     private final boolean oneShot;
     private boolean freed;
+    /**
+     * Whether the loop's pending count holds this timer. Kept apart from the heap's own state so
+     * that a stack overflow between scheduling and counting can leave the count short by this
+     * one at worst, never off for good: every uncount checks it.
+     */
+    private boolean counted;
 
     LoopTimer(LoopCore core, Runnable action, boolean oneShot) {
         this.core = core;
@@ -31,18 +37,21 @@ public final class LoopTimer extends TimerNode {
             freed = true; // the loop closed: it would never fire (evasync's own code may ask as it closes)
             return;
         }
-        boolean was = isScheduled();
         timers.schedule(this, timers.deadline(delay));
-        if (!was) {
-            core.counts().pendingEvents(1);
-        }
+        count(true);
     }
 
     /** Frees the timer, armed or not; later calls do nothing. */
     public void free() {
         freed = true;
-        if (core.timers().cancel(this)) {
-            core.counts().pendingEvents(-1);
+        core.timers().cancel(this);
+        count(false);
+    }
+
+    private void count(boolean pending) {
+        if (counted != pending) {
+            counted = pending;
+            core.counts().pendingEvents(pending ? 1 : -1);
         }
     }
 
@@ -53,7 +62,7 @@ public final class LoopTimer extends TimerNode {
 
     @Override
     protected void expired(long deadline) {
-        core.counts().pendingEvents(-1);
+        count(false);
         try {
             action.run();
         } catch (Throwable t) {
@@ -66,7 +75,7 @@ public final class LoopTimer extends TimerNode {
 
     @Override
     protected void released() {
-        core.counts().pendingEvents(-1);
+        count(false);
         freed = true;
     }
 }

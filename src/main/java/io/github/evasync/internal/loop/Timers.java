@@ -75,11 +75,11 @@ public final class Timers {
     /**
      * Schedules {@code node} for {@code deadline}, or moves it there if it is scheduled.
      *
-     * @throws IllegalStateException once the loop closed
+     * @throws LoopClosedException once the loop closed
      */
     public void schedule(TimerNode node, long deadline) {
         if (closed) {
-            throw new IllegalStateException("the event loop is closed");
+            throw LoopCore.closed();
         }
         int at = node.index;
         if (at < 0) {
@@ -109,7 +109,12 @@ public final class Timers {
         return size;
     }
 
-    /** {@return the earliest deadline, or {@link #NEVER} when no timer has one} */
+    /**
+     * {@return the earliest deadline, or {@link #NEVER} when no timer has one} {@link #NEVER} with
+     * timers scheduled means they were all added with no timeout: only an activation can fire
+     * them, and activations come from work the loop has (or from another thread), so a run loop
+     * with nothing else is done.
+     */
     public long nextDeadline() {
         return size == 0 ? NEVER : keys[0];
     }
@@ -163,9 +168,7 @@ public final class Timers {
     void shrinkIfSparse() {
         int length = keys.length;
         if (length > INITIAL && size < length >> 2) {
-            int n = Math.max(INITIAL, length >> 1);
-            keys = Arrays.copyOf(keys, n);
-            nodes = Arrays.copyOf(nodes, n);
+            resize(Math.max(INITIAL, length >> 1));
         }
     }
 
@@ -209,9 +212,18 @@ public final class Timers {
     }
 
     private void grow() {
-        int n = keys.length + (keys.length >> 1);
-        keys = Arrays.copyOf(keys, n);
-        nodes = Arrays.copyOf(nodes, n);
+        resize(keys.length + (keys.length >> 1));
+    }
+
+    /**
+     * Both arrays are copied before either field changes: a stack overflow in the second copy
+     * (it goes deeper than the first) must not leave them of different lengths.
+     */
+    private void resize(int n) {
+        long[] k = Arrays.copyOf(keys, n);
+        TimerNode[] nd = Arrays.copyOf(nodes, n);
+        keys = k;
+        nodes = nd;
     }
 
     /**
