@@ -3,6 +3,7 @@ package io.github.evasync.internal.ffi;
 import io.github.evasync.internal.libevent.LibEvent;
 import io.github.evasync.internal.libevent.LibTls;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -46,6 +47,11 @@ public final class Linking {
         MemorySegment.ofBuffer(ByteBuffer.allocate(1)).get(ValueLayout.JAVA_BYTE, 0);
         MemorySegment.ofBuffer(ByteBuffer.allocateDirect(1)).get(ValueLayout.JAVA_BYTE, 0);
         MemorySegment.ofArray(new byte[1]).asSlice(0, 1).asReadOnly();
+        // And those of a zero-copy read's view (ReadBuffer): a confined arena, a segment moved
+        // into it, a read-only direct buffer over that, touched and closed.
+        try (Arena a = Arena.ofConfined()) {
+            a.allocate(1).reinterpret(1, a, null).asByteBuffer().asReadOnlyBuffer().get(0);
+        }
     }
 
     /**
