@@ -84,6 +84,27 @@ class UpgradeTest {
         loop.close();
     }
 
+    /**
+     * An HTTP connection (read into byte arrays) handed to a zero-copy reader: the bytes behind
+     * the head and everything after reach the view, in order.
+     */
+    @Test
+    void anUpgradeMayHandTheSocketToAZeroCopyReader() throws Exception {
+        EventLoop loop = loops.start();
+        io.github.evasync.tcp.ReadCallback echo = io.github.evasync.tcp.ReadCallback.ofBuffer((s, view) -> {
+            String d = StandardCharsets.US_ASCII.decode(view).toString();
+            s.write("echo:" + d + ";");
+            if (d.contains("bye")) {
+                s.close();
+            }
+        });
+        HttpServer server = loop.httpServer("127.0.0.1", 0, req -> req.upgrade(Headers.of("Upgrade", "echo"), echo, null), null);
+        chat(server.port(), "/zero-copy");
+        server.close();
+        Idle.awaitIdle(loop);
+        loop.close();
+    }
+
     private static void chat(int port, String path) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);

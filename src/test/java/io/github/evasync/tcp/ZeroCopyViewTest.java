@@ -18,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The zero-copy view handed by {@link ReadCallback#ofBuffer} ends the moment the memory under
- * it is drained, freed or re-routed, by any path: reading it then throws, never returns other
- * allocations' bytes (which is what it did, and with small mmap thresholds crashed the JVM).
+ * it is drained, freed, re-routed or may be reused, by any path: reading it then throws, never
+ * returns other allocations' bytes (which is what it did when it viewed libevent's buffer, and
+ * with small mmap thresholds crashed the JVM).
  */
 @Timeout(30)
 class ZeroCopyViewTest {
@@ -57,13 +58,13 @@ class ZeroCopyViewTest {
     }
 
     @Test
-    void viewEndsWhenTheInputStreamDrainsTheBuffer() {
+    void viewEndsWhenTheCallbackAsksForTheInputStream() {
         List<String> out = serve((s, view) -> {
             try {
                 InputStream in = s.inputStream();
-                byte[] drained = new byte[64];
-                int n = in.read(drained);
-                assertEquals(MESSAGE, new String(drained, 0, n, StandardCharsets.UTF_8));
+                // A plain socket's bytes were read for the view, as they are for a byte array:
+                // the stream starts after them.
+                assertEquals(0, in.available());
             } catch (java.io.IOException e) {
                 throw new AssertionError(e);
             }

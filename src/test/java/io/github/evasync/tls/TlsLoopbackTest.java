@@ -164,6 +164,44 @@ class TlsLoopbackTest {
         }
     }
 
+    /**
+     * A TLS socket read through {@code ReadCallback.ofBuffer} keeps libevent's reading (OpenSSL
+     * decrypts inside the bufferevent): the view shows plain bytes, and ends with its call.
+     */
+    @Test
+    void aZeroCopyReaderSeesPlainBytesForTheCallOnly() {
+        StringBuilder got = new StringBuilder();
+        List<String> stale = new ArrayList<>();
+        List<Object> conditions = new ArrayList<>();
+        java.nio.ByteBuffer[] kept = new java.nio.ByteBuffer[1];
+        EventLoop.run(loops.options(), loop -> {
+            TcpServer s = loop.tcpServer("127.0.0.1", 0, (c, d) -> c.write(d), conditions::add,
+                    ServerOptions.defaults().tls(TlsOptions.server(certs.serverCert, certs.serverKey)));
+            loop.tcpConnect("localhost", s.port(), io.github.evasync.tcp.ReadCallback.ofBuffer((c, view) -> {
+                if (kept[0] != null) {
+                    try {
+                        kept[0].get(0);
+                        stale.add("no exception");
+                    } catch (IllegalStateException e) {
+                        stale.add("ended");
+                    }
+                }
+                kept[0] = view;
+                got.append(StandardCharsets.UTF_8.decode(view));
+                if (got.length() == 2) {
+                    c.write("b");
+                } else if (got.length() == 3) {
+                    c.close();
+                    s.close();
+                }
+            }), conditions::add, TcpOptions.defaults().tls(TlsOptions.client().trust(certs.ca)).data("ab"));
+            Idle.atExit(loop);
+        });
+        assertEquals("abb", got.toString());
+        assertEquals(List.of("ended"), stale);
+        assertEquals(List.of(), conditions.stream().filter(c -> !(c instanceof TcpEof)).toList());
+    }
+
     private static byte[] pattern(int seed, int size) {
         byte[] b = new byte[size];
         java.util.Random r = new java.util.Random(seed);

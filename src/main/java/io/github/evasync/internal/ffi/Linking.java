@@ -56,6 +56,11 @@ public final class Linking {
             timeval.tv_usec(tv, 1);
             tv.fill((byte) 0);
         }
+        // And those of a zero-copy read's view (ReadBuffer): a confined arena, a segment moved
+        // into it, a read-only direct buffer over that, touched and closed.
+        try (Arena a = Arena.ofConfined()) {
+            a.allocate(1).reinterpret(1, a, null).asByteBuffer().asReadOnlyBuffer().get(0);
+        }
     }
 
     /**

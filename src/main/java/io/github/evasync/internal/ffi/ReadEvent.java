@@ -9,7 +9,8 @@ import java.time.Duration;
  * A persistent read event on a socket that another owner (the connection) answers for: its
  * callback carries that owner's handle, so it takes no table slot and no count of its own, and it
  * lives only while the socket is read. Together with {@link #recv} it is the connection's own
- * read path: one {@code recv} per wakeup into a Java array. Loop thread only.
+ * read path: one {@code recv} per wakeup into a Java array, or into the loop's {@link ReadBuffer}
+ * for a zero-copy callback. Loop thread only.
  */
 public final class ReadEvent {
     /** {@link #recv} found nothing waiting. */
@@ -60,10 +61,15 @@ public final class ReadEvent {
      * {@link #NOTHING} when nothing is waiting, or minus errno.
      */
     public static long recv(Scratch scratch, int fd, byte[] buf) {
+        return recv(scratch, fd, MemorySegment.ofArray(buf));
+    }
+
+    /** {@link #recv(Scratch, int, byte[])} into a segment, heap or native ({@link ReadBuffer}'s). */
+    static long recv(Scratch scratch, int fd, MemorySegment into) {
         long mark = scratch.mark();
         try {
             MemorySegment state = scratch.allocate(FastCalls.captureStateSize(), 8);
-            long n = FastCalls.recv(state, fd, MemorySegment.ofArray(buf), buf.length);
+            long n = FastCalls.recv(state, fd, into, into.byteSize());
             if (n >= 0) {
                 return n;
             }

@@ -13,10 +13,11 @@ import java.util.function.IntConsumer;
  * A socket's read path, the first of the layers a {@link Connection} is made of (then
  * {@link SocketOutput}, then the connection itself). Layers of one class rather than objects
  * of their own because a server may hold tens of thousands of idle sockets, and every object
- * costs each of them its header and a field. A socket whose data goes to a {@code byte[]} is
- * read with one {@code recv} per wakeup through its own read event ({@link DirectRead});
- * the zero-copy view and the input stream read the bufferevent's input buffer, so for those
- * libevent reads. Loop thread only.
+ * costs each of them its header and a field. A plain socket is read with one {@code recv} per
+ * wakeup through its own read event ({@link DirectRead}), into a {@code byte[]} or, for a
+ * zero-copy callback, into the loop's native buffer, viewed for the call. The input stream reads
+ * the bufferevent's input buffer, and OpenSSL reads a TLS socket inside its bufferevent, so for
+ * those libevent reads, and a zero-copy callback gets a view of that buffer. Loop thread only.
  */
 abstract class SocketInput extends BufferEvent implements TcpSocket {
     private static final byte[] EMPTY = new byte[0];
@@ -78,7 +79,9 @@ abstract class SocketInput extends BufferEvent implements TcpSocket {
             socketEvent((short) (READING | TIMEOUT), 0);
             return;
         }
-        long n = d.recv();
+        ReadCallback r = read;
+        boolean zeroCopy = r != null && r.zeroCopy();
+        long n = zeroCopy ? d.recvNative() : d.recv();
         if (n == DirectRead.NOTHING) {
             return;
         }
@@ -86,10 +89,24 @@ abstract class SocketInput extends BufferEvent implements TcpSocket {
             socketEvent((short) (READING | EOF), 0);
         } else if (n < 0) {
             socketEvent((short) (READING | ERROR), (int) -n);
-        } else if (!isClosed() && read != null) {
+        } else if (isClosed() || r == null) {
+            return;
+        } else if (zeroCopy) {
+            try {
+                try {
+                    r.onRead(this, d.view(n));
+                } finally {
+                    // Before anything else runs, the error handler included: the loop's buffer
+                    // is the next read's.
+                    d.endView();
+                }
+            } catch (Throwable t) {
+                callbackThrew(t);
+            }
+        } else {
             byte[] bytes = Arrays.copyOf(core.readAheadBuffer(), (int) n);
             try {
-                read.onRead(this, bytes);
+                r.onRead(this, bytes);
             } catch (Throwable t) {
                 callbackThrew(t);
             }
@@ -125,10 +142,10 @@ abstract class SocketInput extends BufferEvent implements TcpSocket {
         }
     }
 
-    /** Whether this socket's data goes to a byte array, so that we read it rather than libevent. */
+    /** Whether we read this socket rather than libevent: unless an input stream or OpenSSL needs the input buffer. */
     private boolean readsDirectly() {
         // A TLS socket's bytes are records only OpenSSL, inside the bufferevent, can read.
-        return fd() >= 0 && !isTls() && stream == null && (read == null || !read.zeroCopy());
+        return fd() >= 0 && !isTls() && stream == null;
     }
 
     /** Leaves reading to libevent from now on, reading now if we were. */
@@ -155,12 +172,9 @@ abstract class SocketInput extends BufferEvent implements TcpSocket {
         return stream;
     }
 
-    /** Arriving bytes go to {@code newRead} from now on; with a zero-copy one, libevent reads. */
+    /** Arriving bytes go to {@code newRead} from now on, zero-copy or not, read the way they were. */
     void readTo(ReadCallback newRead) {
         read = newRead;
-        if (direct != null && !readsDirectly()) {
-            libeventReadsFromNow();
-        }
     }
 
     /** Reads again (or, when reading, restarts the read timeout); the bufferevent's part is the caller's. */
