@@ -221,7 +221,15 @@ public abstract class BufferEvent extends NativeOwner {
         output = LibEvent.bufferevent_get_output(bev);
         setCallbacks();
         LibEvent.bufferevent_setwatermark(bev, WRITE, lowWatermark, 0);
+        // libevent 2.1 writes at most 16 KiB per writev by default: a bulk sender paid a syscall
+        // and a poll for every 16 KiB (64K of each per GiB). The kernel's send buffer bounds a
+        // write anyway, and one connection's large write does not hold the loop longer than the
+        // copy into that buffer takes.
+        LibEvent.bufferevent_set_max_single_write(bev, MAX_SINGLE_WRITE);
     }
+
+    /** The most one write to the kernel hands over (see {@link #attach}). */
+    private static final long MAX_SINGLE_WRITE = 1 << 20;
 
     private void setCallbacks() {
         LibEvent.bufferevent_setcb(bev, Upcalls.Bufferevents.READ, writeArmed ? Upcalls.Bufferevents.WRITE : MemorySegment.NULL,

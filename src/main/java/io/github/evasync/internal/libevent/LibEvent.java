@@ -3466,6 +3466,67 @@ public class LibEvent extends LibEvent$shared {
         }
     }
 
+    private static class bufferevent_set_max_single_write {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibEvent.C_INT,
+            LibEvent.C_POINTER,
+            LibEvent.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("bufferevent_set_max_single_write").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "bufferevent_set_max_single_write"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int bufferevent_set_max_single_write(struct bufferevent *bev, size_t size)
+     * }
+     */
+    public static FunctionDescriptor bufferevent_set_max_single_write$descriptor() {
+        return bufferevent_set_max_single_write.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int bufferevent_set_max_single_write(struct bufferevent *bev, size_t size)
+     * }
+     */
+    public static MethodHandle bufferevent_set_max_single_write$handle() {
+        return bufferevent_set_max_single_write.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int bufferevent_set_max_single_write(struct bufferevent *bev, size_t size)
+     * }
+     */
+    public static MemorySegment bufferevent_set_max_single_write$address() {
+        return bufferevent_set_max_single_write.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int bufferevent_set_max_single_write(struct bufferevent *bev, size_t size)
+     * }
+     */
+    public static int bufferevent_set_max_single_write(MemorySegment bev, long size) {
+        var mh$ = bufferevent_set_max_single_write.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("bufferevent_set_max_single_write", bev, size);
+            }
+            return (int)mh$.invokeExact(bev, size);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class evbuffer_get_length {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibEvent.C_LONG,
