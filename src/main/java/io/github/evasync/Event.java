@@ -304,7 +304,7 @@ public final class Event {
         added = nowAdded;
         active = nowActive;
         boolean is = nowAdded || nowActive;
-        if (was != is) {
+        if (was != is && impl instanceof Watch) { // a timer is counted by the heap it is in
             core.counts().pendingEvents(is ? 1 : -1);
         }
     }

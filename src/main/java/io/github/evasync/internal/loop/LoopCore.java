@@ -652,7 +652,7 @@ public final class LoopCore implements LoopSink {
 
     /** The loop's counters; the wake event is no object of the application's. */
     public LoopStats stats() {
-        return counts.stats(resolver.queries(), handles.live() - 1);
+        return counts.stats(resolver.queries(), handles.live() - 1, timers.size());
     }
 
     /** Rethrows any throwable without declaring it, keeping its type. */

@@ -99,7 +99,10 @@ public final class LoopCounts {
         nativeObjects += delta;
     }
 
-    /** Events added or active (stats' pendingEvents) changed by {@code delta}. */
+    /**
+     * Fd watches added or active changed by {@code delta}; stats' pendingEvents adds the timers,
+     * which the timer heap counts itself.
+     */
     public void pendingEvents(int delta) {
         pendingEvents += delta;
     }
@@ -118,9 +121,10 @@ public final class LoopCounts {
      *
      * @param dnsQueries DNS queries in flight, which the resolver counts
      * @param registered objects in the loop's handle table, its own wake event left out
+     * @param timers timers scheduled or activated, which the timer heap holds
      */
-    LoopStats stats(int dnsQueries, int registered) {
-        return new LoopStats(dnsQueries, incomingTcp, outgoingTcp, incomingLocal, outgoingLocal, udp, incomingHttp, outgoingHttp, pendingEvents,
-                registered, nativeObjects);
+    LoopStats stats(int dnsQueries, int registered, int timers) {
+        return new LoopStats(dnsQueries, incomingTcp, outgoingTcp, incomingLocal, outgoingLocal, udp, incomingHttp,
+                outgoingHttp, pendingEvents + timers, registered, nativeObjects);
     }
 }

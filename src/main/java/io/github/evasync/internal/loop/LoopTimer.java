@@ -6,20 +6,15 @@ import java.time.Duration;
  * A timer for evasync's own use (header and body timeouts, the accept back-off, a shutdown's
  * grace, the HTTP client's timeouts), made on the core rather than back through the public
  * {@code EventLoop}. It lives in the loop's {@link Timers} like a public timer and is counted
- * the same way, as a pending event while armed. A one-shot timer frees itself after it fires,
- * unless its action armed it again. Loop thread only.
+ * the same way, as a pending event while armed (the heap's size is the count, so nothing can put
+ * it out of step). A one-shot timer frees itself after it fires, unless its action armed it
+ * again. Loop thread only.
  */
 public final class LoopTimer extends TimerNode {
     private final LoopCore core;
     private final Runnable action;
     private final boolean oneShot;
     private boolean freed;
-    /**
-     * Whether the loop's pending count holds this timer. Kept apart from the heap's own state so
-     * that a stack overflow between scheduling and counting can leave the count short by this
-     * one at worst, never off for good: every uncount checks it.
-     */
-    private boolean counted;
 
     LoopTimer(LoopCore core, Runnable action, boolean oneShot) {
         this.core = core;
@@ -38,21 +33,12 @@ public final class LoopTimer extends TimerNode {
             return;
         }
         timers.schedule(this, timers.deadline(delay));
-        count(true);
     }
 
     /** Frees the timer, armed or not; later calls do nothing. */
     public void free() {
         freed = true;
         core.timers().cancel(this);
-        count(false);
-    }
-
-    private void count(boolean pending) {
-        if (counted != pending) {
-            counted = pending;
-            core.counts().pendingEvents(pending ? 1 : -1);
-        }
     }
 
     /** {@return whether the timer was freed} */
@@ -62,7 +48,6 @@ public final class LoopTimer extends TimerNode {
 
     @Override
     protected void expired(long deadline) {
-        count(false);
         try {
             action.run();
         } catch (Throwable t) {
@@ -75,7 +60,6 @@ public final class LoopTimer extends TimerNode {
 
     @Override
     protected void released() {
-        count(false);
         freed = true;
     }
 }
