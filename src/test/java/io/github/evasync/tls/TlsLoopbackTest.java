@@ -202,6 +202,50 @@ class TlsLoopbackTest {
         assertEquals(List.of(), conditions.stream().filter(c -> !(c instanceof TcpEof)).toList());
     }
 
+    /**
+     * An input stream asked for inside a zero-copy callback on a TLS socket starts after the bytes
+     * the view showed, as on a plain socket: before, it read them again, and what it left unread
+     * of them was dropped after the callback.
+     */
+    @Test
+    void anInputStreamAskedForInAZeroCopyCallbackStartsAfterTheViewedBytes() {
+        StringBuilder viewed = new StringBuilder();
+        StringBuilder streamed = new StringBuilder();
+        int[] availableAtFirst = {-1};
+        List<Object> conditions = new ArrayList<>();
+        EventLoop.run(loops.options(), loop -> {
+            TcpServer s = loop.tcpServer("127.0.0.1", 0, (c, d) -> c.write(d), conditions::add,
+                    ServerOptions.defaults().tls(TlsOptions.server(certs.serverCert, certs.serverKey)));
+            java.io.InputStream[] in = new java.io.InputStream[1];
+            loop.tcpConnect("localhost", s.port(), io.github.evasync.tcp.ReadCallback.ofBuffer((c, view) -> {
+                try {
+                    if (in[0] == null) {
+                        viewed.append(StandardCharsets.UTF_8.decode(view));
+                        in[0] = c.inputStream();
+                        availableAtFirst[0] = in[0].available();
+                        c.write("cd");
+                        return;
+                    }
+                    for (int n; (n = in[0].available()) > 0; ) {
+                        byte[] b = new byte[n];
+                        streamed.append(new String(b, 0, in[0].read(b), StandardCharsets.UTF_8));
+                    }
+                    if (streamed.length() >= 2) {
+                        c.close();
+                        s.close();
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }), conditions::add, TcpOptions.defaults().tls(TlsOptions.client().trust(certs.ca)).data("ab"));
+            Idle.atExit(loop);
+        });
+        assertEquals("ab", viewed.toString());
+        assertEquals(0, availableAtFirst[0], "the stream saw the viewed bytes again");
+        assertEquals("cd", streamed.toString());
+        assertEquals(List.of(), conditions.stream().filter(c -> !(c instanceof TcpEof)).toList());
+    }
+
     private static byte[] pattern(int seed, int size) {
         byte[] b = new byte[size];
         java.util.Random r = new java.util.Random(seed);

@@ -26,6 +26,11 @@ abstract class SocketInput extends BufferEvent implements TcpSocket {
     /** Where arriving bytes go; replaced once when a protocol upgrade hands the socket over. */
     private ReadCallback read;
     private SocketStreams.In stream;
+    /**
+     * The input bytes a zero-copy callback on libevent's buffer (a TLS socket's) is viewing, while
+     * it runs: an input stream asked for inside it starts after them, as on a socket we read.
+     */
+    private long viewed;
     /** Our own read event, once connected, for byte-array reads; null while libevent reads. */
     private DirectRead direct;
     private Duration readTimeout;
@@ -51,11 +56,14 @@ abstract class SocketInput extends BufferEvent implements TcpSocket {
             if (stream != null) {
                 read.onRead(this, EMPTY);
             } else if (read.zeroCopy()) {
+                viewed = n;
                 try {
                     read.onRead(this, openView(n));
                 } finally {
+                    long left = viewed; // 0 if the callback asked for the input stream
+                    viewed = 0;
                     closeView();
-                    drainInput(n);
+                    drainInput(left);
                 }
             } else {
                 int len = (int) Math.min(n, Integer.MAX_VALUE - 8);
@@ -162,7 +170,9 @@ abstract class SocketInput extends BufferEvent implements TcpSocket {
     /** The input stream, made on first call: it reads the bufferevent's input buffer, so libevent reads from now on. */
     SocketStreams.In stream() {
         if (stream == null) {
-            closeView();
+            long v = viewed;
+            viewed = 0;
+            drainInput(v); // ends the view too
             needBufferevent();
             stream = new SocketStreams.In(this);
             if (direct != null) {
