@@ -32,7 +32,7 @@ public final class Event {
      * {@link Watch} holding a native event. One field for either, because a server may hold a
      * million pending timers and every field costs each of them.
      */
-    private final Object impl;
+    private final Backing impl;
     private final boolean oneShot;
     private final boolean persist;
     private volatile boolean freed;
@@ -61,14 +61,96 @@ public final class Event {
         }
     }
 
+    /** What the event's operations do to what stands behind it, a timer or a watch. */
+    private interface Backing {
+        /** Adds it with {@code timeout} (null: none); false when libevent refused. */
+        boolean add(Duration timeout);
+
+        /** Makes it fire after this turn's callbacks. */
+        void activate();
+
+        /** Takes it out of the loop; it can be added again. */
+        void remove();
+
+        /** Takes it out of the loop for good. */
+        void free();
+
+        /** Runs the application's callbacks for a firing with {@code what}. */
+        void run(short what);
+
+        /** The event became pending ({@code true}) or stopped being so. */
+        void pendingChanged(boolean pending);
+
+        /** {@return whether the loop's close let it go without telling it} */
+        boolean goneWithLoop();
+    }
+
     /** A timer's node in the loop's heap; an inner class, so it reaches its event without a field of its own. */
-    private final class Timer extends TimerNode {
+    private final class Timer extends TimerNode implements Backing {
         /** The timeout it was last added with, for a persistent timer's next deadline; -1 for none. */
         long period = -1;
 
         @Override
+        public boolean add(Duration timeout) {
+            long nanos = Timers.nanos(timeout);
+            period = nanos == Timers.NEVER ? -1 : nanos;
+            if (!active) { // an activated timer fires this turn or the next all the same
+                Timers timers = core.timers();
+                timers.schedule(this, timers.after(nanos));
+            }
+            return true;
+        }
+
+        @Override
+        public void activate() {
+            core.timers().schedule(this, Timers.ACTIVE);
+        }
+
+        @Override
+        public void remove() {
+            core.timers().cancel(this);
+        }
+
+        @Override
+        public void free() {
+            core.timers().cancel(this);
+        }
+
+        @Override
+        public void run(short what) {
+            callback.run();
+        }
+
+        @Override
+        public void pendingChanged(boolean pending) {
+            // Counted by the heap it is in.
+        }
+
+        @Override
+        public boolean goneWithLoop() {
+            // A timer the loop's close found idle (made, never added) was never in the heap it let go.
+            return core.timers().isClosed();
+        }
+
+        /**
+         * The deadline passed (or it was activated). A persistent timer is scheduled again first,
+         * as libevent does: a period after the deadline it had, so that an interval does not
+         * drift, or after now when it has fallen behind or was activated by hand.
+         */
+        @Override
         protected void expired(long deadline) {
-            timerExpired(deadline);
+            if (persist && added) {
+                Timers timers = core.timers();
+                long next;
+                if (period < 0) {
+                    next = Timers.NEVER;
+                } else {
+                    long fromDeadline = deadline + period;
+                    next = !active && fromDeadline > timers.now() ? fromDeadline : timers.after(period);
+                }
+                timers.schedule(this, next);
+            }
+            fire(EV_TIMEOUT);
         }
 
         @Override
@@ -78,7 +160,7 @@ public final class Event {
     }
 
     /** An fd watch's native event and its readiness callbacks. */
-    private final class Watch implements NativeEvent.Target {
+    private final class Watch implements NativeEvent.Target, Backing {
         final Runnable onRead;
         final Runnable onWrite;
         NativeEvent ev;
@@ -86,6 +168,49 @@ public final class Event {
         Watch(Runnable onRead, Runnable onWrite) {
             this.onRead = onRead;
             this.onWrite = onWrite;
+        }
+
+        @Override
+        public boolean add(Duration timeout) {
+            return ev.add(core.scratch(), timeout);
+        }
+
+        @Override
+        public void activate() {
+            ev.activate(EV_TIMEOUT);
+        }
+
+        @Override
+        public void remove() {
+            ev.remove();
+        }
+
+        @Override
+        public void free() {
+            ev.free();
+        }
+
+        @Override
+        public void run(short what) {
+            if ((what & EV_TIMEOUT) != 0 && callback != null) {
+                callback.run();
+            }
+            if ((what & EV_READ) != 0 && onRead != null && !freed) {
+                onRead.run();
+            }
+            if ((what & EV_WRITE) != 0 && onWrite != null && !freed) {
+                onWrite.run();
+            }
+        }
+
+        @Override
+        public void pendingChanged(boolean pending) {
+            core.counts().pendingEvents(pending ? 1 : -1);
+        }
+
+        @Override
+        public boolean goneWithLoop() {
+            return false; // the loop's close released it, and it said so
         }
 
         @Override
@@ -122,14 +247,7 @@ public final class Event {
 
     /** Adds the event; false when libevent refused (a descriptor epoll cannot watch). */
     boolean addNow(Duration timeout) {
-        if (impl instanceof Timer t) {
-            long nanos = Timers.nanos(timeout);
-            t.period = nanos == Timers.NEVER ? -1 : nanos;
-            if (!active) { // an activated timer fires this turn or the next all the same
-                Timers timers = core.timers();
-                timers.schedule(t, timers.after(nanos));
-            }
-        } else if (!((Watch) impl).ev.add(core.scratch(), timeout)) {
+        if (!impl.add(timeout)) {
             return false;
         }
         setState(true, active);
@@ -162,11 +280,7 @@ public final class Event {
 
     void activateNow() {
         arms++;
-        if (impl instanceof Timer t) {
-            core.timers().schedule(t, Timers.ACTIVE);
-        } else {
-            ((Watch) impl).ev.activate(EV_TIMEOUT);
-        }
+        impl.activate();
         setState(added, true);
     }
 
@@ -187,11 +301,7 @@ public final class Event {
             }
         }
         boolean was = added || active;
-        if (impl instanceof Timer t) {
-            core.timers().cancel(t);
-        } else {
-            ((Watch) impl).ev.remove();
-        }
+        impl.remove();
         setState(false, false);
         return was;
     }
@@ -216,11 +326,7 @@ public final class Event {
             return;
         }
         markFreed();
-        if (impl instanceof Timer t) {
-            core.timers().cancel(t);
-        } else {
-            ((Watch) impl).ev.free();
-        }
+        impl.free();
     }
 
     private void markFreed() {
@@ -230,8 +336,7 @@ public final class Event {
 
     /** {@return whether the event was freed (cl-async's {@code event-freed-p}). Safe from any thread} */
     public boolean isFreed() {
-        // A timer the loop's close found idle (made, never added) was never in the heap it let go.
-        return freed || impl instanceof Timer && core.timers().isClosed();
+        return freed || impl.goneWithLoop();
     }
 
     /** {@return whether the event is added or active} */
@@ -249,28 +354,6 @@ public final class Event {
         return added || active;
     }
 
-    /**
-     * A timer's deadline passed (or it was activated). A persistent one is scheduled again first,
-     * as libevent does: a period after the deadline it had, so that an interval does not drift,
-     * or after now when it has fallen behind or was activated by hand.
-     */
-    private void timerExpired(long deadline) {
-        if (persist && added) {
-            Timer t = (Timer) impl;
-            Timers timers = core.timers();
-            long next;
-            if (t.period < 0) {
-                next = Timers.NEVER;
-            } else {
-                long now = timers.now();
-                long fromDeadline = deadline + t.period;
-                next = !active && fromDeadline > now ? fromDeadline : timers.after(t.period);
-            }
-            timers.schedule(t, next);
-        }
-        fire(EV_TIMEOUT);
-    }
-
     private void fire(short what) {
         if (freed) {
             return;
@@ -278,19 +361,7 @@ public final class Event {
         setState(persist && added, false);
         int armsBefore = arms;
         try {
-            if (impl instanceof Watch w) {
-                if ((what & EV_TIMEOUT) != 0 && callback != null) {
-                    callback.run();
-                }
-                if ((what & EV_READ) != 0 && w.onRead != null && !freed) {
-                    w.onRead.run();
-                }
-                if ((what & EV_WRITE) != 0 && w.onWrite != null && !freed) {
-                    w.onWrite.run();
-                }
-            } else {
-                callback.run();
-            }
+            impl.run(what);
         } catch (Throwable t) {
             core.errors().callbackFailed(t, handler);
         }
@@ -304,8 +375,8 @@ public final class Event {
         added = nowAdded;
         active = nowActive;
         boolean is = nowAdded || nowActive;
-        if (was != is && impl instanceof Watch) { // a timer is counted by the heap it is in
-            core.counts().pendingEvents(is ? 1 : -1);
+        if (was != is) {
+            impl.pendingChanged(is);
         }
     }
 

@@ -7,7 +7,8 @@ import java.nio.ByteBuffer;
 /**
  * A loop's native buffer for zero-copy reads: sockets read through {@code ReadCallback.ofBuffer}
  * {@code recv} into it, one at a time, and their callback is handed a read-only view of the bytes
- * read. Made with the loop's first such read and freed as the loop closes ({@link #free}).
+ * read. Made with the loop's first such read, kept as a loop attachment, and freed when the loop
+ * closes its attachments ({@link #close}), after its sockets and before its base.
  *
  * <p>The view lives in a confined arena of its own, one per read, closed when the callback
  * returns: from then on touching it throws {@link IllegalStateException} (on another thread,
@@ -16,7 +17,7 @@ import java.nio.ByteBuffer;
  * every read. At most one view is out at a time: each {@link #recv} and {@link #view} ends the
  * last one first, so the bytes under a live view are never overwritten. Loop thread only.
  */
-public final class ReadBuffer {
+public final class ReadBuffer implements AutoCloseable {
     /** The most one {@link #recv} reads: as much as the byte-array path's heap buffer. */
     public static final int SIZE = 64 * 1024;
 
@@ -80,6 +81,12 @@ public final class ReadBuffer {
             view = null;
             holder = null;
         }
+    }
+
+    /** {@link #free()}: the loop closes its attachments so as it frees its native part. */
+    @Override
+    public void close() {
+        free();
     }
 
     /** Frees the memory, ending any view first; once. */

@@ -41,6 +41,8 @@ public final class LoopCore implements LoopSink {
     private static final int CLOSED = 2;
     /** Tasks run in one go before the loop gives I/O a turn. */
     private static final int TASK_BATCH = 4096;
+    /** The longest wait the alarm is armed for; a later deadline is reached in such steps. */
+    private static final long MAX_ALARM_NANOS = 3_600_000_000_000L;
 
     private final LoopOptions options;
     private final boolean live;
@@ -73,6 +75,8 @@ public final class LoopCore implements LoopSink {
     private final Timers timers = new Timers();
     /** The deadline the event base's alarm stands for while it is armed. */
     private long alarmAt;
+    /** When this turn began on the timers' clock, read by {@link #armAlarm}; -1 when it did not need to. */
+    private long turnAt;
 
     /**
      * Makes a loop's core; {@link #open()} then binds it to the loop thread.
@@ -184,10 +188,6 @@ public final class LoopCore implements LoopSink {
         return true;
     }
 
-    private static final long MAX_ALARM_NANOS = 3_600_000_000_000L;
-    /** When this turn began on the timers' clock, read by {@link #armAlarm}; -1 when it did not need to. */
-    private long turnAt;
-
     /** The loop's timers: {@code delay}, {@code interval} and evasync's own. Loop thread only. */
     public Timers timers() {
         return timers;
@@ -262,11 +262,32 @@ public final class LoopCore implements LoopSink {
                 try {
                     timers.releaseAll();
                 } finally {
-                    freeNative();
+                    try {
+                        closeAttachments();
+                    } finally {
+                        freeNative();
+                    }
                 }
                 CURRENT.remove();
                 thread = null;
                 state = CLOSED;
+            }
+        }
+    }
+
+    /**
+     * Closes the attachments that hold memory of their own ({@link AutoCloseable} ones, such as the
+     * zero-copy read buffer): after the sockets that read into them, before the base. One that
+     * fails does not keep the others open.
+     */
+    private void closeAttachments() {
+        for (Object a : attachments.values()) {
+            if (a instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Throwable t) {
+                    errors.callbackFailed(t, null);
+                }
             }
         }
     }
@@ -420,7 +441,10 @@ public final class LoopCore implements LoopSink {
         return type.cast(attachments.get(type));
     }
 
-    /** Keeps {@code value} as the loop's {@code type} object (see {@link #attachment}); loop thread only. */
+    /**
+     * Keeps {@code value} as the loop's {@code type} object (see {@link #attachment}); loop thread
+     * only. One that is {@link AutoCloseable} is closed as the loop frees its native part.
+     */
     public <T> void attach(Class<T> type, T value) {
         attachments.put(type, value);
     }

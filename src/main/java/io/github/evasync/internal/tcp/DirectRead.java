@@ -87,8 +87,9 @@ final class DirectRead {
 
     /**
      * One {@code recv} into the loop's native buffer, for a zero-copy callback; as {@link #recv()}
-     * otherwise. The buffer is made with the loop's first such read and freed as the loop exits:
-     * nothing reads after that, since reads happen only in the turns of a running loop.
+     * otherwise. The buffer is made with the loop's first such read and kept as the loop's
+     * attachment, which the loop frees as it closes: nothing reads after that, since reads happen
+     * only in the turns of a running loop.
      */
     long recvNative() {
         ReadBuffer b = buffer;
@@ -97,7 +98,6 @@ final class DirectRead {
             if (b == null) {
                 b = new ReadBuffer();
                 core.attach(ReadBuffer.class, b);
-                core.onExit(new FreeBuffer(b));
             }
             buffer = b;
         }
@@ -114,23 +114,6 @@ final class DirectRead {
         ReadBuffer b = buffer;
         if (b != null) {
             b.endView(this);
-        }
-    }
-
-    /**
-     * Frees the loop's native read buffer as the loop exits. A class rather than a lambda: it is
-     * made inside an upcall, at whatever depth the stack has there (see {@link LoopCore#call}).
-     */
-    private static final class FreeBuffer implements Runnable {
-        private final ReadBuffer buffer;
-
-        FreeBuffer(ReadBuffer buffer) {
-            this.buffer = buffer;
-        }
-
-        @Override
-        public void run() {
-            buffer.free();
         }
     }
 }
