@@ -347,6 +347,59 @@ class TlsLoopbackTest {
         assertEquals(List.of(), conditions.stream().filter(c -> !(c instanceof TcpEof)).toList());
     }
 
+    /**
+     * An accepted TLS socket's bufferevent is made with libevent's write side off (it only
+     * watches for the ClientHello): writes the application disabled stay queued until it enables
+     * them, and then go out, small and large alike, before and after a pause.
+     */
+    @Test
+    void anAcceptedSocketWithWritesDisabledSendsWhatItQueuedOnceEnabled() {
+        byte[] big = pattern(7, 3 * 1024 * 1024 + 11);
+        java.security.MessageDigest sent = sha256();
+        java.security.MessageDigest got = sha256();
+        long[] received = {0};
+        long[] beforeEnable = {-1};
+        List<Object> conditions = new ArrayList<>();
+        EventLoop.run(loops.options(), loop -> {
+            TcpServer[] server = new TcpServer[1];
+            server[0] = loop.tcpServer("127.0.0.1", 0, null, conditions::add,
+                    ServerOptions.defaults().tls(TlsOptions.server(certs.serverCert, certs.serverKey)).connectCallback(s -> {
+                        server[0].close();
+                        s.disable(false, true);
+                        byte[] hello = "hello".getBytes(StandardCharsets.UTF_8);
+                        sent.update(hello);
+                        s.write(hello);
+                        sent.update(big);
+                        s.write(big);
+                        loop.delay(java.time.Duration.ofMillis(200), () -> {
+                            beforeEnable[0] = received[0];
+                            s.enable(false, true);
+                            loop.delay(java.time.Duration.ofMillis(100), () -> {
+                                byte[] last = pattern(9, 1000);
+                                sent.update(last);
+                                s.write(last);
+                                s.close();
+                            });
+                        });
+                    }));
+            loop.tcpConnect("localhost", server[0].port(), (c, d) -> {
+                got.update(d);
+                received[0] += d.length;
+            }, ev -> {
+                conditions.add(ev);
+                if (ev instanceof TcpEof eof) {
+                    eof.socket().close();
+                }
+            }, TcpOptions.defaults().tls(TlsOptions.client().trust(certs.ca)));
+            Idle.atExit(loop);
+        });
+        assertEquals(0, beforeEnable[0], "bytes went out while writes were disabled");
+        assertEquals(5L + big.length + 1000, received[0]);
+        assertTrue(java.util.Arrays.equals(sent.digest(), got.digest()), "the bytes arrived changed or out of order");
+        assertEquals(1, conditions.size(), conditions.toString());
+        assertTrue(conditions.get(0) instanceof TcpEof, conditions.toString());
+    }
+
     @Test
     void aServersCloseIsACleanEofForTheClient() {
         List<String> got = new ArrayList<>();

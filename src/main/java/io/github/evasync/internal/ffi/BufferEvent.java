@@ -71,6 +71,11 @@ public abstract class BufferEvent extends NativeOwner {
      * plain socket, once freed, or with read-ahead off.
      */
     private MemorySegment tlsReadEvent;
+    /**
+     * Whether this accepted TLS socket's bufferevent still has the write side it was made without
+     * ({@link #acceptingBufferevent}) off, so that queueing output must turn it on.
+     */
+    private boolean tlsWriteOff;
 
     /**
      * A socket's TLS side, for {@link #BufferEvent(HandleTable, IntConsumer, EventBase, int, long, Tls)}.
@@ -159,17 +164,21 @@ public abstract class BufferEvent extends NativeOwner {
             }
             held = true;
             ssl = ctx.newSsl(t.host());
-            int state = ctx.isServer() ? LibTls.BUFFEREVENT_SSL_ACCEPTING() : LibTls.BUFFEREVENT_SSL_CONNECTING();
-            b = LibTls.bufferevent_openssl_socket_new(base.pointer(), fd, ssl, state, CLOSE_ON_FREE);
-            if (b.equals(MemorySegment.NULL)) {
-                throw new IllegalStateException("bufferevent_openssl_socket_new failed: " + OpenSslErrors.drain());
+            if (ctx.isServer()) {
+                b = acceptingBufferevent(base, fd);
+            } else {
+                b = LibTls.bufferevent_openssl_socket_new(base.pointer(), fd, ssl, LibTls.BUFFEREVENT_SSL_CONNECTING(),
+                        CLOSE_ON_FREE);
+                if (b.equals(MemorySegment.NULL)) {
+                    throw new IllegalStateException("bufferevent_openssl_socket_new failed: " + OpenSslErrors.drain());
+                }
             }
         } catch (Throwable e) {
             ssl = null;
             if (held) {
                 ctx.release();
             }
-            if (fd >= 0) {
+            if (fd >= 0 && !(e instanceof ClosedByFree)) {
                 LibC.close(fd);
             }
             throw e;
@@ -177,6 +186,43 @@ public abstract class BufferEvent extends NativeOwner {
         tls = ctx;
         tlsReadEvent = TlsConnection.enableReadAhead(b, ssl);
         return b;
+    }
+
+    /**
+     * A server's OpenSSL bufferevent on accepted descriptor {@code fd}, made with its write side
+     * off. libevent 2.1 makes one with its write side on and, while handshaking, watches a socket
+     * for writability whenever that side is on: the first poll then wakes for a socket that is
+     * writable, tries the handshake before the ClientHello is there (a read that fails with
+     * EAGAIN), and turns the watch to reading (three epoll_ctl calls and a wasted turn); the
+     * handshake's end turns the write watch on again for one more wasted wake. Made on no
+     * descriptor, its write side turned off, then given {@code fd}, it watches only for the
+     * ClientHello; the handshake still asks for writability itself when OpenSSL cannot send, and
+     * {@link #writeOut} turns the write side on when it first queues bytes. On failure the
+     * descriptor is closed: once {@code bufferevent_setfd} is called the SSL's socket BIO holds it
+     * and freeing the bufferevent closes it.
+     */
+    private MemorySegment acceptingBufferevent(EventBase base, int fd) {
+        MemorySegment b = LibTls.bufferevent_openssl_socket_new(base.pointer(), -1, ssl,
+                LibTls.BUFFEREVENT_SSL_ACCEPTING(), CLOSE_ON_FREE);
+        if (b.equals(MemorySegment.NULL)) {
+            throw new IllegalStateException("bufferevent_openssl_socket_new failed: " + OpenSslErrors.drain());
+        }
+        LibEvent.bufferevent_disable(b, WRITE);
+        if (LibEvent.bufferevent_setfd(b, fd) != 0) {
+            LibEvent.bufferevent_free(b);
+            throw new ClosedByFree("bufferevent_setfd failed for an accepted TLS socket: " + OpenSslErrors.drain());
+        }
+        tlsWriteOff = true;
+        return b;
+    }
+
+    /** Thrown when the descriptor went with a freed bufferevent: the caller must not close it again. */
+    private static final class ClosedByFree extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        ClosedByFree(String message) {
+            super(message);
+        }
     }
 
     private void releaseTls() {
@@ -358,6 +404,9 @@ public abstract class BufferEvent extends NativeOwner {
     /** Enables {@link #READ} and/or {@link #WRITE}; nothing to tell libevent without a bufferevent. */
     protected final void enableEvents(short flags) {
         if (flags != 0 && bev != null) {
+            if ((flags & WRITE) != 0) {
+                tlsWriteOff = false;
+            }
             LibEvent.bufferevent_enable(bev, flags);
             if ((flags & READ) != 0) {
                 tlsReadPending();
@@ -447,6 +496,10 @@ public abstract class BufferEvent extends NativeOwner {
             }
             if (FastCalls.bufferevent_write(bev, data.asSlice(sent), len - sent) != 0) {
                 return -(len - sent);
+            }
+            if (tlsWriteOff && mayBypass) {
+                // Queued bytes of a socket whose writes are not disabled: libevent writes them once its write side is on.
+                enableEvents(WRITE);
             }
         }
         return len > 0 && sent == len ? 0 : outputLength();

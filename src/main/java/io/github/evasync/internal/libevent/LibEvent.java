@@ -2918,6 +2918,67 @@ public class LibEvent extends LibEvent$shared {
         }
     }
 
+    private static class bufferevent_setfd {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibEvent.C_INT,
+            LibEvent.C_POINTER,
+            LibEvent.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("bufferevent_setfd").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "bufferevent_setfd"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int bufferevent_setfd(struct bufferevent *bufev, int fd)
+     * }
+     */
+    public static FunctionDescriptor bufferevent_setfd$descriptor() {
+        return bufferevent_setfd.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int bufferevent_setfd(struct bufferevent *bufev, int fd)
+     * }
+     */
+    public static MethodHandle bufferevent_setfd$handle() {
+        return bufferevent_setfd.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int bufferevent_setfd(struct bufferevent *bufev, int fd)
+     * }
+     */
+    public static MemorySegment bufferevent_setfd$address() {
+        return bufferevent_setfd.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int bufferevent_setfd(struct bufferevent *bufev, int fd)
+     * }
+     */
+    public static int bufferevent_setfd(MemorySegment bufev, int fd) {
+        var mh$ = bufferevent_setfd.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("bufferevent_setfd", bufev, fd);
+            }
+            return (int)mh$.invokeExact(bufev, fd);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class bufferevent_getfd {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibEvent.C_INT,
