@@ -10,7 +10,8 @@
 # Prints one line per run (operations per second, and per client CPU-second: the Java clients
 # measure their own process over the measured window, redis-benchmark is timed whole by its
 # rusage) to stdout and bench/target/redis/results.txt, then the medians and the ratios
-# evasync/lettuce per client CPU-second and evasync/redis-benchmark in operations per second,
+# evasync/lettuce per client CPU-second and evasync/redis-benchmark in operations per second
+# (each the median over rounds of that round's ratio, with the ratio of the medians beside it),
 # and draws the chart (bench/redis-plot.py) into bench/target/redis/redis.svg.
 # Lettuce runs two ways: "lettuce" with its defaults (each reply issues the next command,
 # flushed as issued) and "lettuce-batch" as its documentation advises for pipelining (auto-flush
@@ -106,16 +107,29 @@ for line in open(sys.argv[1]):
     f = dict(kv.split('=', 1) for kv in line.split()[1:])
     runs[(f['op'], int(f['conns']), int(f['depth']), f['impl'])].append((float(f['ops_per_s']), float(f['ops_per_cpu_s'])))
 points = sorted({k[:3] for k in runs})
+nan = float('nan')
 def med(k, i):
     v = [x[i] for x in runs.get(k, [])]
-    return statistics.median(v) if v else float('nan')
+    return statistics.median(v) if v else nan
+def paired(p, num, dens, i):
+    # Median over rounds of num / (best of dens), each round's runs taken within a minute of each
+    # other: the VM's speed drifts by up to 2x between rounds, which a ratio of medians mixes in.
+    a = runs.get(p + (num,), [])
+    bs = [runs.get(p + (d,), []) for d in dens]
+    n = min([len(a)] + [len(b) for b in bs])
+    r = [a[j][i] / max(b[j][i] for b in bs) for j in range(n)]
+    return statistics.median(r) if r else nan
 print("| op | conns | depth | redis-benchmark ops/s | evasync ops/s | lettuce ops/s | lettuce-batch ops/s | evasync ops/CPU-s | lettuce ops/CPU-s | lettuce-batch ops/CPU-s | evasync/best lettuce per CPU-s | evasync/redis-benchmark ops/s |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-for op, c, d in points:
-    rb, ev, le, lb = (med((op, c, d, i), 0) for i in ('redis-benchmark', 'evasync', 'lettuce', 'lettuce-batch'))
-    evc, lec, lbc = (med((op, c, d, i), 1) for i in ('evasync', 'lettuce', 'lettuce-batch'))
-    best = max((x for x in (lec, lbc) if x == x), default=float('nan'))
-    print(f"| {op} | {c} | {d} | {rb:,.0f} | {ev:,.0f} | {le:,.0f} | {lb:,.0f} | {evc:,.0f} | {lec:,.0f} | {lbc:,.0f} | {evc / best if best else float('nan'):.2f}x | {ev / rb if rb else float('nan'):.2f}x |")
+for p in points:
+    rb, ev, le, lb = (med(p + (i,), 0) for i in ('redis-benchmark', 'evasync', 'lettuce', 'lettuce-batch'))
+    evc, lec, lbc = (med(p + (i,), 1) for i in ('evasync', 'lettuce', 'lettuce-batch'))
+    best = max((x for x in (lec, lbc) if x == x), default=nan)
+    cpu = paired(p, 'evasync', ('lettuce', 'lettuce-batch'), 1)
+    ops = paired(p, 'evasync', ('redis-benchmark',), 0)
+    print(f"| {p[0]} | {p[1]} | {p[2]} | {rb:,.0f} | {ev:,.0f} | {le:,.0f} | {lb:,.0f} | {evc:,.0f} | {lec:,.0f} | {lbc:,.0f}"
+          f" | {cpu:.2f}x ({evc / best if best else nan:.2f}x) | {ops:.2f}x ({ev / rb if rb else nan:.2f}x) |")
+print("\nRatios: the median over rounds of each round's ratio (in parentheses: the ratio of the medians).")
 PY
 python3 bench/redis-plot.py "$results" "$out/redis.svg"
 echo "(bench/RESULTS.md shows a run's chart as bench/redis.svg: copy $out/redis.svg there)"

@@ -4,13 +4,16 @@
 #   bench/tls.sh [load] [soak]   (default: both)
 # load: for each of C evhttp + bufferevent_openssl (peers/c_evhttp_tls.c), evasync httpServer
 # with HttpServerOptions.tls, Netty HttpServerCodec behind an SslHandler from SslProvider.OPENSSL
-# (netty-tcnative BoringSSL) and from SslProvider.JDK: (a) keep-alive, wrk -t1 -c100; (b) new
+# (netty-tcnative BoringSSL) and from SslProvider.JDK, each warmed up first (WARMUP_KEEPALIVE s of
+# keep-alive, then WARMUP_HANDSHAKE s of handshakes: long enough for the JIT of the Java servers
+# to have finished, which counts in their CPU while it runs): (a) keep-alive, wrk -t1 -c100; (b) new
 # handshakes, wrk -t1 -c50 with "Connection: close", so every request is a new connection and a
 # full handshake (wrk resumes no sessions). Both per server CPU-second (utime + stime from
 # /proc/PID/stat). ROUNDS interleaved, medians.
 # soak: bench/.../TlsCycles: 2,000 connect/handshake/echo/close cycles on one evasync loop, the
 # loop's counters idle at the end, RSS before and after.
 # Environment: SECONDS_PER_RUN (10), ROUNDS (2), IMPLS ("c evasync netty-openssl netty-jdk"),
+# WARMUP_KEEPALIVE (15), WARMUP_HANDSHAKE (20),
 # CYCLES (2000), QUIET_WAIT (600: at most that many seconds waiting, before measuring, for no
 # surefire run and a 1-minute load under 1). Needs gcc, libevent-dev, libssl-dev, openssl, wrk,
 # python3. Raw lines: bench/target/tls/results.txt; a table on stdout.
@@ -98,8 +101,8 @@ run_impl() { # impl: warm up, then keep-alive, then handshakes, on one server pr
   local impl=$1 url
   port=$((port + 1)); start_server "$impl" "$port"
   url="https://127.0.0.1:$port/"
-  taskset -c 1 wrk -t1 -c100 -d5s "$url" > /dev/null 2>&1 || true
-  taskset -c 1 wrk -t1 -c50 -d3s -H 'Connection: close' "$url" > /dev/null 2>&1 || true
+  taskset -c 1 wrk -t1 -c100 -d"${WARMUP_KEEPALIVE:-15}s" "$url" > /dev/null 2>&1 || true
+  taskset -c 1 wrk -t1 -c50 -d"${WARMUP_HANDSHAKE:-20}s" -H 'Connection: close' "$url" > /dev/null 2>&1 || true
   measure "$impl" keepalive req "$url"
   measure "$impl" handshake conn "$url" -H 'Connection: close'
   stop_server
