@@ -105,8 +105,8 @@ public interface RedisClient extends AutoCloseable {
      * <p>Commands that would break the connection every caller shares are refused: the
      * pub/sub ones ({@code SUBSCRIBE}, {@code PSUBSCRIBE}, {@code SSUBSCRIBE} and their
      * {@code UNSUBSCRIBE}s: use {@link #subscribe}), {@code MONITOR}, {@code CLIENT REPLY OFF|SKIP},
-     * {@code MULTI}/{@code EXEC}/{@code DISCARD} (use {@link #multi()}), {@code SELECT} (give the
-     * database in the URI), {@code HELLO} with arguments (use {@code RedisOptions.protocol}),
+     * {@code MULTI}/{@code EXEC}/{@code DISCARD} (use {@link #multi()}), {@code SELECT} and
+     * {@code AUTH} (give the database, user and password in the URI), {@code HELLO} with arguments (use {@code RedisOptions.protocol}),
      * {@code RESET}, {@code QUIT} (use {@link #close()}), {@code SYNC} and {@code PSYNC}. Names
      * are matched without regard to case. The other forms of {@code command} refuse the same.
      *

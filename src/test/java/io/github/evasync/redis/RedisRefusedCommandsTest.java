@@ -52,6 +52,8 @@ class RedisRefusedCommandsTest {
         {"exec", "multi()"},
         {"Discard", "multi()"},
         {"SELECT 1", "URI"},
+        {"auth secret", "URI"},
+        {"AUTH someone secret", "URI"},
         {"quit", "close()"},
     };
 

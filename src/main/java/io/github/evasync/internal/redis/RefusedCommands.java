@@ -7,8 +7,8 @@ package io.github.evasync.internal.redis;
  * turns the connection into a stream of messages, {@code CLIENT REPLY OFF|SKIP} makes commands
  * go unanswered, a raw {@code MULTI} makes other callers' commands answer {@code QUEUED},
  * {@code HELLO} with arguments and {@code RESET} change the protocol or the session under the parser, and
- * {@code SELECT} changes the database of every caller and is forgotten on a reconnect. Each is
- * refused with the way to do it instead.
+ * {@code SELECT} and {@code AUTH} change the database or the credentials of every caller and are
+ * forgotten on a reconnect. Each is refused with the way to do it instead.
  *
  * <p>Names are compared without regard to ASCII case; the {@code byte[]} form is compared byte
  * by byte, allocating nothing on the accepted path.
@@ -36,6 +36,8 @@ final class RefusedCommands {
         {"DISCARD", " belongs to a transaction; use client.multi() (a transaction not exec()uted is never sent)"},
         {"SELECT", " would change the database of every caller and be forgotten on a reconnect; give the database"
                 + " in the URI (redis://host:port/2)"},
+        {"AUTH", " would change the credentials of every caller and be forgotten on a reconnect; give the user"
+                + " and password in the URI (redis://user:password@host:port)"},
         {"RESET", " would reset the session of every caller (database, credentials, protocol); use client.close()"
                 + " and connect again"},
         {"QUIT", " would close the connection under every caller's commands; use client.close()"},
