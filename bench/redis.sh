@@ -50,6 +50,9 @@ for _ in $(seq 1 100); do
   redis-cli -p "$port" ping >/dev/null 2>&1 && break
   sleep 0.1
 done
+# redis-benchmark's GET reads the key its SET writes (without -r, "key:__rand_int__"): written
+# here with the same 64-byte value, or a run of GET alone would time nil replies.
+redis-cli -p "$port" set key:__rand_int__ "$(printf 'v%.0s' $(seq 64))" > /dev/null
 
 run_c() { # op conns depth
   local op=$1 c=$2 d=$3 n
