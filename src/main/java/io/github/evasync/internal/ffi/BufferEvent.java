@@ -73,7 +73,7 @@ public abstract class BufferEvent extends NativeOwner {
     private MemorySegment tlsReadEvent;
     /**
      * Whether this accepted TLS socket's bufferevent still has the write side it was made without
-     * ({@link #acceptingBufferevent}) off, so that queueing output must turn it on.
+     * ({@link #acceptOnlyReading}) off, so that queueing output must turn it on.
      */
     private boolean tlsWriteOff;
 
@@ -156,29 +156,36 @@ public abstract class BufferEvent extends NativeOwner {
      */
     private MemorySegment newTlsBufferevent(EventBase base, int fd, Tls t) {
         TlsContext ctx = t.context();
+        boolean server = ctx.isServer();
         MemorySegment b = null;
         boolean held = false;
+        boolean fdGone = false;
         try {
             if (!ctx.retain()) {
                 throw new IllegalStateException("the TLS context was freed");
             }
             held = true;
             ssl = ctx.newSsl(t.host());
-            if (ctx.isServer()) {
-                b = acceptingBufferevent(base, fd);
-            } else {
-                b = LibTls.bufferevent_openssl_socket_new(base.pointer(), fd, ssl, LibTls.BUFFEREVENT_SSL_CONNECTING(),
-                        CLOSE_ON_FREE);
-                if (b.equals(MemorySegment.NULL)) {
-                    throw new IllegalStateException("bufferevent_openssl_socket_new failed: " + OpenSslErrors.drain());
-                }
+            // A server's is made on no descriptor and given it below: see acceptOnlyReading.
+            b = LibTls.bufferevent_openssl_socket_new(base.pointer(), server ? -1 : fd, ssl,
+                    server ? LibTls.BUFFEREVENT_SSL_ACCEPTING() : LibTls.BUFFEREVENT_SSL_CONNECTING(), CLOSE_ON_FREE);
+            if (b.equals(MemorySegment.NULL)) {
+                throw new IllegalStateException("bufferevent_openssl_socket_new failed: " + OpenSslErrors.drain());
+            }
+            if (server && !acceptOnlyReading(b, fd)) {
+                // Given to the SSL's socket BIO before anything in bufferevent_setfd can fail:
+                // freeing the bufferevent (with the SSL) closed it.
+                fdGone = true;
+                LibEvent.bufferevent_free(b);
+                throw new IllegalStateException("bufferevent_setfd failed for an accepted TLS socket: "
+                        + OpenSslErrors.drain());
             }
         } catch (Throwable e) {
             ssl = null;
             if (held) {
                 ctx.release();
             }
-            if (fd >= 0 && !(e instanceof ClosedByFree)) {
+            if (fd >= 0 && !fdGone) {
                 LibC.close(fd);
             }
             throw e;
@@ -189,40 +196,23 @@ public abstract class BufferEvent extends NativeOwner {
     }
 
     /**
-     * A server's OpenSSL bufferevent on accepted descriptor {@code fd}, made with its write side
-     * off. libevent 2.1 makes one with its write side on and, while handshaking, watches a socket
-     * for writability whenever that side is on: the first poll then wakes for a socket that is
-     * writable, tries the handshake before the ClientHello is there (a read that fails with
-     * EAGAIN), and turns the watch to reading (three epoll_ctl calls and a wasted turn); the
-     * handshake's end turns the write watch on again for one more wasted wake. Made on no
-     * descriptor, its write side turned off, then given {@code fd}, it watches only for the
-     * ClientHello; the handshake still asks for writability itself when OpenSSL cannot send, and
-     * {@link #writeOut} turns the write side on when it first queues bytes. On failure the
-     * descriptor is closed: once {@code bufferevent_setfd} is called the SSL's socket BIO holds it
-     * and freeing the bufferevent closes it.
+     * Gives a server's OpenSSL bufferevent, made on no descriptor, accepted descriptor {@code fd}
+     * with its write side off. libevent 2.1 makes one with its write side on and, while
+     * handshaking, watches a socket for writability whenever that side is on: the first poll then
+     * wakes for a socket that is writable, tries the handshake before the ClientHello is there (a
+     * read that fails with EAGAIN), and turns the watch to reading (three epoll_ctl calls and a
+     * wasted turn); the handshake's end turns the write watch on again for one more wasted wake.
+     * Turned off before it has the descriptor, it watches only for the ClientHello; the handshake
+     * still asks for writability itself when OpenSSL cannot send, and {@link #writeOut} turns the
+     * write side on when it first queues bytes. {@return false when libevent could not}
      */
-    private MemorySegment acceptingBufferevent(EventBase base, int fd) {
-        MemorySegment b = LibTls.bufferevent_openssl_socket_new(base.pointer(), -1, ssl,
-                LibTls.BUFFEREVENT_SSL_ACCEPTING(), CLOSE_ON_FREE);
-        if (b.equals(MemorySegment.NULL)) {
-            throw new IllegalStateException("bufferevent_openssl_socket_new failed: " + OpenSslErrors.drain());
-        }
+    private boolean acceptOnlyReading(MemorySegment b, int fd) {
         LibEvent.bufferevent_disable(b, WRITE);
         if (LibEvent.bufferevent_setfd(b, fd) != 0) {
-            LibEvent.bufferevent_free(b);
-            throw new ClosedByFree("bufferevent_setfd failed for an accepted TLS socket: " + OpenSslErrors.drain());
+            return false;
         }
         tlsWriteOff = true;
-        return b;
-    }
-
-    /** Thrown when the descriptor went with a freed bufferevent: the caller must not close it again. */
-    private static final class ClosedByFree extends IllegalStateException {
-        private static final long serialVersionUID = 1L;
-
-        ClosedByFree(String message) {
-            super(message);
-        }
+        return true;
     }
 
     private void releaseTls() {

@@ -113,13 +113,14 @@ public final class EventBase implements NativeCallbacks {
      *
      * @param nanos how long from now; rounded up to whole microseconds, libevent's unit, so that
      *              it does not fire before the deadline it stands for
+     * @return false when libevent could not add it (out of memory): not armed, so the next turn tries again
      */
-    public void armAlarm(long nanos) {
+    public boolean armAlarm(long nanos) {
         long micros = (nanos + 999) / 1000;
         timeval.tv_sec(alarmTime, micros / 1_000_000);
         timeval.tv_usec(alarmTime, micros % 1_000_000);
-        LibEvent.event_add(alarm, alarmTime);
-        alarmArmed = true;
+        alarmArmed = LibEvent.event_add(alarm, alarmTime) == 0;
+        return alarmArmed;
     }
 
     /** {@return whether the alarm is armed and has not fired yet} */

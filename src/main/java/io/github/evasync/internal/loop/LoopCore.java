@@ -168,7 +168,7 @@ public final class LoopCore implements LoopSink {
      * than moving it at every cancel). Waits longer than an hour are made in steps, so that
      * libevent's clock arithmetic never sees a huge one.
      *
-     * @return false when a timer is due already, so the turn must not wait
+     * @return false when a timer is due already, or the alarm could not be armed: the turn must not wait
      */
     private boolean armAlarm() {
         long next = timers.nextDeadline();
@@ -182,7 +182,9 @@ public final class LoopCore implements LoopSink {
         }
         long at = Math.min(next, now + MAX_ALARM_NANOS);
         if (!base.alarmArmed() || at < alarmAt) {
-            base.armAlarm(at - now);
+            if (!base.armAlarm(at - now)) {
+                return false; // no alarm to end a wait: this turn does not wait, the next one tries again
+            }
             alarmAt = at;
         }
         return true;

@@ -60,10 +60,16 @@ public final class Timers {
         return t < 0 ? NEVER : t;
     }
 
-    /** {@return {@code d} in nanoseconds, or {@link #NEVER} for null or for more than 272 years} */
+    /**
+     * {@return {@code d} in nanoseconds, or {@link #NEVER} for null or for more than 272 years};
+     * 0 for a negative one (due now), which the public calls refuse but internal ones may pass
+     */
     public static long nanos(Duration d) {
         if (d == null) {
             return NEVER;
+        }
+        if (d.isNegative()) {
+            return 0;
         }
         long s = d.getSeconds();
         if (s >= 1L << 33) { // 272 years: more would overflow the nanoseconds

@@ -270,4 +270,18 @@ class TimersTest {
         timers.schedule(nodes.get(0), 1);
         assertSame(nodes.get(0), timers.takeFirst());
     }
+
+    /**
+     * A negative delay is due now, however far below zero: internal callers (a loop timer, the
+     * loop's own delay) do not check, and a very negative one used to wrap to "never".
+     */
+    @Test
+    void aNegativeDelayIsDueNowHoweverLarge() {
+        assertEquals(0, Timers.nanos(Duration.ofMillis(-5)));
+        assertEquals(0, Timers.nanos(Duration.ofDays(-365L * 1000)));
+        Timers timers = new Timers();
+        long before = timers.now();
+        long at = timers.after(Timers.nanos(Duration.ofSeconds(Long.MIN_VALUE / 2)));
+        assertTrue(at != Timers.NEVER && at <= timers.now() && at >= before, "deadline " + at);
+    }
 }
