@@ -158,7 +158,10 @@ class DirectReadTest {
         assertEquals(10, got.size(), "every byte arrived before the timeout");
         assertEquals(1, events.size(), events.toString());
         assertInstanceOf(io.github.evasync.TcpTimeout.class, events.get(0));
+        // libevent arms the timeout from the turn's cached time, which the callback's own clock
+        // read follows by however long the turn took to reach it (a GC pause or a preempted
+        // thread on a loaded machine): the 150 ms of slack is for that, not for the timer.
         long quiet = (timedOutAt[0] - lastData[0]) / 1_000_000;
-        assertTrue(quiet >= 550, "timed out early, " + quiet + " ms after the last data");
+        assertTrue(quiet >= 450, "timed out early, " + quiet + " ms after the last data");
     }
 }
