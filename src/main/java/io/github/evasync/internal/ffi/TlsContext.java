@@ -134,10 +134,12 @@ public final class TlsContext {
     }
 
     private static void loadCertificate(MemorySegment ctx, Settings s, Arena temp) {
-        if (s.keyPassword() != null) {
-            // With no password callback set, OpenSSL's default one reads the password from here.
-            LibTls.SSL_CTX_set_default_passwd_cb_userdata(ctx, temp.allocateFrom(s.keyPassword()));
-        }
+        // With no password callback set, OpenSSL's default one reads the password from here; with
+        // nothing here it would prompt on the terminal or read the process's standard input, on
+        // the thread opening the server (a loop blocked while stdin stays open). With no password
+        // given, an empty one makes an encrypted key fail at once.
+        String password = s.keyPassword() == null ? "" : s.keyPassword();
+        LibTls.SSL_CTX_set_default_passwd_cb_userdata(ctx, temp.allocateFrom(password));
         try {
             if (LibTls.SSL_CTX_use_certificate_chain_file(ctx, path(temp, s.certificateChain())) != 1) {
                 throw new IllegalArgumentException("certificateChainPem: cannot load " + s.certificateChain() + ": "
