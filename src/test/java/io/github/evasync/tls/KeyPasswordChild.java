@@ -2,6 +2,7 @@ package io.github.evasync.tls;
 
 import io.github.evasync.EventLoop;
 import io.github.evasync.tcp.ServerOptions;
+import io.github.evasync.tcp.TcpOptions;
 
 import java.nio.file.Path;
 
@@ -21,7 +22,7 @@ public final class KeyPasswordChild {
             try {
                 if (args[0].equals("client")) {
                     loop.tcpConnect("127.0.0.1", 1, (s, d) -> { }, ev -> System.out.println("RESULT event: " + ev),
-                            io.github.evasync.tcp.TcpOptions.defaults().tls(TlsOptions.client().clientCertificate(cert, key)));
+                            TcpOptions.defaults().tls(TlsOptions.client().clientCertificate(cert, key)));
                 } else {
                     loop.tcpServer("127.0.0.1", 0, (s, d) -> { }, ev -> { },
                             ServerOptions.defaults().tls(TlsOptions.server(cert, key)));

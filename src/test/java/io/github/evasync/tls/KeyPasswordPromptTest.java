@@ -48,10 +48,7 @@ class KeyPasswordPromptTest {
                 p.destroyForcibly();
             }
             reader.join(5_000);
-            String out;
-            synchronized (output) {
-                out = output.toString(StandardCharsets.UTF_8);
-            }
+            String out = output.toString(StandardCharsets.UTF_8);
             assertTrue(ended, "the child blocked (reading a password from stdin?): " + out);
             assertTrue(out.contains("RESULT refused: privateKeyPem") && out.contains("set keyPassword")
                     && out.contains("DONE"), out);

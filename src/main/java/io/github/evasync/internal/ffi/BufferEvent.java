@@ -373,14 +373,14 @@ public abstract class BufferEvent extends NativeOwner {
         // close_notify says the stream ended where the sender meant it to: not when queued output
         // is being thrown away (closeNow, a timeout, a failed flush), or the peer would take a cut
         // stream for a whole one.
-        boolean drained = outputLength() == 0;
+        boolean closeNotify = tls != null && !tlsFailed && outputLength() == 0;
         MemorySegment b = bev;
         bev = null;
         tlsReadEvent = null;
         input = null;
         output = null;
         if (b != null) {
-            if (tls != null && !tlsFailed && drained) {
+            if (closeNotify) {
                 TlsConnection.closeNotify(b);
             }
             // Safe inside this bufferevent's own callback: libevent holds a reference until it returns.
