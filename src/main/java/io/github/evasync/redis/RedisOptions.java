@@ -221,9 +221,11 @@ public final class RedisOptions {
     }
 
     /**
-     * The largest reply accepted, counted in bytes on the wire; a larger one is refused before
-     * it is read into memory: the connection closes with a {@code RedisError} (and is made again
-     * when reconnecting is on).
+     * The largest reply accepted, counted in bytes on the wire and, separately, in the memory
+     * its Java values take (estimated as it is read: a reply of many small elements takes several
+     * times its wire size as objects, an empty set on the wire's four bytes about a hundred); a
+     * reply over either is refused before it is read into memory: the connection closes with a
+     * {@code RedisError} (and is made again when reconnecting is on).
      *
      * @param max 16 bytes to {@value #MAX_MAX_REPLY_BYTES} (a reply is read into Java arrays)
      * @return options with this limit

@@ -26,16 +26,19 @@ import java.util.Set;
  * <p>Strict: an unknown type byte, a length that is not a plain decimal number, a line not ended
  * by CRLF, a bulk string not followed by CRLF, a malformed number, double or boolean, a big number
  * of more than {@link #MAX_BIG_DIGITS} digits all throw a {@link RedisError} naming the byte's
- * offset in the stream; a reply whose bytes would exceed
- * {@code maxReplyBytes} is refused the same way before anything is allocated for it. After such
- * an error the parser is unusable: the connection is closed.
+ * offset in the stream; a reply whose bytes would exceed {@code maxReplyBytes}, or whose values
+ * would take more memory than that (estimated before each is made), is refused the same way
+ * before anything is allocated for it. After such an error the parser is unusable: the
+ * connection is closed.
  *
  * <p>Values: simple string {@code String}, bulk {@code byte[]}, integer {@code Long}, array
  * {@code List<Object>}, RESP2 null bulk and null array and RESP3 null {@code null}, error
  * {@link RedisError} (the server's), double {@code Double}, boolean {@code Boolean}, big number
  * {@code BigInteger}, verbatim string {@code String} (its three-letter format dropped), map
  * {@code Map<Object,Object>} and set {@code Set<Object>} (insertion ordered; bulk-string keys and
- * members become UTF-8 {@code String}s so that they compare by value), push {@code List<Object>}
+ * members become UTF-8 {@code String}s so that they compare by value; keys not all of one scalar
+ * class go in a {@link SeededMap} or {@link SeededSet}, which a server cannot flood with
+ * colliding hash codes), push {@code List<Object>}
  * delivered with {@code push} true. Attributes are read and dropped. Not thread-safe.
  */
 final class RespParser {
@@ -69,6 +72,24 @@ final class RespParser {
      */
     static final int CHUNK = 1024 * 1024;
 
+    // Estimated heap costs (64-bit VM, compressed references), charged before a value is made.
+    /** A {@code byte[]}'s header, before its bytes. */
+    static final int BULK_COST = 16;
+    /** A {@code String} and its array's header, before its characters. */
+    static final int STRING_COST = 40;
+    /** A {@code Long} or {@code Double} outside the small-value caches. */
+    static final int BOXED_COST = 16;
+    /** A {@code BigInteger}, before its magnitude. */
+    static final int BIG_COST = 56;
+    /** A {@code RedisError}, before its message's characters. */
+    static final int ERROR_COST = 96;
+    /** An {@code ArrayList} and its array's header; then a reference per element. */
+    static final int LIST_COST = 40;
+    /** A {@code LinkedHashMap} (or {@code LinkedHashSet}) and its table's header. */
+    static final int MAP_COST = 96;
+    /** A map entry or set member: the entry, its share of the table, the seeded key if any. */
+    static final int ENTRY_COST = 80;
+
     private static final int TYPE = 0;
     private static final int LINE = 1;
     private static final int BULK = 2;
@@ -84,6 +105,13 @@ final class RespParser {
     private long base;
     /** Bytes of the current top-level reply so far, against {@link #maxReplyBytes}. */
     private long replyBytes;
+    /**
+     * The memory the current top-level reply's values take so far, as estimated before each is
+     * made, against {@link #maxReplyBytes} too: small elements cost far more as Java objects than
+     * on the wire (four bytes of {@code ~0} make an empty {@code LinkedHashSet} of about a hundred),
+     * so a wire limit alone let a 16 MB reply take 341 MB of heap.
+     */
+    private long replyHeap;
     /** The type byte of the line or bulk under way. */
     private byte type;
     /** A line cut across pieces, kept here until its CRLF arrives. */
@@ -114,6 +142,8 @@ final class RespParser {
         Set<Object> set;
         Object key;
         boolean haveKey;
+        /** The class of a map's keys or a set's members so far, while they are all one (null: none yet). */
+        Class<?> keyClass;
     }
 
     RespParser(long maxReplyBytes, Sink sink) {
@@ -290,16 +320,22 @@ final class RespParser {
     private void header(byte[] b, int off, int len, long at, long next) {
         switch (type) {
             case '+' -> {
+                charge(at, STRING_COST + len);
                 state = TYPE;
                 value(next, simple(b, off, len));
             }
             case '-' -> {
+                charge(at, ERROR_COST + len);
                 state = TYPE;
                 value(next, new RedisError(-1, new String(b, off, len, StandardCharsets.UTF_8), true));
             }
             case ':' -> {
+                Long n = number(b, off, len, at, false);
+                if (n < -128 || n > 127) {
+                    charge(at, BOXED_COST); // smaller ones come from Long's cache
+                }
                 state = TYPE;
-                value(next, number(b, off, len, at, false));
+                value(next, n);
             }
             case '_' -> {
                 if (len != 0) {
@@ -316,10 +352,12 @@ final class RespParser {
                 value(next, b[off] == 't' ? Boolean.TRUE : Boolean.FALSE);
             }
             case ',' -> {
+                charge(at, BOXED_COST);
                 state = TYPE;
                 value(next, dbl(b, off, len, at));
             }
             case '(' -> {
+                charge(at, BIG_COST + len / 2);
                 state = TYPE;
                 value(next, big(b, off, len, at));
             }
@@ -336,6 +374,7 @@ final class RespParser {
                         throw tooLarge(at, saturatedSum(replyBytes + 2, n));
                     }
                     count(at, n + 2);
+                    charge(at, n + (type == '$' ? BULK_COST : type == '=' ? STRING_COST : ERROR_COST));
                     bulkLen = (int) n;
                     bulkFilled = 0;
                     if (n <= CHUNK) {
@@ -371,6 +410,12 @@ final class RespParser {
                             : pairs ? 6 * n : 3 * n));
                 }
                 long elements = pairs ? 2 * n : n;
+                // n is at most maxReplyBytes / 3 here: the products cannot overflow.
+                charge(at, switch (type) {
+                    case '%', '~' -> MAP_COST + (type == '~' ? 16 : 0) + ENTRY_COST * n;
+                    case '|' -> 0; // its content is charged as it comes, and dropped
+                    default -> LIST_COST + 4 * n;
+                });
                 open(at, type, elements, next);
             }
         }
@@ -402,6 +447,7 @@ final class RespParser {
         f.set = null;
         f.key = null;
         f.haveKey = false;
+        f.keyClass = null;
         int cap = (int) Math.min(elements, 1024);
         switch (t) {
             case '%' -> f.map = new LinkedHashMap<>(Math.max(4, cap));
@@ -421,6 +467,7 @@ final class RespParser {
                 boolean push = pushed;
                 pushed = false;
                 replyBytes = 0;
+                replyHeap = 0;
                 sink.reply(v, push);
                 return;
             }
@@ -431,12 +478,21 @@ final class RespParser {
                         f.key = keyOf(v);
                         f.haveKey = true;
                     } else {
+                        if (!(f.map instanceof SeededMap) && !plainKey(f, f.key)) {
+                            f.map = new SeededMap(f.map);
+                        }
                         f.map.put(f.key, v);
                         f.key = null;
                         f.haveKey = false;
                     }
                 }
-                case '~' -> f.set.add(keyOf(v));
+                case '~' -> {
+                    Object m = keyOf(v);
+                    if (!(f.set instanceof SeededSet) && !plainKey(f, m)) {
+                        f.set = new SeededSet(f.set);
+                    }
+                    f.set.add(m);
+                }
                 case '|' -> { } // attribute content is dropped
                 default -> f.list.add(v);
             }
@@ -458,6 +514,28 @@ final class RespParser {
             }
             v = done;
         }
+    }
+
+    /**
+     * Whether a map's key or a set's member may go into the frame's {@code LinkedHashMap} or
+     * {@code LinkedHashSet}: while every key is of one of these {@code Comparable} classes, a
+     * bucket that keys with equal hash codes crowd becomes a tree searched by {@code compareTo},
+     * so a hostile server cannot make an insert cost more than a logarithm. Any other key (an
+     * aggregate, an error, or a second class) moves the frame to a {@link SeededMap}.
+     */
+    private static boolean plainKey(Frame f, Object k) {
+        if (k == null) {
+            return true;
+        }
+        Class<?> c = k.getClass();
+        if (c != String.class && c != Long.class && c != Double.class && c != BigInteger.class
+                && c != Boolean.class) {
+            return false;
+        }
+        if (f.keyClass == null) {
+            f.keyClass = c;
+        }
+        return f.keyClass == c;
     }
 
     /** Bulk-string keys and members become Strings: byte arrays compare by identity. */
@@ -574,6 +652,15 @@ final class RespParser {
         replyBytes += n;
         if (replyBytes > maxReplyBytes) {
             throw tooLarge(at, replyBytes);
+        }
+    }
+
+    /** Charges {@code n} more bytes of memory to the current reply, refusing it once over the limit. */
+    private void charge(long at, long n) {
+        replyHeap += n;
+        if (replyHeap > maxReplyBytes) {
+            throw new RedisError(-1, "reply refused at byte " + at + ": its values need at least " + replyHeap
+                    + " bytes of memory, more than maxReplyBytes (" + maxReplyBytes + ")", false);
         }
     }
 

@@ -286,6 +286,35 @@ class RespParserTest {
     }
 
     @Test
+    void aReplyWhoseValuesTakeMoreMemoryThanMaxReplyBytesIsRefused() {
+        // 800,010 bytes on the wire, under the limit, were 200,000 empty LinkedHashSets: about
+        // 20 MB of heap (a 16 MB reply of them took 341 MB).
+        StringBuilder sets = new StringBuilder("*200000\r\n");
+        sets.append("~0\r\n".repeat(200_000));
+        RedisError e = malformed(bytes(sets.toString()), 11, 1_000_000);
+        assertTrue(e.errmsg().contains("bytes of memory, more than maxReplyBytes (1000000)"), e.errmsg());
+        // Refused as the elements come, long before the end of the reply.
+        assertTrue(e.errmsg().contains("at byte ") && Long.parseLong(e.errmsg().replaceAll(".*at byte (\\d+):.*", "$1"))
+                < 200_000, e.errmsg());
+        // The same for maps announced (each entry costs its memory at once), doubles and strings.
+        assertTrue(malformed(bytes("%20000\r\n"), 3, 1_000_000).errmsg().contains("bytes of memory"));
+        assertTrue(malformed(bytes("*200000\r\n" + ",1\r\n".repeat(200_000)), 5, 1_000_000).errmsg()
+                .contains("bytes of memory"));
+        assertTrue(malformed(bytes("*200000\r\n" + "+\r\n".repeat(200_000)), 5, 1_000_000).errmsg()
+                .contains("bytes of memory"));
+        // Ordinary replies of small elements pass: bulk strings, cached integers, a map of strings.
+        Collect c = new Collect();
+        RespParser p = new RespParser(1_000_000, c);
+        byte[] list = bytes("*1000\r\n" + "$1\r\nx\r\n".repeat(1000));
+        byte[] ints = bytes("*100000\r\n" + ":1\r\n".repeat(100_000));
+        byte[] map = bytes("%1000\r\n" + "$1\r\nk\r\n$1\r\nv\r\n".repeat(1000));
+        for (byte[] r : new byte[][] {list, ints, map, list}) {
+            p.feed(r, 0, r.length);
+        }
+        assertEquals(4, c.seen.size());
+    }
+
+    @Test
     void nullsAndEmptiesAreDistinct() {
         List<Object> got = new ArrayList<>();
         RespParser p = new RespParser(1 << 20, (v, push) -> got.add(v));
@@ -330,11 +359,14 @@ class RespParserTest {
                 assertTrue(e.errmsg().contains("at byte " + (huge.startsWith("*") ? 5 : 1) + ":"), e.errmsg());
             }
         }
-        // Half the budget's elements is the most a map may announce: 1000 bytes, 6 of them its header, hold 331 elements.
+        // Half the budget's elements is the most a map may announce: 1000 bytes, 6 of them its
+        // header, hold 331 elements. Shown with an attribute, which is dropped and so costs no
+        // memory when announced (a map's entries are charged at once: 165 take 13 KB).
         assertEquals(List.of("{}"), parse(bytes("%0\r\n")));
         RespParser p = new RespParser(1000, (v, push) -> { });
-        p.feed(bytes("%165\r\n"), 0, 6);
-        assertTrue(malformed(bytes("%166\r\n"), 2, 1000).errmsg().contains("maxReplyBytes"));
+        p.feed(bytes("|165\r\n"), 0, 6);
+        assertTrue(malformed(bytes("|166\r\n"), 2, 1000).errmsg().contains("more than maxReplyBytes"));
+        assertTrue(malformed(bytes("%165\r\n"), 2, 1000).errmsg().contains("bytes of memory"));
     }
 
     @Test

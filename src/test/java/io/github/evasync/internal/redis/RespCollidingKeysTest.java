@@ -1,0 +1,161 @@
+package io.github.evasync.internal.redis;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * RESP3 maps and sets whose keys a hostile server chose to share one {@code hashCode}: lists
+ * (never {@code Comparable}) and strings mixed with integers made every insert into a
+ * {@code LinkedHashMap} scan the crowded bucket, so one reply of a megabyte or two held the loop
+ * thread for seconds to minutes. They must parse in linear time, with the same contents.
+ */
+@Timeout(60)
+class RespCollidingKeysTest {
+    /** Strings of "Aa" and "BB" (equal hash codes), {@code bits} pairs long, one per i. */
+    static String collidingString(int i, int bits) {
+        StringBuilder sb = new StringBuilder();
+        for (int b = 0; b < bits; b++) {
+            sb.append(((i >> b) & 1) == 0 ? "Aa" : "BB");
+        }
+        return sb.toString();
+    }
+
+    /** A distinct long per i whose {@code Long.hashCode} is {@code h}. */
+    static long collidingLong(int i, int h) {
+        long v = ((long) i << 32) | ((h ^ i) & 0xffffffffL);
+        assertEquals(h, Long.hashCode(v));
+        return v;
+    }
+
+    static Object parseOne(String stream) {
+        List<Object> got = new ArrayList<>();
+        RespParser p = new RespParser(Integer.MAX_VALUE - 8, (v, push) -> got.add(v));
+        byte[] b = stream.getBytes(StandardCharsets.ISO_8859_1);
+        p.feed(b, 0, b.length);
+        assertEquals(1, got.size());
+        return got.get(0);
+    }
+
+    @Test
+    void aMapWhoseKeysAreListsOfOneHashCode() {
+        int n = 40_000;
+        StringBuilder s = new StringBuilder("%" + n + "\r\n");
+        for (int i = 0; i < n; i++) {
+            s.append("*1\r\n:").append(collidingLong(i, 0)).append("\r\n:").append(i).append("\r\n");
+        }
+        Map<?, ?> m = assertInstanceOf(Map.class, assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> parseOne(s.toString())));
+        assertEquals(n, m.size());
+        assertEquals(17L, m.get(List.of(collidingLong(17, 0))));
+        assertEquals((long) n - 1, m.get(List.of(collidingLong(n - 1, 0))));
+        assertNull(m.get(List.of(collidingLong(n, 0))));
+        // Insertion order kept.
+        Iterator<?> keys = m.keySet().iterator();
+        assertEquals(List.of(collidingLong(0, 0)), keys.next());
+        assertEquals(List.of(collidingLong(1, 0)), keys.next());
+    }
+
+    @Test
+    void aSetOfStringsAndIntegersOfOneHashCode() {
+        int pairs = 60_000;
+        int bits = 16;
+        assertEquals(collidingString(0, bits + 1).hashCode(), collidingString(pairs - 1, bits + 1).hashCode());
+        StringBuilder s = new StringBuilder("~" + 2 * pairs + "\r\n");
+        for (int i = 0; i < pairs; i++) {
+            String str = collidingString(i, bits + 1);
+            s.append('$').append(str.length()).append("\r\n").append(str).append("\r\n");
+            s.append(':').append(collidingLong(i, str.hashCode())).append("\r\n");
+        }
+        Set<?> set = assertInstanceOf(Set.class, assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> parseOne(s.toString())));
+        assertEquals(2 * pairs, set.size());
+        assertTrue(set.contains(collidingString(5, bits + 1)));
+        assertTrue(set.contains(collidingLong(5, collidingString(5, bits + 1).hashCode())));
+        assertFalse(set.contains(collidingString(pairs, bits + 1)));
+    }
+
+    @Test
+    void aMapOfMixedKeysEqualsTheSameEntriesInALinkedHashMap() {
+        Object got = parseOne("%5\r\n+a\r\n:1\r\n:2\r\n:3\r\n*2\r\n:1\r\n$1\r\nx\r\n:4\r\n_\r\n:5\r\n+a\r\n:6\r\n");
+        Map<Object, Object> want = new LinkedHashMap<>();
+        want.put("a", 6L); // a repeated key keeps its first place and takes the last value
+        want.put(2L, 3L);
+        Map<?, ?> m = (Map<?, ?>) got;
+        assertEquals(4, m.size());
+        assertEquals(6L, m.get("a"));
+        assertEquals(3L, m.get(2L));
+        assertEquals(5L, m.get(null));
+        assertEquals(List.of("a", 2L), new ArrayList<>(m.keySet()).subList(0, 2));
+        // A list holding a byte array equals only itself (byte arrays compare by identity).
+        assertNull(m.get(List.of(1L, "x".getBytes(StandardCharsets.UTF_8))));
+        Object listKey = new ArrayList<>(m.keySet()).get(2);
+        assertEquals(4L, m.get(listKey));
+        want.put(listKey, 4L);
+        want.put(null, 5L);
+        assertEquals(want, m);
+        assertEquals(m, want);
+        assertEquals(want.hashCode(), m.hashCode());
+        assertEquals(want.toString(), m.toString());
+    }
+
+    @Test
+    void aSetOfMixedMembersEqualsTheSameMembersInALinkedHashSet() {
+        Set<?> got = (Set<?>) parseOne("~4\r\n+a\r\n:1\r\n*1\r\n:2\r\n+a\r\n");
+        Set<Object> want = new LinkedHashSet<>(List.of("a", 1L, List.of(2L)));
+        assertEquals(want, got);
+        assertEquals(got, want);
+        assertEquals(want.hashCode(), got.hashCode());
+        assertEquals(List.of("a", 1L, List.of(2L)), new ArrayList<>(got));
+    }
+
+    @Test
+    void theSeededMapIsAWholeMap() {
+        SeededMap m = new SeededMap();
+        m.put(List.of(1L), "one");
+        m.put("k", "v");
+        assertEquals("one", m.put(List.of(1L), "uno"));
+        assertEquals("uno", m.remove(List.of(1L)));
+        assertFalse(m.containsKey(List.of(1L)));
+        for (Map.Entry<Object, Object> e : m.entrySet()) {
+            e.setValue("w");
+        }
+        assertEquals(Map.of("k", "w"), m);
+        m.entrySet().iterator().next();
+        Iterator<Map.Entry<Object, Object>> it = m.entrySet().iterator();
+        it.next();
+        it.remove();
+        assertTrue(m.isEmpty());
+        SeededSet s = new SeededSet();
+        assertTrue(s.add(Set.of(1L)));
+        assertFalse(s.add(Set.of(1L)));
+        assertTrue(s.remove(Set.of(1L)));
+        assertFalse(s.remove(Set.of(1L)));
+        assertTrue(s.isEmpty());
+    }
+
+    @Test
+    void equalNestedContentHashesEqually() {
+        long seed = 42;
+        assertEquals(SeededMap.hash(seed, List.of(Set.of("a", "b"), Map.of(1L, 2.5))),
+                SeededMap.hash(seed, new ArrayList<>(List.of(new LinkedHashSet<>(List.of("b", "a")),
+                        new LinkedHashMap<>(Map.of(1L, 2.5))))));
+        assertFalse(SeededMap.hash(seed, List.of(1L, 2L)) == SeededMap.hash(seed, List.of(2L, 1L)));
+    }
+}
