@@ -65,6 +65,14 @@ final class ClientImpl implements RedisClient {
         return f;
     }
 
+    /** A typed helper's command: {@code kind} checks the reply's type before the future takes it. */
+    private CompletableFuture<Object> typed(byte kind, String... args) {
+        checkCommand(args);
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        issue(f, null, kind, args);
+        return f;
+    }
+
     @Override
     public CompletableFuture<Object> command(byte[]... args) {
         checkCommand(args);
@@ -137,10 +145,10 @@ final class ClientImpl implements RedisClient {
     public CompletableFuture<byte[]> get(String key) {
         Objects.requireNonNull(key, "key");
         if (!core.inLoop()) {
-            return (CompletableFuture) command("GET", key);
+            return (CompletableFuture) typed(PendingQueue.FUTURE_BULK, "GET", key);
         }
         CompletableFuture<Object> f = new CompletableFuture<>();
-        if (cmd.admit(f, null, PendingQueue.FUTURE, 1)) {
+        if (cmd.admit(f, null, PendingQueue.FUTURE_BULK, 1)) {
             long mark = cmd.out.position();
             try {
                 cmd.out.raw(GET).arg(key);
@@ -148,7 +156,7 @@ final class ClientImpl implements RedisClient {
                 cmd.abandon(mark, 1);
                 throw e;
             }
-            cmd.add(f, null, PendingQueue.FUTURE, mark);
+            cmd.add(f, null, PendingQueue.FUTURE_BULK, mark);
         }
         return (CompletableFuture) f;
     }
@@ -194,10 +202,12 @@ final class ClientImpl implements RedisClient {
             if (o.condition() != null) {
                 args[i] = o.condition().getBytes(StandardCharsets.US_ASCII);
             }
-            return (CompletableFuture) command(args);
+            CompletableFuture<Object> f = new CompletableFuture<>();
+            issue(f, null, PendingQueue.FUTURE_SIMPLE, args);
+            return (CompletableFuture) f;
         }
         CompletableFuture<Object> f = new CompletableFuture<>();
-        if (cmd.admit(f, null, PendingQueue.FUTURE, 1)) {
+        if (cmd.admit(f, null, PendingQueue.FUTURE_SIMPLE, 1)) {
             CommandWriter w = cmd.out;
             long mark = w.position();
             try {
@@ -222,7 +232,7 @@ final class ClientImpl implements RedisClient {
                 cmd.abandon(mark, 1);
                 throw e;
             }
-            cmd.add(f, null, PendingQueue.FUTURE, mark);
+            cmd.add(f, null, PendingQueue.FUTURE_SIMPLE, mark);
         }
         return (CompletableFuture) f;
     }
@@ -237,7 +247,7 @@ final class ClientImpl implements RedisClient {
         String[] args = new String[keys.length + 1];
         args[0] = "DEL";
         System.arraycopy(keys, 0, args, 1, keys.length);
-        return (CompletableFuture) command(args);
+        return (CompletableFuture) typed(PendingQueue.FUTURE_INTEGER, args);
     }
 
     @Override
@@ -245,10 +255,10 @@ final class ClientImpl implements RedisClient {
     public CompletableFuture<Long> incr(String key) {
         Objects.requireNonNull(key, "key");
         if (!core.inLoop()) {
-            return (CompletableFuture) command("INCR", key);
+            return (CompletableFuture) typed(PendingQueue.FUTURE_INTEGER, "INCR", key);
         }
         CompletableFuture<Object> f = new CompletableFuture<>();
-        if (cmd.admit(f, null, PendingQueue.FUTURE, 1)) {
+        if (cmd.admit(f, null, PendingQueue.FUTURE_INTEGER, 1)) {
             long mark = cmd.out.position();
             try {
                 cmd.out.raw(INCR).arg(key);
@@ -256,7 +266,7 @@ final class ClientImpl implements RedisClient {
                 cmd.abandon(mark, 1);
                 throw e;
             }
-            cmd.add(f, null, PendingQueue.FUTURE, mark);
+            cmd.add(f, null, PendingQueue.FUTURE_INTEGER, mark);
         }
         return (CompletableFuture) f;
     }
@@ -273,11 +283,13 @@ final class ClientImpl implements RedisClient {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(message, "message");
         if (!core.inLoop()) {
-            return (CompletableFuture) command(new byte[][] {"PUBLISH".getBytes(StandardCharsets.US_ASCII),
+            CompletableFuture<Object> f = new CompletableFuture<>();
+            issue(f, null, PendingQueue.FUTURE_INTEGER, new byte[][] {"PUBLISH".getBytes(StandardCharsets.US_ASCII),
                     channel.getBytes(StandardCharsets.UTF_8), message});
+            return (CompletableFuture) f;
         }
         CompletableFuture<Object> f = new CompletableFuture<>();
-        if (cmd.admit(f, null, PendingQueue.FUTURE, 1)) {
+        if (cmd.admit(f, null, PendingQueue.FUTURE_INTEGER, 1)) {
             long mark = cmd.out.position();
             try {
                 cmd.out.raw(PUBLISH).arg(channel).arg(message);
@@ -285,7 +297,7 @@ final class ClientImpl implements RedisClient {
                 cmd.abandon(mark, 1);
                 throw e;
             }
-            cmd.add(f, null, PendingQueue.FUTURE, mark);
+            cmd.add(f, null, PendingQueue.FUTURE_INTEGER, mark);
         }
         return (CompletableFuture) f;
     }

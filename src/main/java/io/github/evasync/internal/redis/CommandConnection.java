@@ -228,12 +228,19 @@ final class CommandConnection extends RedisConnection {
     @SuppressWarnings("unchecked")
     private void complete(byte kind, Object target, EventHandler handler, Object reply) {
         switch (kind) {
-            case PendingQueue.FUTURE -> {
+            case PendingQueue.FUTURE, PendingQueue.FUTURE_BULK, PendingQueue.FUTURE_SIMPLE,
+                    PendingQueue.FUTURE_INTEGER -> {
                 CompletableFuture<Object> f = (CompletableFuture<Object>) target;
                 if (reply instanceof RedisError e) {
                     f.completeExceptionally(e);
-                } else {
+                } else if (fits(kind, reply)) {
                     f.complete(reply);
+                } else {
+                    // A typed future completed with another type throws ClassCastException at
+                    // the caller's first use, far from here; the server's answer is the fault.
+                    f.completeExceptionally(new RedisError(-1, "a reply of the wrong type from " + uri.where()
+                            + ": " + (reply == null ? "null" : reply.getClass().getSimpleName()) + " where " + expected(kind) + " was due",
+                            false));
                 }
             }
             case PendingQueue.CALLBACK -> {
@@ -255,11 +262,30 @@ final class CommandConnection extends RedisConnection {
         }
     }
 
+    /** Whether {@code reply} is of the type a future of {@code kind} promises. */
+    private static boolean fits(byte kind, Object reply) {
+        return switch (kind) {
+            case PendingQueue.FUTURE_BULK -> reply == null || reply instanceof byte[];
+            case PendingQueue.FUTURE_SIMPLE -> reply == null || reply instanceof String;
+            case PendingQueue.FUTURE_INTEGER -> reply instanceof Long;
+            default -> true;
+        };
+    }
+
+    private static String expected(byte kind) {
+        return switch (kind) {
+            case PendingQueue.FUTURE_BULK -> "a bulk string or null";
+            case PendingQueue.FUTURE_SIMPLE -> "a simple string or null";
+            default -> "an integer";
+        };
+    }
+
     /** Fails one entry (not in the queue, or just taken out of it). */
     @SuppressWarnings("unchecked")
     void fail(byte kind, Object target, EventHandler handler, RedisError error) {
         switch (kind) {
-            case PendingQueue.FUTURE -> ((CompletableFuture<Object>) target).completeExceptionally(error);
+            case PendingQueue.FUTURE, PendingQueue.FUTURE_BULK, PendingQueue.FUTURE_SIMPLE,
+                    PendingQueue.FUTURE_INTEGER -> ((CompletableFuture<Object>) target).completeExceptionally(error);
             case PendingQueue.CALLBACK -> core.errors().deliver(error, handler);
             case PendingQueue.TX_PART, PendingQueue.TX_EXEC -> ((Transaction) target).fail(error);
             default -> {

@@ -23,6 +23,12 @@ final class PendingQueue {
     static final byte TX_PART = 3;
     /** A transaction's EXEC: its reply completes the transaction. */
     static final byte TX_EXEC = 4;
+    /** A typed helper's {@code CompletableFuture<byte[]>}: a bulk string or null, else it fails. */
+    static final byte FUTURE_BULK = 5;
+    /** A typed helper's {@code CompletableFuture<String>}: a simple string or null, else it fails. */
+    static final byte FUTURE_SIMPLE = 6;
+    /** A typed helper's {@code CompletableFuture<Long>}: an integer, else it fails. */
+    static final byte FUTURE_INTEGER = 7;
 
     private Object[] target = new Object[64];
     private EventHandler[] handler = new EventHandler[64];
