@@ -62,6 +62,12 @@ final class HttpConnection {
     /** The exchange whose streamed body is arriving, or null. */
     private Exchange streaming;
     private boolean fresh = true;
+    /**
+     * A request asked for {@code 100 Continue} while earlier answers were still owed: it goes
+     * out when they are all sent (or ahead of the request's own answer once it is dispatched), as
+     * written at once it fell into an earlier answer, or before it, for the client to misread.
+     */
+    private boolean continueOwed;
     private byte[] leftover;
     /** When the current timeout is due (System.nanoTime()), or 0 when none is. */
     private long deadline;
@@ -233,7 +239,11 @@ final class HttpConnection {
     private void headComplete(boolean expectContinue) {
         deadline = 0; // the pending timer, if any, will fire and find nothing due
         if (expectContinue) {
-            socket.write(CONTINUE);
+            if (queue.isEmpty()) {
+                socket.write(CONTINUE);
+            } else {
+                continueOwed = true;
+            }
         }
     }
 
@@ -241,6 +251,12 @@ final class HttpConnection {
         fresh = false;
         Exchange e = new Exchange(this, p);
         queue.addLast(e);
+        if (continueOwed) {
+            // Still behind earlier answers: first in what this exchange holds.
+            continueOwed = false;
+            e.held.add(CONTINUE);
+            e.heldBytes += CONTINUE.length;
+        }
         if (draining) {
             e.closeAfter = true;
         }
@@ -268,6 +284,7 @@ final class HttpConnection {
 
     private void fail(int status, String why) {
         closing = true;
+        continueOwed = false;
         Exchange e = new Exchange(this, new RequestParser.Parsed("GET", "/", "HTTP/1.1",
                 io.github.evasync.http.Headers.empty(), new byte[0], false, false));
         queue.addLast(e);
@@ -409,6 +426,11 @@ final class HttpConnection {
             bodyPaused = false;
         }
         if (!closed && queue.isEmpty()) {
+            if (continueOwed) {
+                // The request that asked waits for its body, not yet dispatched: its turn has come.
+                continueOwed = false;
+                write(CONTINUE);
+            }
             maybeResume();
             if (!closed && !closing && parser.idle() && queue.isEmpty()) {
                 armWaitForRequest();
