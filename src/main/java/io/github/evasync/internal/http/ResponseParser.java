@@ -26,6 +26,11 @@ final class ResponseParser {
     private enum State { HEAD, BODY, UNTIL_CLOSE, CHUNK_SIZE, CHUNK_DATA, CHUNK_CRLF, TRAILERS, DONE }
 
     private static final int MAX_HEAD = 64 * 1024;
+    /**
+     * The most interim (1xx) responses before the final one. Each head is bounded, none is kept,
+     * but without a count a server could send them for ever and the call would never end.
+     */
+    static final int MAX_INTERIM = 32;
     private static final byte[] NO_BODY = new byte[0];
     /** Content-Length digits beyond which the value could overflow a long. */
     private static final int MAX_LENGTH_DIGITS = 18;
@@ -54,6 +59,10 @@ final class ResponseParser {
     private StringBuilder line;
     private boolean started;
     private boolean extra;
+    /** Interim responses read so far. */
+    private int interim;
+    /** Bytes of trailer lines read so far: bounded like a head, for the same reason. */
+    private int trailerBytes;
 
     /**
      * A parser for one response.
@@ -166,6 +175,12 @@ final class ResponseParser {
                         state = State.CHUNK_SIZE;
                     } else if (l.isEmpty()) {
                         out = done(null);
+                    } else {
+                        // A trailer field, dropped; but an endless stream of them is refused.
+                        trailerBytes += l.length() + 2;
+                        if (trailerBytes > MAX_HEAD) {
+                            throw new IllegalArgumentException("trailers over " + MAX_HEAD + " bytes");
+                        }
                     }
                 }
             }
@@ -212,6 +227,7 @@ final class ResponseParser {
         Headers.Builder b = new Headers.Builder();
         String name = null;
         String value = null;
+        StringBuilder folded = null;
         for (int p = eol + 1; p < length; ) {
             int e = lineEnd(h, p, length);
             int end = e > p && h[e - 1] == '\r' ? e - 1 : e;
@@ -224,10 +240,15 @@ final class ResponseParser {
                 if (name == null) {
                     throw new IllegalArgumentException("malformed header line");
                 }
-                value = value + " " + trim(h, p, end);
+                // Joined in a builder: concatenating copied the value again for every fold.
+                if (folded == null) {
+                    folded = new StringBuilder(value);
+                }
+                folded.append(' ').append(trim(h, p, end));
             } else {
                 if (name != null) {
-                    b.add(name, value);
+                    b.add(name, folded == null ? value : folded.toString());
+                    folded = null;
                 }
                 int colon = p;
                 while (colon < end && h[colon] != ':') {
@@ -245,11 +266,14 @@ final class ResponseParser {
             p = e + 1;
         }
         if (name != null) {
-            b.add(name, value);
+            b.add(name, folded == null ? value : folded.toString());
         }
         headers = b.build();
         if (status < 200) {
             // An interim answer (100 Continue): the real one follows.
+            if (++interim > MAX_INTERIM) {
+                throw new IllegalArgumentException("more than " + MAX_INTERIM + " interim (1xx) responses");
+            }
             return null;
         }
         // Lower-case names: Headers looks them up lower-cased, and these need no copy for that.

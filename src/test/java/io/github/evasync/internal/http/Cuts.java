@@ -41,6 +41,11 @@ final class Cuts {
         return cut("whole", input, new int[] {0, input.length});
     }
 
+    /** One split into two pieces, at {@code k}. */
+    static Feeding at(byte[] input, int k) {
+        return cut("split at " + k, input, new int[] {0, k, input.length});
+    }
+
     /** Every split into two non-empty pieces, then one byte at a time. */
     static List<Feeding> every(byte[] input) {
         List<Feeding> all = new ArrayList<>();

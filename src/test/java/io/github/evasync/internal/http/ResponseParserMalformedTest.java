@@ -1,6 +1,7 @@
 package io.github.evasync.internal.http;
 
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -117,6 +118,42 @@ class ResponseParserMalformedTest {
                         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\n012345\r\n5\r\n6789a\r\n0\r\n\r\n",
                         over),
                 new Case("close-delimited body growing past the limit", "HTTP/1.1 200 OK\r\n\r\n0123456789a", over));
+    }
+
+    /**
+     * Endless trailer lines and endless interim responses: each line and head was bounded and
+     * nothing kept, but nothing ended them either, so a server could hold a call (without a
+     * response timeout) for ever. Fed whole and in a few cuts: every cut of 64 KiB is too slow.
+     */
+    @Test
+    void endlessTrailersAndInterimResponsesAreRefused() {
+        String trailers = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n"
+                + "X-Trailer: 0123456789\r\n".repeat(3000) + "\r\n";
+        String interim = "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n".repeat(ResponseParser.MAX_INTERIM + 1)
+                + "HTTP/1.1 204 No Content\r\n\r\n";
+        String okInterim = "HTTP/1.1 100 Continue\r\n\r\n".repeat(ResponseParser.MAX_INTERIM)
+                + "HTTP/1.1 204 No Content\r\n\r\n";
+        String okTrailers = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n"
+                + "X-Trailer: 0123456789\r\n".repeat(100) + "\r\n";
+        byte[][] inputs = {Cuts.bytes(trailers), Cuts.bytes(interim), Cuts.bytes(okInterim), Cuts.bytes(okTrailers)};
+        String[] want = {"error IllegalArgumentException: trailers over 65536 bytes",
+            "error IllegalArgumentException: more than " + ResponseParser.MAX_INTERIM + " interim (1xx) responses",
+            "response 204", "response 200"};
+        for (int k = 0; k < inputs.length; k++) {
+            byte[] input = inputs[k];
+            List<String> whole = ResponseFeeder.run(false, Cuts.whole(input));
+            assertTrue(whole.get(0).startsWith(want[k]), whole.toString());
+            for (int cut : new int[] {1, 17, input.length / 2, input.length - 3}) {
+                assertEquals(whole, ResponseFeeder.run(false, Cuts.at(input, cut)), "cut at " + cut);
+            }
+        }
+    }
+
+    @Test
+    void manyFoldedLinesJoinInOneValue() {
+        String head = "HTTP/1.1 200 OK\r\nX-Folded: a\r\n" + " b\r\n".repeat(10_000) + "Content-Length: 0\r\n\r\n";
+        List<String> got = ResponseFeeder.run(false, Cuts.whole(Cuts.bytes(head)));
+        assertTrue(got.get(0).startsWith("response 200"), got.toString());
     }
 
     @ParameterizedTest(name = "{0}")
