@@ -98,6 +98,10 @@ public final class TlsContext {
         if (LibTls.SSL_CTX_ctrl(ctx, LibTls.SSL_CTRL_SET_MIN_PROTO_VERSION(), version, MemorySegment.NULL) != 1) {
             throw new IllegalStateException("cannot set the minimum TLS version: " + OpenSslErrors.drain());
         }
+        // No renegotiation, whichever side asks and whatever the system's openssl.cnf allows: a
+        // renegotiating SSL re-enters its handshake inside SSL_read and SSL_write, and SSL_write
+        // is a critical call here, in which an upcall (ALPN's) must never run. TLS 1.3 has none.
+        LibTls.SSL_CTX_set_options(ctx, LibTls.SSL_OP_NO_RENEGOTIATION());
         if (s.certificateChain() != null) {
             loadCertificate(ctx, s, temp);
         }

@@ -565,6 +565,67 @@ public class LibTls extends LibTls$shared {
         }
     }
 
+    private static class SSL_CTX_set_options {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibTls.C_LONG,
+            LibTls.C_POINTER,
+            LibTls.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("SSL_CTX_set_options").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "SSL_CTX_set_options"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * uint64_t SSL_CTX_set_options(SSL_CTX *ctx, uint64_t op)
+     * }
+     */
+    public static FunctionDescriptor SSL_CTX_set_options$descriptor() {
+        return SSL_CTX_set_options.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * uint64_t SSL_CTX_set_options(SSL_CTX *ctx, uint64_t op)
+     * }
+     */
+    public static MethodHandle SSL_CTX_set_options$handle() {
+        return SSL_CTX_set_options.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * uint64_t SSL_CTX_set_options(SSL_CTX *ctx, uint64_t op)
+     * }
+     */
+    public static MemorySegment SSL_CTX_set_options$address() {
+        return SSL_CTX_set_options.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * uint64_t SSL_CTX_set_options(SSL_CTX *ctx, uint64_t op)
+     * }
+     */
+    public static long SSL_CTX_set_options(MemorySegment ctx, long op) {
+        var mh$ = SSL_CTX_set_options.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("SSL_CTX_set_options", ctx, op);
+            }
+            return (long)mh$.invokeExact(ctx, op);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class SSL_select_next_proto {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibTls.C_INT,
@@ -2887,6 +2948,15 @@ public class LibTls extends LibTls$shared {
      */
     public static int SSL_FILETYPE_PEM() {
         return SSL_FILETYPE_PEM;
+    }
+    private static final long SSL_OP_NO_RENEGOTIATION = 1073741824L;
+    /**
+     * {@snippet lang=c :
+     * #define SSL_OP_NO_RENEGOTIATION 1073741824
+     * }
+     */
+    public static long SSL_OP_NO_RENEGOTIATION() {
+        return SSL_OP_NO_RENEGOTIATION;
     }
 }
 
