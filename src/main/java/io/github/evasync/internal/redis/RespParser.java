@@ -293,6 +293,9 @@ final class RespParser {
             int n = lineLen - 1;
             lineLen = 0;
             header(line, 0, n, at, start + lineEnd);
+            if (line.length > 4096) {
+                line = new byte[64]; // one long line must not keep its buffer for the connection's life
+            }
         }
         return lineEnd;
     }
@@ -320,12 +323,12 @@ final class RespParser {
     private void header(byte[] b, int off, int len, long at, long next) {
         switch (type) {
             case '+' -> {
-                charge(at, STRING_COST + len);
+                charge(at, STRING_COST + 2L * len); // two bytes a char for text beyond Latin-1
                 state = TYPE;
                 value(next, simple(b, off, len));
             }
             case '-' -> {
-                charge(at, ERROR_COST + len);
+                charge(at, ERROR_COST + 2L * len);
                 state = TYPE;
                 value(next, new RedisError(-1, new String(b, off, len, StandardCharsets.UTF_8), true));
             }
@@ -374,7 +377,8 @@ final class RespParser {
                         throw tooLarge(at, saturatedSum(replyBytes + 2, n));
                     }
                     count(at, n + 2);
-                    charge(at, n + (type == '$' ? BULK_COST : type == '=' ? STRING_COST : ERROR_COST));
+                    // A verbatim string or blob error is its bytes, then its text (two bytes a char at most).
+                    charge(at, type == '$' ? BULK_COST + n : n + 2 * n + (type == '=' ? STRING_COST : ERROR_COST));
                     bulkLen = (int) n;
                     bulkFilled = 0;
                     if (n <= CHUNK) {
@@ -475,7 +479,7 @@ final class RespParser {
             switch (f.type) {
                 case '%' -> {
                     if (!f.haveKey) {
-                        f.key = keyOf(v);
+                        f.key = keyOf(next, v);
                         f.haveKey = true;
                     } else {
                         if (!(f.map instanceof SeededMap) && !plainKey(f, f.key)) {
@@ -487,7 +491,7 @@ final class RespParser {
                     }
                 }
                 case '~' -> {
-                    Object m = keyOf(v);
+                    Object m = keyOf(next, v);
                     if (!(f.set instanceof SeededSet) && !plainKey(f, m)) {
                         f.set = new SeededSet(f.set);
                     }
@@ -538,9 +542,21 @@ final class RespParser {
         return f.keyClass == c;
     }
 
-    /** Bulk-string keys and members become Strings: byte arrays compare by identity. */
-    private static Object keyOf(Object v) {
-        return v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : v;
+    /**
+     * A map's key or a set's member. Bulk strings become Strings (byte arrays compare by
+     * identity), charged as such. Aggregates are refused: Redis never sends them there, and as
+     * keys they cost a hash and comparisons of their whole content at every level they nest in,
+     * so that a few hundred bytes of nested maps with null values held the loop for minutes.
+     */
+    private Object keyOf(long at, Object v) {
+        if (v instanceof byte[] b) {
+            charge(at, STRING_COST + 2L * b.length);
+            return new String(b, StandardCharsets.UTF_8);
+        }
+        if (v instanceof List<?> || v instanceof Map<?, ?> || v instanceof Set<?>) {
+            throw malformed(at, "an aggregate as a map key or set member (not supported)");
+        }
+        return v;
     }
 
     private Object bulkValue(byte[] b, long at) {
