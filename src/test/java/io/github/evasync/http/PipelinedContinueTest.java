@@ -108,6 +108,36 @@ class PipelinedContinueTest {
     }
 
     @Test
+    void theBodyTimeoutWaitsForTheContinue() throws Exception {
+        // The body timeout ran while the 100 was held back: an earlier answer slower than it
+        // was cut off (the connection closed) though the client had done nothing wrong.
+        HttpServer slow = loop.submit(() -> loop.httpServer("127.0.0.1", 0, req -> {
+            if (req.resource().equals("/later")) {
+                loop.delay(Duration.ofMillis(800), () -> req.respond(200, null, "later"));
+            } else {
+                req.respond(200, null, "got " + new String(req.body(), StandardCharsets.UTF_8));
+            }
+        }, null, HttpServerOptions.defaults().bodyTimeout(Duration.ofMillis(300)))).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        try (Socket s = new Socket("127.0.0.1", slow.port())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET /later HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "POST /body HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            ByteArrayOutputStream seen = new ByteArrayOutputStream();
+            String got = readUntil(s.getInputStream(), seen, "100 Continue\r\n\r\n");
+            assertTrue(got.contains("later") && got.endsWith("HTTP/1.1 100 Continue\r\n\r\n"), got);
+            out.write("hello".getBytes(StandardCharsets.US_ASCII));
+            assertTrue(readUntil(s.getInputStream(), seen, "got hello").endsWith("got hello"));
+        } finally {
+            loop.submit(() -> {
+                slow.close();
+                return null;
+            }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aloneItComesAtOnce() throws Exception {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(10_000);

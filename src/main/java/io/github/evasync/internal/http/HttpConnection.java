@@ -343,6 +343,9 @@ final class HttpConnection {
         if (paused && parser.inBody()) {
             return; // we stopped reading the body, not the client: its timeout starts again on resume
         }
+        if (continueOwed) {
+            return; // the client waits for our 100 Continue: its body's timeout starts when it goes out
+        }
         if (streaming != null && parser.inBody()) {
             endStreamedBody(408, "the request body stopped arriving");
             return;
@@ -430,6 +433,7 @@ final class HttpConnection {
                 // The request that asked waits for its body, not yet dispatched: its turn has come.
                 continueOwed = false;
                 write(CONTINUE);
+                arm(server.options().bodyTimeout());
             }
             maybeResume();
             if (!closed && !closing && parser.idle() && queue.isEmpty()) {
