@@ -7,6 +7,7 @@ import io.github.evasync.HttpError;
 import io.github.evasync.HttpRefused;
 import io.github.evasync.HttpTimeout;
 import io.github.evasync.TcpEof;
+import io.github.evasync.TcpError;
 import io.github.evasync.TcpRefused;
 import io.github.evasync.TcpTimeout;
 import io.github.evasync.TlsError;
@@ -46,6 +47,8 @@ final class ClientCall {
      * resolution) fires in the loop's next pass, which polls the sockets first.
      */
     private static final Duration ONE_TURN = Duration.ofNanos(1);
+    /** Longer timeouts are counted as this (about 146 years): their nanoseconds fit a long. */
+    private static final Duration MAX_TIMEOUT = Duration.ofNanos(Long.MAX_VALUE / 2);
 
     private final ClientPool pool;
     private final LoopCore core;
@@ -60,6 +63,11 @@ final class ClientCall {
     /** The one-turn wait before sending on a connection that was not read; null otherwise. */
     private LoopTimer check;
     private boolean reused;
+    /**
+     * When the whole exchange must be over (System.nanoTime()), set by the first call and handed
+     * to each redirect's, so that a chain of redirects shares one timeout; 0 until then.
+     */
+    private long deadline;
     /** Whether the request went out on {@link #conn}. */
     private boolean sent;
     private boolean finished;
@@ -96,7 +104,12 @@ final class ClientCall {
         conn = c;
         c.call = this;
         if (timer == null) {
-            timer = core.delay(options.timeout(), new TimedOut());
+            long now = System.nanoTime();
+            if (deadline == 0) {
+                long t = options.timeout().compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT.toNanos() : options.timeout().toNanos();
+                deadline = now + t;
+            }
+            timer = core.delay(Duration.ofNanos(Math.max(1, deadline - now)), new TimedOut());
         }
         if (c.unsure) {
             // Bytes may be waiting unseen: read for a turn first, and send only if it stays silent.
@@ -178,6 +191,13 @@ final class ClientCall {
         } catch (RuntimeException e) {
             fail(new HttpError(-1, "malformed response: " + e.getMessage()), true);
             return;
+        } catch (OutOfMemoryError e) {
+            // A body the heap cannot hold (maxResponseBytes set above what it can): this call's
+            // failure, its buffers dropped with it, not an Error for the loop at every read.
+            parser = null;
+            fail(new HttpError(-1, "the response body does not fit in the heap (" + e.getMessage()
+                    + "); lower maxResponseBytes"), true);
+            return;
         }
         if (p != null) {
             complete(p);
@@ -197,7 +217,10 @@ final class ClientCall {
         }
         // A kept-alive TLS connection's server may go without its close_notify: that is its
         // end as much as an EOF, the handshake having been done long before.
-        boolean peerLeft = ev instanceof TcpEof || (reused && ev instanceof TlsError);
+        // So may any error on a reused connection before its answer began: a reset, when the
+        // server's idle timeout closed it with our request unread in its buffer.
+        boolean peerLeft = ev instanceof TcpEof
+                || (reused && ev instanceof TcpError && !(ev instanceof TcpTimeout) && !parser.started());
         if (peerLeft) {
             ResponseParser.Parsed p = ev instanceof TcpEof ? parser.end() : null;
             if (p != null) {
@@ -220,8 +243,12 @@ final class ClientCall {
                 fail(t, false);
                 return;
             }
-            fail(new HttpError(-1, "the server closed the connection before the response was complete"), false);
-        } else if (ev instanceof TlsError t) {
+            if (ev instanceof TcpEof) {
+                fail(new HttpError(-1, "the server closed the connection before the response was complete"), false);
+                return;
+            }
+        }
+        if (ev instanceof TlsError t) {
             fail(t, false); // the handshake failed: OpenSSL's reason, as is
         } else if (ev instanceof TcpRefused r) {
             fail(new HttpRefused(r.errcode(), r.errmsg()), false);
@@ -275,7 +302,9 @@ final class ClientCall {
         } catch (IllegalArgumentException badLocation) {
             return false; // not a place we can go (https, no host, ...): the 3xx is the answer
         }
-        new ClientCall(pool, to, ClientRequest.redirected(options, status, target, to), callback, handler).start(true);
+        ClientCall next = new ClientCall(pool, to, ClientRequest.redirected(options, status, target, to), callback, handler);
+        next.deadline = deadline; // the timeout is the whole exchange's, redirects included
+        next.start(true);
         return true;
     }
 

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * The client's incremental HTTP/1.x response parser: status line and headers, then a body
  * delimited by Content-Length, chunked coding, or the end of the connection. Interim 1xx
- * responses are skipped. Malformed input, and a body over the limit, is an
+ * responses are skipped, but for 101 Switching Protocols, which ends the exchange. Malformed input, and a body over the limit, is an
  * {@link IllegalArgumentException}; the client turns it into an {@code HttpError} and closes
  * the connection.
  *
@@ -269,8 +269,14 @@ final class ResponseParser {
             b.add(name, folded == null ? value : folded.toString());
         }
         headers = b.build();
+        if (status == 101) {
+            // Switching Protocols is final: what follows is another protocol's, never an HTTP
+            // head to wait for (the client speaks no other, so the connection ends with it).
+            keepAlive = false;
+            return done(NO_BODY);
+        }
         if (status < 200) {
-            // An interim answer (100 Continue): the real one follows.
+            // An interim answer (100 Continue, 103 Early Hints): the real one follows.
             if (++interim > MAX_INTERIM) {
                 throw new IllegalArgumentException("more than " + MAX_INTERIM + " interim (1xx) responses");
             }
