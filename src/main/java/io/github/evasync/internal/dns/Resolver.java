@@ -67,9 +67,15 @@ public final class Resolver {
      * Frees the resolver as the loop closes, after the loop released its requests: failing
      * what libevent still holds lets it free them through deferred callbacks, which one pass of
      * the base runs; our own callbacks are skipped, the loop is stopping.
+     *
+     * <p>The requests' release cancelled them, and libevent finishes a cancel in a deferred
+     * callback that still reads the resolver (its lock, its timeout skew): those run first, or
+     * they read it after {@code evdns_base_free} (found with gdb: one {@code event_add} per
+     * pending lookup, its timeval inside the freed resolver).
      */
     public void close() {
         if (base != null) {
+            core.eventBase().runReadyCallbacks();
             base.free(true);
             base = null;
             core.eventBase().runReadyCallbacks();
