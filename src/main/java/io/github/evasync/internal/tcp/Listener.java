@@ -106,6 +106,7 @@ public final class Listener implements TcpServer, ConnListener.Target {
      * throughout ({@link UnixSocketFile#claim()}); the file goes if listening fails.
      */
     private ConnListener listenUnix(UnixSocketFile file) {
+        file.refuseIfNotSocket();
         try (UnixSocketClaim claimed = file.claim()) {
             file.clearStale();
             int fd;

@@ -6,6 +6,8 @@ import io.github.evasync.internal.ffi.LibC;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,9 +49,21 @@ final class UnixSocketClaim implements AutoCloseable {
         jvmLock.lock();
         FileChannel ch = null;
         try {
-            Path lockPath = path.resolveSibling(path.getFileName() + ".lock");
+            if (key.getFileName() == null) {
+                throw new TcpServerBindError(path, -1, "the root directory is not a socket path");
+            }
+            // Beside the socket file itself: for ".", "..", and names ending in them, that is
+            // not where path.getFileName() would say.
+            Path lockPath = key.resolveSibling(key.getFileName() + ".lock");
             try {
-                ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                // Read and write, not following a link: opened for writing only, a FIFO put
+                // there blocks the loop thread until some process reads it; a link would make
+                // its target (anywhere) be created.
+                ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+                if (!Files.isRegularFile(lockPath, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new TcpServerBindError(path, -1, "the lock file " + lockPath + " is not a regular file");
+                }
             } catch (java.nio.file.NoSuchFileException e) {
                 // No directory to make the lock file in, nor so the socket file: bind's own answer.
                 throw new TcpServerBindError(path, LibC.ENOENT, LibC.strerror(LibC.ENOENT));

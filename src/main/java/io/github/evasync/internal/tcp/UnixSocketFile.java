@@ -91,6 +91,24 @@ final class UnixSocketFile {
     }
 
     /**
+     * Refuses at once a path that holds something other than a socket (a file, a directory, a
+     * link), before a lock file is made beside it for nothing. {@link #clearStale()} checks again
+     * under the claim; this one only spares the stray lock file.
+     *
+     * @throws TcpServerBindError when the path holds something that is not a socket
+     */
+    void refuseIfNotSocket() {
+        try {
+            Map<String, Object> a = Files.readAttributes(path, AS_CHECKED, LinkOption.NOFOLLOW_LINKS);
+            if (((Integer) a.get("mode") & S_IFMT) != S_IFSOCK) {
+                throw new TcpServerBindError(path, -1, "the file exists and is not a socket (left alone)");
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // Absent, or not examinable: the check under the claim answers.
+        }
+    }
+
+    /**
      * Makes way for binding: a socket file that nothing listens on (a connect is refused) is a
      * stale one and is removed; a live one, or anything that is not a socket, stays, and the
      * server is refused. Call with the path {@linkplain #claim() claimed}. The file's identity is
