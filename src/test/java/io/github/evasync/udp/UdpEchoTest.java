@@ -217,6 +217,36 @@ class UdpEchoTest {
     }
 
     @Test
+    void aLookupThatFailsAfterCloseReachesNoOne() throws Exception {
+        // The DnsError reached the handler of a socket closed before the lookup failed; with no
+        // handler, it ended an EventLoop.run loop whose socket had been closed.
+        try (EventLoop loop = loops.start()) {
+            java.util.List<Exception> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            loop.submit(() -> {
+                UdpSocket s = loop.udpSocket("127.0.0.1", 0, null, events::add);
+                s.send(new byte[1], "no-such-host.invalid", 9);
+                s.close();
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+            // A second socket's lookup of the same name, failing in its turn, marks the moment
+            // the first one's would have been delivered.
+            CompletableFuture<Exception> marker = new CompletableFuture<>();
+            UdpSocket other = loop.udpSocket("127.0.0.1", 0, null, marker::complete);
+            other.send(new byte[1], "no-such-host.invalid", 9);
+            assertInstanceOf(io.github.evasync.DnsError.class, marker.get(30, TimeUnit.SECONDS));
+            other.close();
+            Idle.awaitIdle(loop);
+            assertTrue(events.isEmpty(), events::toString);
+        }
+        boolean ended = EventLoop.run(loops.options(), loop -> {
+            UdpSocket s = loop.udpSocket("127.0.0.1", 0, null, null);
+            s.send(new byte[1], "no-such-host.invalid", 9);
+            s.close();
+        });
+        assertTrue(ended);
+    }
+
+    @Test
     void bindingAPortInUseThrowsAUdpError() throws Exception {
         try (EventLoop loop = loops.start()) {
             UdpSocket first = loop.udpSocket("127.0.0.1", 0, null, null);

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  * family the socket can send to (see {@link #familyFor}), then queued on its socket to the
  * addresses found, in the resolver's order: the first, and the next ones in turn while this host
  * cannot reach one (an IPv6 address on a host without an IPv6 route, say). A failed lookup goes to
- * the socket's handler as a {@code DnsError}; a socket closed meanwhile drops the datagram. A
+ * the socket's handler as a {@code DnsError}; a socket closed meanwhile drops the datagram, and
+ * the error too. A
  * class rather than a lambda: it is made inside {@code send} on the loop thread (see {@code
  * LoopCore.call}).
  */
@@ -31,7 +32,21 @@ final class NamedSend implements Consumer<List<InetAddress>> {
 
     static void start(LoopCore core, UdpSocketImpl socket, byte[] data, String host, int port, Family family,
                       EventHandler handler) {
-        DnsQuery.lookup(core, host, family, new NamedSend(socket, data, port), handler);
+        DnsQuery.lookup(core, host, family, new NamedSend(socket, data, port), new IfOpen(core, socket, handler));
+    }
+
+    /**
+     * A failed lookup's {@code DnsError}, for the socket's handler while the socket is open: once
+     * it is closed no callback of it runs, and with no handler the error would otherwise end an
+     * {@code EventLoop.run} loop for a datagram its socket no longer wanted.
+     */
+    private record IfOpen(LoopCore core, UdpSocketImpl socket, EventHandler handler) implements EventHandler {
+        @Override
+        public void onEvent(Exception event) {
+            if (!socket.closedNow()) {
+                core.errors().deliver(event, handler);
+            }
+        }
     }
 
     /**
