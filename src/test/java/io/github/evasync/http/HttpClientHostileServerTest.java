@@ -80,6 +80,81 @@ class HttpClientHostileServerTest {
     }
 
     @Test
+    void idleConnectionsAreBoundedInAll() throws Exception {
+        // Eight idle connections per host and no bound on hosts: a client that met many servers
+        // kept a socket for each, unread (their closes unseen: CLOSE_WAIT), until it met them again.
+        int hosts = 70; // above ClientPool.MAX_IDLE_TOTAL, 64
+        List<Peer> peers = new java.util.ArrayList<>();
+        try (EventLoop loop = loops.start()) {
+            for (int i = 0; i < hosts; i++) {
+                peers.add(new Peer((index, s) -> {
+                    InputStream in = s.getInputStream();
+                    while (readRequest(in) != null) {
+                        send(s, ok("x"));
+                    }
+                }));
+            }
+            for (Peer p : peers) {
+                assertEquals("x", get(loop, p.uri("/"), HttpClientOptions.defaults()).bodyText());
+            }
+            int open = loop.submit(() -> loop.stats().outgoingHttpConnections()).get(10, TimeUnit.SECONDS);
+            assertEquals(64, open);
+            // The oldest went: the first host gets a new connection, the last reuses its own.
+            assertEquals("x", get(loop, peers.get(0).uri("/"), HttpClientOptions.defaults()).bodyText());
+            assertEquals("x", get(loop, peers.get(hosts - 1).uri("/"), HttpClientOptions.defaults()).bodyText());
+            assertEquals(2, peers.get(0).accepted.get());
+            assertEquals(1, peers.get(hosts - 1).accepted.get());
+            loop.closeIdleHttpConnections();
+            Idle.awaitIdle(loop);
+        } finally {
+            for (Peer p : peers) {
+                p.close();
+            }
+        }
+    }
+
+    @Test
+    void anAnswerBeforeTheBodyWentOutEndsItsConnection() throws Exception {
+        // The server answers a large POST at once and keeps the connection, reading on: the
+        // next request, queued behind the rest of the body, reached it inside those bytes.
+        try (Peer peer = new Peer((index, s) -> {
+            InputStream in = s.getInputStream();
+            if (index == 0) {
+                readHead(in);
+                send(s, ok("early"));
+                byte[] all = in.readAllBytes(); // the rest of the body, and whatever follows it
+                if (new String(all, java.nio.charset.StandardCharsets.ISO_8859_1).contains("GET /2 ")) {
+                    send(s, ok("desync"));
+                }
+            } else {
+                while (readRequest(in) != null) {
+                    send(s, ok("fresh"));
+                }
+            }
+        }); EventLoop loop = loops.start()) {
+            byte[] body = new byte[16 << 20];
+            assertEquals("early", get(loop, peer.uri("/1"), HttpClientOptions.defaults().method("POST").body(body))
+                    .bodyText());
+            assertEquals("fresh", get(loop, peer.uri("/2"), HttpClientOptions.defaults()).bodyText());
+            assertEquals(2, peer.accepted.get());
+            loop.closeIdleHttpConnections();
+            Idle.awaitIdle(loop);
+        }
+    }
+
+    /** Reads a request's head only, leaving its body unread. */
+    static void readHead(InputStream in) throws java.io.IOException {
+        int last4 = 0;
+        while (last4 != 0x0d0a0d0a) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.IOException("end of stream inside a request head");
+            }
+            last4 = (last4 << 8) | b;
+        }
+    }
+
+    @Test
     void switchingProtocolsEndsTheCallAtOnce() throws Exception {
         try (Peer peer = new Peer((index, s) -> {
             readRequest(s.getInputStream());

@@ -266,7 +266,10 @@ final class ClientCall {
     private void complete(ResponseParser.Parsed p) {
         finished = true;
         cancelTimer();
-        if (p.keepAlive() && !parser.extra() && !conn.socket.isClosed()) {
+        // An answer that came before the whole request went out (a server refusing a large
+        // body early) leaves the rest of it queued: a request after it would follow those bytes,
+        // which the server may read as its head. Such a connection is not reused.
+        if (p.keepAlive() && !parser.extra() && !conn.socket.isClosed() && conn.socket.outputBufferLength() == 0) {
             pool.giveBack(conn);
             if (head) {
                 // A server may send a body after a HEAD answer: look before the next use.

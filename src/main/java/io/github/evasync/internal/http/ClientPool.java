@@ -8,13 +8,15 @@ import io.github.evasync.tls.TlsOptions;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 
 /**
  * Where a loop's client connections come from and go back to: a new connection per call that
  * finds none idle, and the keep-alive connections waiting idle per scheme, host and port (and,
  * for {@code https://}, TLS settings: {@link ClientTarget.Key}), at most
- * {@value #MAX_IDLE_PER_HOST} each, none older than 30 s. Loop thread only.
+ * {@value #MAX_IDLE_PER_HOST} each and {@value #MAX_IDLE_TOTAL} in all, none older than 30 s
+ * (looked at whenever the pool is used). Loop thread only.
  *
  * <p>An idle connection stops reading at the end of the turn that gave it back, so that it keeps
  * no event added and never keeps a loop alive; it is then "unsure": bytes may wait unseen in the
@@ -24,10 +26,18 @@ import java.util.Map;
  */
 final class ClientPool {
     private static final int MAX_IDLE_PER_HOST = 8;
+    /**
+     * The most idle connections in all: a client that talks to many hosts (or ports, or TLS
+     * settings) kept 8 for each, parked and unread, until it used that host again, its servers'
+     * closes unseen (CLOSE_WAIT sockets, a descriptor each). Past this the oldest goes.
+     */
+    static final int MAX_IDLE_TOTAL = 64;
     private static final long MAX_IDLE_NANOS = 30_000_000_000L;
 
     private final LoopCore core;
     private final Map<ClientTarget.Key, ArrayDeque<ClientConn>> idle = new HashMap<>();
+    /** Every idle connection, oldest first: for {@link #MAX_IDLE_TOTAL} and the age limit. */
+    private final LinkedHashSet<ClientConn> byAge = new LinkedHashSet<>();
     /** Connections given back this turn, to stop reading once the turn is over. */
     private final ArrayDeque<ClientConn> toPark = new ArrayDeque<>();
 
@@ -41,11 +51,13 @@ final class ClientPool {
 
     /** An idle connection to {@code key} that is open and not too old, or null; the others close. */
     ClientConn takeIdle(ClientTarget.Key key) {
-        ArrayDeque<ClientConn> q = idle.get(key);
         long now = System.nanoTime();
+        expire(now);
+        ArrayDeque<ClientConn> q = idle.get(key);
         ClientConn found = null;
         while (q != null && !q.isEmpty() && found == null) {
             ClientConn c = q.pollFirst();
+            byAge.remove(c);
             if (!c.socket.isClosed() && now - c.idleSince < MAX_IDLE_NANOS) {
                 found = c;
             } else {
@@ -82,14 +94,21 @@ final class ClientPool {
 
     /** Takes back a connection whose call ended cleanly; closes it when its host has enough idle. */
     void giveBack(ClientConn c) {
-        ArrayDeque<ClientConn> q = idle.computeIfAbsent(c.key, k -> new ArrayDeque<>());
-        if (q.size() >= MAX_IDLE_PER_HOST) {
+        long now = System.nanoTime();
+        expire(now);
+        ArrayDeque<ClientConn> q = idle.get(c.key);
+        if (q != null && q.size() >= MAX_IDLE_PER_HOST) {
             c.close();
             return;
         }
-        c.idleSince = System.nanoTime();
+        if (byAge.size() >= MAX_IDLE_TOTAL) {
+            drop(byAge.iterator().next());
+        }
+        q = idle.computeIfAbsent(c.key, k -> new ArrayDeque<>());
+        c.idleSince = now;
         c.call = null;
         q.addLast(c);
+        byAge.add(c);
         // Not reading: an idle connection must not keep the loop running. But not at once: a
         // callback often sends its next request straight away, and stopping and restarting the
         // read would cost two epoll_ctl calls for nothing. So at the end of this turn.
@@ -112,9 +131,30 @@ final class ClientPool {
 
     /** Takes {@code c} out of the pool, if it is there. */
     void forget(ClientConn c) {
+        byAge.remove(c);
         ArrayDeque<ClientConn> q = idle.get(c.key);
         if (q != null && q.remove(c) && q.isEmpty()) {
             idle.remove(c.key);
+        }
+    }
+
+    /** Takes {@code c} out of the pool and closes it. */
+    private void drop(ClientConn c) {
+        forget(c);
+        c.close();
+    }
+
+    /**
+     * Closes the idle connections past the age limit, oldest first. Run whenever the pool is
+     * used, so that the limit holds for every host, not only for the one asked for next.
+     */
+    private void expire(long now) {
+        while (!byAge.isEmpty()) {
+            ClientConn oldest = byAge.iterator().next();
+            if (now - oldest.idleSince < MAX_IDLE_NANOS) {
+                return;
+            }
+            drop(oldest);
         }
     }
 
@@ -126,5 +166,6 @@ final class ClientPool {
             }
         }
         idle.clear();
+        byAge.clear();
     }
 }
