@@ -143,6 +143,9 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
             deliver(bytes, false);
             return;
         }
+        if (answer == Answer.DONE) {
+            return; // answered without reading it: the rest is read and dropped, for the next request
+        }
         if (early == null) {
             early = new ArrayList<>(4);
         }
@@ -214,7 +217,28 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
         try {
             onBody.onBody(piece, last);
         } catch (Throwable t) {
+            // As for a handler that throws: a 500 if nothing was answered, else the request would
+            // wait for an answer for ever; the rest of the body then goes to nobody.
+            bodyDelivered = true;
+            if (answer == Answer.NONE && !connection.isClosed()) {
+                try {
+                    respond(500, Map.of("Content-Type", "text/plain"), "500 Internal Server Error\n");
+                } catch (RuntimeException ignored) {
+                    // answered meanwhile, or the connection went
+                }
+            }
             connection.appFailed(t);
+        }
+    }
+
+    /**
+     * The answer is complete and nobody claimed the body: what came of it is dropped, so that it
+     * no longer holds the connection (over the high watermark it stopped reading for good).
+     */
+    void dropUnclaimedBody() {
+        if (onBody == null) {
+            early = null;
+            earlyBytes = 0;
         }
     }
 
@@ -321,16 +345,24 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
             core.run(() -> startChunked(status, headers));
             return;
         }
+        if (status == 204 || status == 304) {
+            // A chunked body after a bodiless status is read by the client as the next answer.
+            throw new IllegalArgumentException("status " + status + " has no body: answer with respond()");
+        }
         if (!begin()) {
             return;
         }
-        answer = Answer.STREAMING;
         // HTTP/1.0 has no chunked coding: the body runs until the connection closes.
-        chunkedOut = version().equals("HTTP/1.1");
+        boolean chunked = version().equals("HTTP/1.1");
+        // The head first: a bad header refused there must leave the request unanswered (a 500
+        // can follow), not streaming with no status line sent.
+        byte[] head = head(status, headers, -1, chunked);
+        answer = Answer.STREAMING;
+        chunkedOut = chunked;
         if (!chunkedOut) {
             closeAfter = true;
         }
-        connection.send(this, head(status, headers, -1, chunkedOut));
+        connection.send(this, head);
     }
 
     @Override
@@ -413,6 +445,9 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
             throw new IllegalStateException("the client has gone");
         }
         byte[] head = head(101, headers, -1, false);
+        // Refused (other requests wait on the connection) before anything changes: the request
+        // stays unanswered, so the application, or the server's 500, can still answer it.
+        connection.checkUpgrade(this);
         answer = Answer.DONE;
         return connection.upgrade(this, head, read, handler);
     }

@@ -68,6 +68,8 @@ final class HttpConnection {
      * written at once it fell into an earlier answer, or before it, for the client to misread.
      */
     private boolean continueOwed;
+    /** The exchange whose held output begins with a {@code 100 Continue} not yet sent, or null. */
+    private Exchange continueIn;
     private byte[] leftover;
     /** When the current timeout is due (System.nanoTime()), or 0 when none is. */
     private long deadline;
@@ -254,6 +256,7 @@ final class HttpConnection {
         if (continueOwed) {
             // Still behind earlier answers: first in what this exchange holds.
             continueOwed = false;
+            continueIn = e;
             e.held.add(CONTINUE);
             e.heldBytes += CONTINUE.length;
         }
@@ -343,7 +346,7 @@ final class HttpConnection {
         if (paused && parser.inBody()) {
             return; // we stopped reading the body, not the client: its timeout starts again on resume
         }
-        if (continueOwed) {
+        if (continueOwed || continueIn != null) {
             return; // the client waits for our 100 Continue: its body's timeout starts when it goes out
         }
         if (streaming != null && parser.inBody()) {
@@ -416,6 +419,12 @@ final class HttpConnection {
                 for (byte[] b : next.held) {
                     write(b);
                 }
+                if (next == continueIn) {
+                    continueIn = null;
+                    if (parser.inBody()) {
+                        arm(server.options().bodyTimeout()); // its 100 went out: the body may come
+                    }
+                }
                 next.held.clear();
                 next.heldBytes = 0;
                 if (!outputFull) {
@@ -425,8 +434,10 @@ final class HttpConnection {
         }
         if (streaming != null && streaming.isAnswered()) {
             // Answered before its body ended: its pause no longer holds the connection; the rest
-            // of the body is read (and handed on) so that the next request can follow.
+            // of the body is read (and handed on, or dropped when nobody claimed it) so that the
+            // next request can follow.
             bodyPaused = false;
+            streaming.dropUnclaimedBody();
         }
         if (!closed && queue.isEmpty()) {
             if (continueOwed) {
@@ -615,10 +626,15 @@ final class HttpConnection {
      * this connection lets go of it without closing it, and the bytes held past the request's
      * head go to {@code read} before anything newer.
      */
-    TcpSocket upgrade(Exchange e, byte[] head, ReadCallback read, EventHandler handler) {
+    /** Refuses an upgrade while other requests wait on the connection. */
+    void checkUpgrade(Exchange e) {
         if (queue.peekFirst() != e || queue.size() != 1) {
             throw new IllegalStateException("upgrade() needs its request to be the only one waiting on the connection");
         }
+    }
+
+    TcpSocket upgrade(Exchange e, byte[] head, ReadCallback read, EventHandler handler) {
+        checkUpgrade(e);
         socket.write(head);
         byte[] held = leftover;
         boolean wasPaused = paused;

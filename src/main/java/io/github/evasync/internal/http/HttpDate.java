@@ -4,10 +4,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /** The Date header's value, formatted once a second rather than once a response. */
 final class HttpDate {
-    private static final DateTimeFormatter FORMAT = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    /**
+     * IMF-fixdate (RFC 9110 section 5.6.7): a two-digit day, always. The JDK's RFC_1123_DATE_TIME
+     * writes "1 Dec", which strict parsers (Go's http.ParseTime) refuse.
+     */
+    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'",
+            Locale.ENGLISH).withZone(ZoneOffset.UTC);
     private long second = -1;
     private byte[] line;
 
@@ -17,9 +23,14 @@ final class HttpDate {
         if (now != second) {
             // The line first: a StackOverflowError while it is made must not leave this second
             // marked done with no line (every later answer of that second would fail).
-            line = ("Date: " + FORMAT.format(Instant.ofEpochSecond(now)) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            line = ("Date: " + format(now) + "\r\n").getBytes(StandardCharsets.US_ASCII);
             second = now;
         }
         return line;
+    }
+
+    /** {@return the IMF-fixdate of {@code epochSecond}} */
+    static String format(long epochSecond) {
+        return FORMAT.format(Instant.ofEpochSecond(epochSecond));
     }
 }
