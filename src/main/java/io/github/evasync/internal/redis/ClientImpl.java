@@ -401,6 +401,12 @@ final class ClientImpl implements RedisClient {
     private RedisSubscription subscribe(String name, boolean pattern, BiConsumer<String, byte[]> onMessage) {
         Objects.requireNonNull(name, pattern ? "pattern" : "channel");
         Objects.requireNonNull(onMessage, "onMessage");
+        if (!name.equals(new String(name.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))) {
+            // Sent as UTF-8 and routed by the name the server echoes, decoded: a name that does
+            // not survive the round trip (a lone surrogate) would never be confirmed nor delivered.
+            throw new IllegalArgumentException((pattern ? "pattern" : "channel")
+                    + " is not valid Unicode text (a lone surrogate?): use a name that UTF-8 can carry");
+        }
         if (!core.inLoop()) {
             return core.call(() -> subscribe(name, pattern, onMessage));
         }

@@ -149,7 +149,7 @@ final class CommandConnection extends RedisConnection {
     private void queued(Object target, EventHandler handler, byte kind, long now, int charge) {
         queue.add(target, handler, kind, now, out.position(), charge);
         if (!timerArmed && (commandTimeout != Long.MAX_VALUE || state != READY)) {
-            arm(state == READY ? commandTimeout : Math.min(commandTimeout, reconnectWait));
+            arm(state == READY ? commandTimeout : downLimit());
         }
         requestFlush();
     }
@@ -394,11 +394,20 @@ final class CommandConnection extends RedisConnection {
         }
         boolean ready = state == READY;
         int from = ready ? queue.expired() : 0;
-        long limit = ready ? commandTimeout : Math.min(commandTimeout, reconnectWait);
+        long limit = ready ? commandTimeout : downLimit();
         if (from >= queue.size() || limit == Long.MAX_VALUE) {
             return;
         }
         arm(queue.issuedAt(from) + limit - System.nanoTime());
+    }
+
+    /**
+     * How long a command may wait while the connection is not ready: {@code reconnectWait}
+     * (within the command timeout) while it is being made again, the command timeout alone
+     * before it was ever made, as commands issued at once after connect wait for it.
+     */
+    private long downLimit() {
+        return everReady ? Math.min(commandTimeout, reconnectWait) : commandTimeout;
     }
 
     /** Fails what waited too long, then arms the timer for the next to expire, if any. */
@@ -411,7 +420,7 @@ final class CommandConnection extends RedisConnection {
         if (state != READY) {
             // Not connected: nothing waiting was sent, so what waited too long is dropped unsent,
             // its bytes first (before any user code runs), then its callers are told.
-            long limit = Math.min(commandTimeout, reconnectWait);
+            long limit = downLimit();
             int size = queue.size();
             int k = 0;
             while (k < size && now - queue.issuedAt(k) >= limit) {
@@ -425,7 +434,7 @@ final class CommandConnection extends RedisConnection {
             if (k > 0) {
                 out.dropBefore(queue.endAt(k - 1));
                 RedisError e = new RedisError(-1, "not sent: the connection to " + uri.where()
-                        + " was not back within " + Duration.ofNanos(limit), false);
+                        + (everReady ? " was not back within " : " was not made within ") + Duration.ofNanos(limit), false);
                 for (int j = 0; j < k && state != CLOSED; j++) {
                     failHead(e);
                 }

@@ -6,6 +6,7 @@ import io.github.evasync.internal.loop.LoopCore;
 import io.github.evasync.redis.RedisOptions;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,29 @@ final class Subscriber extends RedisConnection {
     private final ClientImpl client;
     private final Map<String, List<Subscription>> channels = new LinkedHashMap<>();
     private final Map<String, List<Subscription>> patterns = new LinkedHashMap<>();
+    /**
+     * The (P)SUBSCRIBE and (P)UNSUBSCRIBE commands sent on this connection and not yet answered
+     * for every name, oldest first. The server answers them in order, a confirmation per name or
+     * one error for the whole command (a user without the right to a channel: NOPERM), so an
+     * error is the oldest one's, and the subscriptions it asked for that are still unconfirmed
+     * fail with it; before, their {@code ready()} never completed.
+     */
+    private final ArrayDeque<Sent> sent = new ArrayDeque<>();
+
+    /** A command of {@link #sent}: whether it subscribes, to patterns, which names, how many answers are still due. */
+    private static final class Sent {
+        final boolean subscribe;
+        final boolean pattern;
+        final List<String> names;
+        int left;
+
+        Sent(boolean subscribe, boolean pattern, List<String> names) {
+            this.subscribe = subscribe;
+            this.pattern = pattern;
+            this.names = names;
+            this.left = names.size();
+        }
+    }
 
     Subscriber(LoopCore core, EventLoop loop, RedisUri uri, RedisOptions options, ClientImpl client) {
         super(core, loop, uri, options);
@@ -39,6 +63,7 @@ final class Subscriber extends RedisConnection {
             m.put(s.channel(), l);
             if (state == READY) {
                 out.begin(2).arg(s.isPattern() ? "PSUBSCRIBE" : "SUBSCRIBE").arg(s.channel());
+                sent.addLast(new Sent(true, s.isPattern(), List.of(s.channel())));
                 requestFlush();
             }
         } else if (!l.isEmpty() && l.get(0).confirmed) {
@@ -62,6 +87,7 @@ final class Subscriber extends RedisConnection {
             }
             if (state == READY) {
                 out.begin(2).arg(s.isPattern() ? "PUNSUBSCRIBE" : "UNSUBSCRIBE").arg(s.channel());
+                sent.addLast(new Sent(false, s.isPattern(), List.of(s.channel())));
                 requestFlush();
             }
         }
@@ -69,25 +95,32 @@ final class Subscriber extends RedisConnection {
 
     @Override
     void onReady() {
+        sent.clear();
         if (!channels.isEmpty()) {
             out.begin(1 + channels.size()).arg("SUBSCRIBE");
             for (String c : channels.keySet()) {
                 out.arg(c);
             }
+            sent.addLast(new Sent(true, false, List.copyOf(channels.keySet())));
         }
         if (!patterns.isEmpty()) {
             out.begin(1 + patterns.size()).arg("PSUBSCRIBE");
             for (String p : patterns.keySet()) {
                 out.arg(p);
             }
+            sent.addLast(new Sent(true, true, List.copyOf(patterns.keySet())));
         }
     }
 
     @Override
     void deliver(Object reply, boolean push) {
         if (reply instanceof RedisError e) {
-            core.errors().reportTransient(new RedisError(-1, "pub/sub connection to " + uri.where() + ": "
-                    + e.errmsg(), true), options.eventHandler());
+            RedisError refused = new RedisError(-1, "pub/sub connection to " + uri.where() + ": " + e.errmsg(), true);
+            core.errors().reportTransient(refused, options.eventHandler());
+            Sent answered = sent.pollFirst();
+            if (answered != null && answered.subscribe) {
+                refuse(answered, refused);
+            }
             return;
         }
         if (!(reply instanceof List<?> l) || l.isEmpty()) {
@@ -105,14 +138,17 @@ final class Subscriber extends RedisConnection {
             }
             case "subscribe" -> {
                 shape(l, 3, kind);
+                answered();
                 confirm(channels.get(text(l.get(1))));
             }
             case "psubscribe" -> {
                 shape(l, 3, kind);
+                answered();
                 confirm(patterns.get(text(l.get(1))));
             }
+            case "unsubscribe", "punsubscribe" -> answered();
             default -> {
-                // unsubscribe confirmations, pong: nothing to do
+                // pong: nothing to do
             }
         }
     }
@@ -155,6 +191,37 @@ final class Subscriber extends RedisConnection {
         }
     }
 
+    /** One name of the oldest command sent was answered. */
+    private void answered() {
+        Sent oldest = sent.peekFirst();
+        if (oldest != null && --oldest.left <= 0) {
+            sent.pollFirst();
+        }
+    }
+
+    /** The server refused {@code command}: its subscriptions not yet confirmed end with {@code error}. */
+    private void refuse(Sent command, RedisError error) {
+        Map<String, List<Subscription>> m = command.pattern ? patterns : channels;
+        for (String name : command.names) {
+            List<Subscription> l = m.get(name);
+            if (l == null) {
+                continue;
+            }
+            for (Subscription s : l.toArray(new Subscription[0])) {
+                if (!s.confirmed) {
+                    l.remove(s);
+                    s.end(error);
+                }
+            }
+            if (l.isEmpty()) {
+                m.remove(name);
+            }
+        }
+        if (channels.isEmpty() && patterns.isEmpty()) {
+            close(null);
+        }
+    }
+
     private static void confirm(List<Subscription> subs) {
         if (subs != null) {
             for (Subscription s : subs.toArray(new Subscription[0])) {
@@ -169,6 +236,7 @@ final class Subscriber extends RedisConnection {
 
     @Override
     void onLost(RedisError cause) {
+        sent.clear();
         for (List<Subscription> l : channels.values()) {
             for (Subscription s : l) {
                 s.confirmed = false;
