@@ -132,6 +132,24 @@ class HttpServerAnswerSafetyTest {
     }
 
     @Test
+    void aStreamedBodyBehindAFullPipelineStillComes() throws Exception {
+        // 15 requests waiting and a 16th whose handler waits for its streamed body: the body was
+        // held back by the pipelining limit, which the 16th kept reached for good.
+        String got = exchange(ascii("GET /later HTTP/1.1\r\nHost: x\r\n\r\n".repeat(15)
+                + "POST /readbody HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"), "read 5");
+        assertEquals(16, got.split("HTTP/1.1 200 ", -1).length - 1, got);
+    }
+
+    @Test
+    void anUpgradeHeaderDoesNotHoldAStreamedBody() throws Exception {
+        // The bytes after the head were held as another protocol's until the answer, which the
+        // handler gave only once it had read them.
+        String got = exchange(ascii("POST /readbody HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: foo\r\n"
+                + "Content-Length: 5\r\n\r\nhello"), "read 5");
+        assertTrue(got.startsWith("HTTP/1.1 200 ") && got.endsWith("read 5"), got);
+    }
+
+    @Test
     void anExceptionInOnBodyIsAnswered500() throws Exception {
         String got = exchange(ascii("POST /throwbody HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
                 + "GET /after HTTP/1.1\r\nHost: x\r\n\r\n"), "at /after");

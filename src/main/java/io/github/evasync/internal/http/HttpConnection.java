@@ -180,7 +180,7 @@ final class HttpConnection {
 
     private void parse(byte[] data, int off, int end) {
         while (off < end && !closed && (!closing || streaming != null)) {
-            if (outputFull || bodyHeld() || queue.size() >= server.options().maxPipelined()) {
+            if (outputFull || bodyHeld() || tooManyWaiting()) {
                 // Answers are piling up unread, or too many requests wait: the rest waits in
                 // the kernel, which pushes back on the client.
                 pause(Arrays.copyOfRange(data, off, end));
@@ -207,8 +207,14 @@ final class HttpConnection {
                 arm(server.options().bodyTimeout());
             }
             if (streaming != null && !parser.inBody()) {
+                Exchange ended = streaming;
                 streaming = null; // its body ended in this feed, and with it any pause of it
                 bodyPaused = false;
+                if (ended.wantsUpgrade() && !ended.isAnswered() && !closed && upgraded == null) {
+                    // Only now may another protocol's bytes follow (see below).
+                    pause(Arrays.copyOfRange(data, off, end));
+                    return;
+                }
             }
             if (p != null) {
                 Exchange e = dispatch(p);
@@ -228,9 +234,11 @@ final class HttpConnection {
                     u.rest = u.rest == null ? more : concat(u.rest, more);
                     return;
                 }
-                if (e.wantsUpgrade() && !e.isAnswered() && !closed) {
+                if (e.wantsUpgrade() && !e.isAnswered() && !closed && streaming != e) {
                     // What follows may be another protocol's bytes: hold them until the answer
-                    // says whether they are (upgrade) or are more HTTP (any other answer).
+                    // says whether they are (upgrade) or are more HTTP (any other answer). Not
+                    // while its streamed body comes: those bytes are the body, which its handler
+                    // may wait for before it answers (held, they never came).
                     pause(Arrays.copyOfRange(data, off, end));
                     return;
                 }
@@ -479,9 +487,18 @@ final class HttpConnection {
             return;
         }
         // Inside process() (a handler resumed, say) the running parse goes on by itself.
-        if (paused && !processing && !closed && !outputFull && !bodyHeld() && queue.size() < server.options().maxPipelined()) {
+        if (paused && !processing && !closed && !outputFull && !bodyHeld() && !tooManyWaiting()) {
             resume();
         }
+    }
+
+    /**
+     * Whether {@code maxPipelined} requests wait, so no more is read. Not while a waiting
+     * request's streamed body comes: it is part of a request counted already, and its handler may
+     * wait for it to answer, so held back it kept the queue full for good.
+     */
+    private boolean tooManyWaiting() {
+        return queue.size() >= server.options().maxPipelined() && !(streaming != null && parser.inBody());
     }
 
     /** Whether a streamed body must wait: paused by the application, or too much of it unclaimed. */
