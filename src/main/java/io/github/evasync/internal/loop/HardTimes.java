@@ -126,6 +126,10 @@ final class HardTimes {
             date.format(java.time.Instant.ofEpochSecond(951_782_400L)); // 2000-02-29
             date.format(java.time.Instant.ofEpochSecond(System.currentTimeMillis() / 1000));
             java.time.Year.isLeap(2000);
+            // The Date field itself, as the server makes it.
+            io.github.evasync.internal.http.HttpDate.format(0L);
+            io.github.evasync.internal.http.HttpDate.format(951_782_400L);
+            io.github.evasync.internal.http.HttpDate.format(System.currentTimeMillis() / 1000);
         } catch (RuntimeException | LinkageError e) {
             // The server's first answer will say so.
         }
