@@ -5,6 +5,7 @@ import io.github.evasync.http.HttpServerOptions;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * An incremental HTTP/1.x request parser: it is fed bytes as they arrive and never parses the
@@ -326,12 +327,16 @@ final class RequestParser {
         if (host != null && !HttpSyntax.validHost(host)) {
             throw new BadRequest(400, "malformed Host");
         }
-        String connection = headers.get("Connection");
+        // Every Connection field, as one list: "close" in a second field counts as in the first.
+        List<String> fields = headers.all("Connection");
+        String connection = fields.isEmpty() ? null : fields.size() == 1 ? fields.get(0) : String.join(",", fields);
         boolean close = HttpSyntax.hasToken(connection, "close");
         keepAlive = version == HTTP_11 ? !close : HttpSyntax.hasToken(connection, "keep-alive") && !close;
         String expect = headers.get("Expect");
-        expectContinue = expect != null && expect.equalsIgnoreCase("100-continue") && version == HTTP_11;
-        if (expect != null && !expectContinue) {
+        boolean wantsContinue = expect != null && expect.equalsIgnoreCase("100-continue");
+        expectContinue = wantsContinue && version == HTTP_11;
+        // An HTTP/1.0 client's 100-continue is ignored, as RFC 9110 section 10.1.1 requires.
+        if (expect != null && !wantsContinue) {
             throw new BadRequest(417, "unsupported expectation");
         }
     }

@@ -43,6 +43,16 @@ class RequestParserSplitTest {
                                 "request GET /k HTTP/1.0 Headers{Connection=[Keep-Alive], X-A=[1, 2], X-Pad=[padded],"
                                         + " X-Empty=[]} body= keepAlive=true continue=false",
                                 "idle")),
+                new Case("close in a second Connection field, and an HTTP/1.0 100-continue ignored",
+                        "GET /c HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\nConnection: close\r\n\r\n"
+                                + "POST /e HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\nz",
+                        List.of("head continue=false",
+                                "request GET /c HTTP/1.1 Headers{Host=[x], Connection=[keep-alive, close]} body="
+                                        + " keepAlive=false continue=false",
+                                "head continue=false",
+                                "request POST /e HTTP/1.0 Headers{Expect=[100-continue], Content-Length=[1]} body=z"
+                                        + " keepAlive=false continue=false",
+                                "idle")),
                 new Case("pipelined requests",
                         "GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
                                 + "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
