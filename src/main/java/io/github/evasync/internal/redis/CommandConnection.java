@@ -176,7 +176,21 @@ final class CommandConnection extends RedisConnection {
             fail(kind, target, handler, refusal);
             return;
         }
-        out.raw(encoded);
+        long mark = out.position();
+        try {
+            out.raw(encoded);
+        } catch (RuntimeException | Error e) {
+            // No room to copy it in (an OutOfMemoryError growing the buffer): this command's
+            // failure, its permits given back. Uncaught, it reached the loop's handler, the
+            // caller's future never completed, and the permits it held were lost for good.
+            out.truncate(mark);
+            permits.release(parts);
+            if (charge > 0) {
+                bytePermits.release(charge);
+            }
+            fail(kind, target, handler, new RedisError(-1, "the command could not be queued: " + e, false));
+            return;
+        }
         // One issue time for the whole block: its parts expire together, as its bytes can only
         // be dropped together.
         long now = System.nanoTime();
