@@ -60,7 +60,7 @@ public interface RedisClient extends AutoCloseable {
      *
      * @param loop the loop the client lives on
      * @param uri {@code redis://[[user]:password@]host[:port][/db]}, {@code rediss://...} (TLS)
-     *        or {@code unix:///path} (local socket)
+     *        or {@code unix://[[user]:password@]/path[?db=N]} (local socket)
      * @return the client, connecting
      * @throws IllegalArgumentException for a malformed URI, or a {@code unix://} path longer than
      *         a socket address holds (107 bytes)

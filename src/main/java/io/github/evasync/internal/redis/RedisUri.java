@@ -65,10 +65,23 @@ record RedisUri(String scheme, String host, int port, Path path, String user, St
             }
             case "unix" -> {
                 String p = u.getPath();
-                if (p == null || p.isEmpty() || !p.startsWith("/") || u.getHost() != null) {
+                // unix:///path, or unix://[user]:password@/path: credentials, and nothing else,
+                // before the path (they were dropped without a word, and every command met NOAUTH).
+                String authority = u.getRawAuthority();
+                String info = null;
+                if (authority != null) {
+                    int at = authority.lastIndexOf('@');
+                    if (at != authority.length() - 1) {
+                        throw new IllegalArgumentException("a unix URI is unix:///absolute/path or "
+                                + "unix://[user]:password@/absolute/path: " + redact(text));
+                    }
+                    info = authority.substring(0, at);
+                }
+                if (p == null || p.isEmpty() || !p.startsWith("/")) {
                     throw new IllegalArgumentException("a unix URI is unix:///absolute/path: " + redact(text));
                 }
-                return new RedisUri(scheme, null, 0, Path.of(p), null, null, dbQuery(text, u.getRawQuery()));
+                String[] cred = credentials(info);
+                return new RedisUri(scheme, null, 0, Path.of(p), cred[0], cred[1], dbQuery(text, u.getRawQuery()));
             }
             default -> throw new IllegalArgumentException("a Redis URI starts redis://, rediss:// or unix://: " + redact(text));
         }
@@ -76,29 +89,42 @@ record RedisUri(String scheme, String host, int port, Path path, String user, St
 
     private static RedisUri network(String text, String scheme, URI u) {
         String host = u.getHost();
+        int port = u.getPort();
+        String info = u.getRawUserInfo();
+        if (host == null && u.getRawAuthority() != null) {
+            // java.net.URI takes a name with '_' (redis_cache, as Docker Compose names services)
+            // for no host at all: read such an authority by hand, [info@]name[:port].
+            String authority = u.getRawAuthority();
+            int at = authority.lastIndexOf('@');
+            info = at < 0 ? null : authority.substring(0, at);
+            String hostPort = authority.substring(at + 1);
+            int colon = hostPort.lastIndexOf(':');
+            host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+            if (!host.matches("[A-Za-z0-9_.-]+")) {
+                throw new IllegalArgumentException("no host in " + redact(text));
+            }
+            port = -1;
+            if (colon >= 0) {
+                String digits = hostPort.substring(colon + 1);
+                if (!digits.matches("[0-9]{1,5}")) {
+                    throw new IllegalArgumentException("port must be 1-65535: " + digits);
+                }
+                port = Integer.parseInt(digits);
+            }
+        }
         if (host == null || host.isEmpty()) {
             throw new IllegalArgumentException("no host in " + redact(text));
         }
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        int port = u.getPort() == -1 ? DEFAULT_PORT : u.getPort();
+        port = port == -1 ? DEFAULT_PORT : port;
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be 1-65535: " + port);
         }
-        String user = null;
-        String password = null;
-        String info = u.getRawUserInfo();
-        if (info != null) {
-            int colon = info.indexOf(':');
-            if (colon < 0) {
-                // redis://secret@host: the common shorthand for a password alone.
-                password = decode(info);
-            } else {
-                user = colon == 0 ? null : decode(info.substring(0, colon));
-                password = decode(info.substring(colon + 1));
-            }
-        }
+        String[] cred = credentials(info);
+        String user = cred[0];
+        String password = cred[1];
         int db = 0;
         String path = u.getPath();
         if (path != null && !path.isEmpty() && !path.equals("/")) {
@@ -108,6 +134,19 @@ record RedisUri(String scheme, String host, int port, Path path, String user, St
             throw new IllegalArgumentException("query parameters are not read in " + redact(text));
         }
         return new RedisUri(scheme, host, port, null, user, password, db);
+    }
+
+    /** {@return the user (or null) and password (or null) of a URI's raw user info (or null)} */
+    private static String[] credentials(String info) {
+        if (info == null || info.isEmpty()) {
+            return new String[2];
+        }
+        int colon = info.indexOf(':');
+        if (colon < 0) {
+            // redis://secret@host: the common shorthand for a password alone.
+            return new String[] {null, decode(info)};
+        }
+        return new String[] {colon == 0 ? null : decode(info.substring(0, colon)), decode(info.substring(colon + 1))};
     }
 
     private static int dbQuery(String text, String query) {

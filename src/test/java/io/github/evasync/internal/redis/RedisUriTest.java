@@ -26,6 +26,31 @@ class RedisUriTest {
     }
 
     @Test
+    void hostNamesWithUnderscoresAreHosts() {
+        // java.net.URI gives no host for them; "no host in redis://redis_cache:6379" was the answer.
+        RedisUri u = RedisUri.parse("redis://:pw@redis_cache:6380/2");
+        assertEquals("redis_cache", u.host());
+        assertEquals(6380, u.port());
+        assertEquals("pw", u.password());
+        assertEquals(2, u.db());
+        assertEquals(6379, RedisUri.parse("redis://my_redis").port());
+        assertThrows(IllegalArgumentException.class, () -> RedisUri.parse("redis://bad_host:99999"));
+    }
+
+    @Test
+    void aUnixUriKeepsItsCredentials() {
+        // They were dropped without a word: every command then met NOAUTH.
+        RedisUri u = RedisUri.parse("unix://alice:s%40cret@/tmp/redis.sock?db=3");
+        assertEquals("alice", u.user());
+        assertEquals("s@cret", u.password());
+        assertEquals(java.nio.file.Path.of("/tmp/redis.sock"), u.path());
+        assertEquals(3, u.db());
+        assertEquals("pw", RedisUri.parse("unix://:pw@/tmp/redis.sock").password());
+        assertEquals(null, RedisUri.parse("unix:///tmp/redis.sock").password());
+        assertThrows(IllegalArgumentException.class, () -> RedisUri.parse("unix://somehost/tmp/redis.sock"));
+    }
+
+    @Test
     void redactHidesEverythingBeforeTheLastAt() {
         assertEquals("redis://***@host:1", RedisUri.redact("redis://:a@b@host:1"));
         assertEquals("redis://host:1", RedisUri.redact("redis://host:1"));
