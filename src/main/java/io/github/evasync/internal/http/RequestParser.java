@@ -70,6 +70,13 @@ final class RequestParser {
     private byte[] head = new byte[1024];
     private int headLen;
     private int crlfMatch;
+    /**
+     * Bytes of empty lines skipped before this request's line: RFC 9112 section 2.2 asks a server
+     * to ignore at least one (clients have sent a CRLF after a POST body); up to
+     * {@link #MAX_LEADING_CRLF} bytes are, more is a bad request line as before.
+     */
+    private int leading;
+    private static final int MAX_LEADING_CRLF = 4;
     private boolean sawFirstLineEnd;
 
     private String method;
@@ -123,6 +130,21 @@ final class RequestParser {
             while (i < end) {
                 switch (state) {
                     case HEAD -> {
+                        while (headLen == 0 && i < end && leading < MAX_LEADING_CRLF) {
+                            byte lead = data[i];
+                            if ((leading & 1) == 1) {
+                                if (lead != '\n') {
+                                    throw new BadRequest(400, "bare CR in the request head");
+                                }
+                            } else if (lead != '\r') {
+                                break; // the request line begins
+                            }
+                            i++;
+                            leading++;
+                        }
+                        if ((leading & 1) == 1 && i == end) {
+                            break; // a CR, its LF in the next piece
+                        }
                         int start = i;
                         boolean done = false;
                         int room = options.maxHeaderBytes() - headLen;
@@ -560,6 +582,7 @@ final class RequestParser {
         state = State.HEAD;
         headLen = 0;
         crlfMatch = 0;
+        leading = 0;
         sawFirstLineEnd = false;
         body = NO_BODY;
         bodyLen = 0;

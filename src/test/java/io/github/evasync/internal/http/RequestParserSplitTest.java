@@ -53,6 +53,17 @@ class RequestParserSplitTest {
                                 "request POST /e HTTP/1.0 Headers{Expect=[100-continue], Content-Length=[1]} body=z"
                                         + " keepAlive=false continue=false",
                                 "idle")),
+                new Case("empty lines before a request line, as after a POST body",
+                        "POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nz\r\n"
+                                + "GET /g HTTP/1.1\r\nHost: x\r\n\r\n\r\n\r\nGET /h HTTP/1.1\r\nHost: x\r\n\r\n",
+                        List.of("head continue=false",
+                                "request POST /p HTTP/1.1 Headers{Host=[x], Content-Length=[1]} body=z"
+                                        + " keepAlive=true continue=false",
+                                "head continue=false",
+                                "request GET /g HTTP/1.1 Headers{Host=[x]} body= keepAlive=true continue=false",
+                                "head continue=false",
+                                "request GET /h HTTP/1.1 Headers{Host=[x]} body= keepAlive=true continue=false",
+                                "idle")),
                 new Case("pipelined requests",
                         "GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
                                 + "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
