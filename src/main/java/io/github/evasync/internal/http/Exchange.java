@@ -143,9 +143,6 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
             deliver(bytes, false);
             return;
         }
-        if (answer == Answer.DONE) {
-            return; // answered without reading it: the rest is read and dropped, for the next request
-        }
         if (early == null) {
             early = new ArrayList<>(4);
         }
@@ -231,15 +228,9 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
         }
     }
 
-    /**
-     * The answer is complete and nobody claimed the body: what came of it is dropped, so that it
-     * no longer holds the connection (over the high watermark it stopped reading for good).
-     */
-    void dropUnclaimedBody() {
-        if (onBody == null) {
-            early = null;
-            earlyBytes = 0;
-        }
+    /** Whether the application set {@link #onBody}. */
+    boolean bodyClaimed() {
+        return onBody != null;
     }
 
     /** How much streamed body waits for {@link #onBody} to be set. */
@@ -341,13 +332,14 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
     @Override
     public void startChunked(int status, Map<String, String> headers) {
         refuse101(status);
+        if (status == 204 || status == 304) {
+            // A chunked body after a bodiless status is read by the client as the next answer.
+            // Checked before the hop to the loop, so a caller on another thread hears of it.
+            throw new IllegalArgumentException("status " + status + " has no body: answer with respond()");
+        }
         if (!core.inLoop()) {
             core.run(() -> startChunked(status, headers));
             return;
-        }
-        if (status == 204 || status == 304) {
-            // A chunked body after a bodiless status is read by the client as the next answer.
-            throw new IllegalArgumentException("status " + status + " has no body: answer with respond()");
         }
         if (!begin()) {
             return;

@@ -199,6 +199,14 @@ final class HttpConnection {
                 return;
             }
             off += parser.consumed();
+            Upgraded early = upgraded;
+            if (early != null && p == null) {
+                // Upgraded from inside the feed (onBody's last piece): the rest of this read is
+                // the new protocol's.
+                byte[] more = Arrays.copyOfRange(data, off, end);
+                early.rest = early.rest == null ? more : concat(early.rest, more);
+                return;
+            }
             if (wasIdle && !parser.idle() && !parser.inBody()) {
                 // The first byte of a request: from now on the header timeout counts.
                 arm(server.options().headerTimeout());
@@ -352,9 +360,15 @@ final class HttpConnection {
         }
         deadline = 0;
         if (paused && parser.inBody()) {
+            Exchange s = streaming;
+            if (s != null && s.isAnswered() && !s.bodyClaimed()) {
+                // Answered, and a high watermark of its body waits for an onBody that never
+                // came: nothing would resume the connection, nor see the client go.
+                closeNow("the answered request's body was never read");
+            }
             return; // we stopped reading the body, not the client: its timeout starts again on resume
         }
-        if (continueOwed || continueIn != null) {
+        if ((continueOwed || continueIn != null) && parser.inBody()) {
             return; // the client waits for our 100 Continue: its body's timeout starts when it goes out
         }
         if (streaming != null && parser.inBody()) {
@@ -429,9 +443,7 @@ final class HttpConnection {
                 }
                 if (next == continueIn) {
                     continueIn = null;
-                    if (parser.inBody()) {
-                        arm(server.options().bodyTimeout()); // its 100 went out: the body may come
-                    }
+                    rearmAfterContinue();
                 }
                 next.held.clear();
                 next.heldBytes = 0;
@@ -442,17 +454,15 @@ final class HttpConnection {
         }
         if (streaming != null && streaming.isAnswered()) {
             // Answered before its body ended: its pause no longer holds the connection; the rest
-            // of the body is read (and handed on, or dropped when nobody claimed it) so that the
-            // next request can follow.
+            // of the body is read (and handed on) so that the next request can follow.
             bodyPaused = false;
-            streaming.dropUnclaimedBody();
         }
         if (!closed && queue.isEmpty()) {
             if (continueOwed) {
                 // The request that asked waits for its body, not yet dispatched: its turn has come.
                 continueOwed = false;
                 write(CONTINUE);
-                arm(server.options().bodyTimeout());
+                rearmAfterContinue();
             }
             maybeResume();
             if (!closed && !closing && parser.idle() && queue.isEmpty()) {
@@ -489,6 +499,15 @@ final class HttpConnection {
         // Inside process() (a handler resumed, say) the running parse goes on by itself.
         if (paused && !processing && !closed && !outputFull && !bodyHeld() && !tooManyWaiting()) {
             resume();
+        }
+    }
+
+    /** A held 100 Continue went out: the timeout its wait suppressed counts again, for what is read now. */
+    private void rearmAfterContinue() {
+        if (parser.inBody()) {
+            arm(server.options().bodyTimeout());
+        } else if (!parser.idle()) {
+            arm(server.options().headerTimeout());
         }
     }
 
