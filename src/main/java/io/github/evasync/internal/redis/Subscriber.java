@@ -96,19 +96,15 @@ final class Subscriber extends RedisConnection {
     @Override
     void onReady() {
         sent.clear();
-        if (!channels.isEmpty()) {
-            out.begin(1 + channels.size()).arg("SUBSCRIBE");
-            for (String c : channels.keySet()) {
-                out.arg(c);
-            }
-            sent.addLast(new Sent(true, false, List.copyOf(channels.keySet())));
+        // A command per name: the server refuses a command whole (one NOPERM for all its names),
+        // and a channel whose right was taken away must not end the others with it.
+        for (String c : channels.keySet()) {
+            out.begin(2).arg("SUBSCRIBE").arg(c);
+            sent.addLast(new Sent(true, false, List.of(c)));
         }
-        if (!patterns.isEmpty()) {
-            out.begin(1 + patterns.size()).arg("PSUBSCRIBE");
-            for (String p : patterns.keySet()) {
-                out.arg(p);
-            }
-            sent.addLast(new Sent(true, true, List.copyOf(patterns.keySet())));
+        for (String p : patterns.keySet()) {
+            out.begin(2).arg("PSUBSCRIBE").arg(p);
+            sent.addLast(new Sent(true, true, List.of(p)));
         }
     }
 
@@ -202,6 +198,7 @@ final class Subscriber extends RedisConnection {
     /** The server refused {@code command}: its subscriptions not yet confirmed end with {@code error}. */
     private void refuse(Sent command, RedisError error) {
         Map<String, List<Subscription>> m = command.pattern ? patterns : channels;
+        List<Subscription> ended = new ArrayList<>();
         for (String name : command.names) {
             List<Subscription> l = m.get(name);
             if (l == null) {
@@ -210,14 +207,19 @@ final class Subscriber extends RedisConnection {
             for (Subscription s : l.toArray(new Subscription[0])) {
                 if (!s.confirmed) {
                     l.remove(s);
-                    s.end(error);
+                    ended.add(s);
                 }
             }
             if (l.isEmpty()) {
                 m.remove(name);
             }
         }
-        if (channels.isEmpty() && patterns.isEmpty()) {
+        // The maps first, then the callers: one that subscribes again from its ready()'s
+        // failure finds no empty list left to join silently, and its SUBSCRIBE goes out.
+        for (Subscription s : ended) {
+            s.end(error);
+        }
+        if (channels.isEmpty() && patterns.isEmpty() && state != CLOSED) {
             close(null);
         }
     }
