@@ -8,9 +8,9 @@ import java.nio.file.Path;
 
 /**
  * A parsed Redis URI: {@code redis://[[user]:password@]host[:port][/db]} (port 6379 by default),
- * {@code rediss://} the same over TLS, {@code unix:///path/to/socket[?db=N]} for a local socket
- * (the password as {@code unix://:password@/path} is not read: use {@code redis://} forms for
- * that). User and password may be percent-encoded.
+ * {@code rediss://} the same over TLS, {@code unix://[[user]:password@]/path/to/socket[?db=N]}
+ * for a local socket. User and password may be percent-encoded; a host name may hold {@code _},
+ * which {@code java.net.URI} does not take for a host.
  *
  * @param scheme {@code redis}, {@code rediss} or {@code unix}
  * @param host the host name or address (null for unix)
