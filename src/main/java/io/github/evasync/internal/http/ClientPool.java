@@ -102,7 +102,7 @@ final class ClientPool {
             return;
         }
         if (byAge.size() >= MAX_IDLE_TOTAL) {
-            drop(byAge.iterator().next());
+            drop(byAge.getFirst());
         }
         q = idle.computeIfAbsent(c.key, k -> new ArrayDeque<>());
         c.idleSince = now;
@@ -150,7 +150,7 @@ final class ClientPool {
      */
     private void expire(long now) {
         while (!byAge.isEmpty()) {
-            ClientConn oldest = byAge.iterator().next();
+            ClientConn oldest = byAge.getFirst();
             if (now - oldest.idleSince < MAX_IDLE_NANOS) {
                 return;
             }

@@ -199,12 +199,10 @@ final class HttpConnection {
                 return;
             }
             off += parser.consumed();
-            Upgraded early = upgraded;
-            if (early != null && p == null) {
+            if (upgraded != null && p == null) {
                 // Upgraded from inside the feed (onBody's last piece): the rest of this read is
                 // the new protocol's.
-                byte[] more = Arrays.copyOfRange(data, off, end);
-                early.rest = early.rest == null ? more : concat(early.rest, more);
+                handOverRest(data, off, end);
                 return;
             }
             if (wasIdle && !parser.idle() && !parser.inBody()) {
@@ -235,11 +233,9 @@ final class HttpConnection {
                         e.noBody();
                     }
                 }
-                Upgraded u = upgraded;
-                if (u != null) {
+                if (upgraded != null) {
                     // The handler upgraded at once: the rest of this read is the new protocol's.
-                    byte[] more = Arrays.copyOfRange(data, off, end);
-                    u.rest = u.rest == null ? more : concat(u.rest, more);
+                    handOverRest(data, off, end);
                     return;
                 }
                 if (e.wantsUpgrade() && !e.isAnswered() && !closed && streaming != e) {
@@ -252,6 +248,13 @@ final class HttpConnection {
                 }
             }
         }
+    }
+
+    /** Gives {@code data[off, end)} to the upgraded socket's new owner, after what it holds already. */
+    private void handOverRest(byte[] data, int off, int end) {
+        Upgraded u = upgraded;
+        byte[] more = Arrays.copyOfRange(data, off, end);
+        u.rest = u.rest == null ? more : concat(u.rest, more);
     }
 
     private void headComplete(boolean expectContinue) {

@@ -73,6 +73,13 @@ final class ClientImpl implements RedisClient {
         return f;
     }
 
+    /** As {@link #typed(byte, String...)}, for arguments the helper made itself (none null). */
+    private CompletableFuture<Object> typed(byte kind, byte[][] args) {
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        issue(f, null, kind, args);
+        return f;
+    }
+
     @Override
     public CompletableFuture<Object> command(byte[]... args) {
         checkCommand(args);
@@ -202,9 +209,7 @@ final class ClientImpl implements RedisClient {
             if (o.condition() != null) {
                 args[i] = o.condition().getBytes(StandardCharsets.US_ASCII);
             }
-            CompletableFuture<Object> f = new CompletableFuture<>();
-            issue(f, null, PendingQueue.FUTURE_SIMPLE, args);
-            return (CompletableFuture) f;
+            return (CompletableFuture) typed(PendingQueue.FUTURE_SIMPLE, args);
         }
         CompletableFuture<Object> f = new CompletableFuture<>();
         if (cmd.admit(f, null, PendingQueue.FUTURE_SIMPLE, 1)) {
@@ -283,10 +288,8 @@ final class ClientImpl implements RedisClient {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(message, "message");
         if (!core.inLoop()) {
-            CompletableFuture<Object> f = new CompletableFuture<>();
-            issue(f, null, PendingQueue.FUTURE_INTEGER, new byte[][] {"PUBLISH".getBytes(StandardCharsets.US_ASCII),
-                    channel.getBytes(StandardCharsets.UTF_8), message});
-            return (CompletableFuture) f;
+            return (CompletableFuture) typed(PendingQueue.FUTURE_INTEGER, new byte[][] {
+                "PUBLISH".getBytes(StandardCharsets.US_ASCII), channel.getBytes(StandardCharsets.UTF_8), message});
         }
         CompletableFuture<Object> f = new CompletableFuture<>();
         if (cmd.admit(f, null, PendingQueue.FUTURE_INTEGER, 1)) {

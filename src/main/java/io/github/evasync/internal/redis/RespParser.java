@@ -525,7 +525,8 @@ final class RespParser {
      * {@code LinkedHashSet}: while every key is of one of these {@code Comparable} classes, a
      * bucket that keys with equal hash codes crowd becomes a tree searched by {@code compareTo},
      * so a hostile server cannot make an insert cost more than a logarithm. Any other key (an
-     * aggregate, an error, or a second class) moves the frame to a {@link SeededMap}.
+     * error, or a second class; aggregates are refused before, in keyOf) moves the frame to a
+     * {@link SeededMap}.
      */
     private static boolean plainKey(Frame f, Object k) {
         if (k == null) {

@@ -16,9 +16,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>A {@code LinkedHashMap} is safe against keys with equal {@code hashCode}s only while they
  * are all of one {@code Comparable} class (a crowded bucket becomes a tree ordered by
- * {@code compareTo}). Keys that are lists, sets or maps, or strings mixed with integers, are
- * not: a server sending 40,000 of them with one {@code hashCode} made each insert scan the bucket,
- * and one 1 MB reply held the loop thread for seconds. Here the index is hashed with a random
+ * {@code compareTo}). Strings mixed with integers are not: a server sending 80,000 of them with
+ * one {@code hashCode} made each insert scan the bucket, and one reply of a megabyte or two held
+ * the loop thread for seconds (the parser refuses aggregate keys outright; the hash below still
+ * covers them, for a caller that puts one). Here the index is hashed with a random
  * seed of this map's own, over the keys' content, so no server can know which keys collide.
  * Equality is the keys' own {@code equals}, and {@link #equals}/{@link #hashCode} are
  * {@code Map}'s, so the map compares equal to a {@code LinkedHashMap} with the same entries.

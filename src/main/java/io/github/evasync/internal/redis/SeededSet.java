@@ -23,11 +23,7 @@ final class SeededSet extends AbstractSet<Object> {
 
     @Override
     public boolean add(Object o) {
-        if (members.containsKey(o)) {
-            return false;
-        }
-        members.put(o, Boolean.TRUE);
-        return true;
+        return members.put(o, Boolean.TRUE) == null; // no member maps to null: one look-up
     }
 
     @Override
@@ -37,9 +33,7 @@ final class SeededSet extends AbstractSet<Object> {
 
     @Override
     public boolean remove(Object o) {
-        boolean had = members.containsKey(o);
-        members.remove(o);
-        return had;
+        return members.remove(o) != null;
     }
 
     @Override

@@ -26,27 +26,16 @@ final class Subscriber extends RedisConnection {
     private final Map<String, List<Subscription>> channels = new LinkedHashMap<>();
     private final Map<String, List<Subscription>> patterns = new LinkedHashMap<>();
     /**
-     * The (P)SUBSCRIBE and (P)UNSUBSCRIBE commands sent on this connection and not yet answered
-     * for every name, oldest first. The server answers them in order, a confirmation per name or
-     * one error for the whole command (a user without the right to a channel: NOPERM), so an
-     * error is the oldest one's, and the subscriptions it asked for that are still unconfirmed
-     * fail with it; before, their {@code ready()} never completed.
+     * The (P)SUBSCRIBE and (P)UNSUBSCRIBE commands sent on this connection and not yet answered,
+     * oldest first, each for one name. The server answers them in order, a confirmation or an
+     * error (a user without the right to a channel: NOPERM), so an error is the oldest one's, and
+     * the subscriptions it asked for that are still unconfirmed fail with it; before, their
+     * {@code ready()} never completed. One name a command, as the server refuses a command whole.
      */
     private final ArrayDeque<Sent> sent = new ArrayDeque<>();
 
-    /** A command of {@link #sent}: whether it subscribes, to patterns, which names, how many answers are still due. */
-    private static final class Sent {
-        final boolean subscribe;
-        final boolean pattern;
-        final List<String> names;
-        int left;
-
-        Sent(boolean subscribe, boolean pattern, List<String> names) {
-            this.subscribe = subscribe;
-            this.pattern = pattern;
-            this.names = names;
-            this.left = names.size();
-        }
+    /** A command of {@link #sent}: whether it subscribes, to a pattern, and its name. */
+    private record Sent(boolean subscribe, boolean pattern, String name) {
     }
 
     Subscriber(LoopCore core, EventLoop loop, RedisUri uri, RedisOptions options, ClientImpl client) {
@@ -63,7 +52,7 @@ final class Subscriber extends RedisConnection {
             m.put(s.channel(), l);
             if (state == READY) {
                 out.begin(2).arg(s.isPattern() ? "PSUBSCRIBE" : "SUBSCRIBE").arg(s.channel());
-                sent.addLast(new Sent(true, s.isPattern(), List.of(s.channel())));
+                sent.addLast(new Sent(true, s.isPattern(), s.channel()));
                 requestFlush();
             }
         } else if (!l.isEmpty() && l.get(0).confirmed) {
@@ -87,7 +76,7 @@ final class Subscriber extends RedisConnection {
             }
             if (state == READY) {
                 out.begin(2).arg(s.isPattern() ? "PUNSUBSCRIBE" : "UNSUBSCRIBE").arg(s.channel());
-                sent.addLast(new Sent(false, s.isPattern(), List.of(s.channel())));
+                sent.addLast(new Sent(false, s.isPattern(), s.channel()));
                 requestFlush();
             }
         }
@@ -100,11 +89,11 @@ final class Subscriber extends RedisConnection {
         // and a channel whose right was taken away must not end the others with it.
         for (String c : channels.keySet()) {
             out.begin(2).arg("SUBSCRIBE").arg(c);
-            sent.addLast(new Sent(true, false, List.of(c)));
+            sent.addLast(new Sent(true, false, c));
         }
         for (String p : patterns.keySet()) {
             out.begin(2).arg("PSUBSCRIBE").arg(p);
-            sent.addLast(new Sent(true, true, List.of(p)));
+            sent.addLast(new Sent(true, true, p));
         }
     }
 
@@ -114,7 +103,7 @@ final class Subscriber extends RedisConnection {
             RedisError refused = new RedisError(-1, "pub/sub connection to " + uri.where() + ": " + e.errmsg(), true);
             core.errors().reportTransient(refused, options.eventHandler());
             Sent answered = sent.pollFirst();
-            if (answered != null && answered.subscribe) {
+            if (answered != null && answered.subscribe()) {
                 refuse(answered, refused);
             }
             return;
@@ -134,15 +123,15 @@ final class Subscriber extends RedisConnection {
             }
             case "subscribe" -> {
                 shape(l, 3, kind);
-                answered();
+                sent.pollFirst();
                 confirm(channels.get(text(l.get(1))));
             }
             case "psubscribe" -> {
                 shape(l, 3, kind);
-                answered();
+                sent.pollFirst();
                 confirm(patterns.get(text(l.get(1))));
             }
-            case "unsubscribe", "punsubscribe" -> answered();
+            case "unsubscribe", "punsubscribe" -> sent.pollFirst();
             default -> {
                 // pong: nothing to do
             }
@@ -187,23 +176,12 @@ final class Subscriber extends RedisConnection {
         }
     }
 
-    /** One name of the oldest command sent was answered. */
-    private void answered() {
-        Sent oldest = sent.peekFirst();
-        if (oldest != null && --oldest.left <= 0) {
-            sent.pollFirst();
-        }
-    }
-
     /** The server refused {@code command}: its subscriptions not yet confirmed end with {@code error}. */
     private void refuse(Sent command, RedisError error) {
-        Map<String, List<Subscription>> m = command.pattern ? patterns : channels;
+        Map<String, List<Subscription>> m = command.pattern() ? patterns : channels;
         List<Subscription> ended = new ArrayList<>();
-        for (String name : command.names) {
-            List<Subscription> l = m.get(name);
-            if (l == null) {
-                continue;
-            }
+        List<Subscription> l = m.get(command.name());
+        if (l != null) {
             for (Subscription s : l.toArray(new Subscription[0])) {
                 if (!s.confirmed) {
                     l.remove(s);
@@ -211,7 +189,7 @@ final class Subscriber extends RedisConnection {
                 }
             }
             if (l.isEmpty()) {
-                m.remove(name);
+                m.remove(command.name());
             }
         }
         // The maps first, then the callers: one that subscribes again from its ready()'s
