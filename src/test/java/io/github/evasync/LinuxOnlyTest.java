@@ -11,7 +11,7 @@ class LinuxOnlyTest {
     @Test
     void anotherSystemIsRefusedBeforeLibeventIsLoaded() throws Exception {
         // os.name is only a property, so a child JVM can pretend; libevent itself is present here.
-        String out = NativeLoadingTest.runChild("-Dos.name=Mac OS X");
+        String out = NativeLoadingTest.runChild(java.util.List.of("-Dos.name=Mac OS X"));
         assertTrue(out.contains("available=false"), out);
         assertTrue(out.contains("ERROR evasync runs on Linux only for now"), out);
         assertTrue(out.contains("'Mac OS X'"), out);

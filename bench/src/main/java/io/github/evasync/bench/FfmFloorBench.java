@@ -73,7 +73,7 @@ public class FfmFloorBench {
                 // try the next name
             }
         }
-        throw new IllegalStateException("libevent 2.1 not found (apt-get install libevent-2.1-7)");
+        throw new IllegalStateException("libevent 2.1 not found (apt-get install libevent-core-2.1-7)");
     }
 
     private static MemorySegment symbol(String name) {

@@ -1,6 +1,7 @@
 package io.github.evasync.internal.dns;
 
 import io.github.evasync.internal.ffi.DnsBase;
+import io.github.evasync.internal.ffi.Native;
 import io.github.evasync.internal.loop.LoopCore;
 
 /**
@@ -21,9 +22,12 @@ public final class Resolver {
     /**
      * The resolver, made on first use from the loop's options (/etc/resolv.conf and /etc/hosts
      * unless they name servers).
+     *
+     * @throws IllegalStateException when libevent's resolver (libevent_extra) is not loaded
      */
     public DnsBase base() {
         if (base == null) {
+            Native.ensureResolver();
             base = new DnsBase(core.eventBase(), core.options().nameservers(), core.options().dnsTimeout());
         }
         return base;

@@ -32,6 +32,11 @@ public final class Linking {
     public static void linkAll() throws ClassNotFoundException {
         for (Class<?> owner : new Class<?>[] {LibEvent.class, FastCalls.class, DatagramCalls.class, Upcalls.class, LibC.class}) {
             for (Class<?> holder : owner.getDeclaredClasses()) {
+                if (owner == LibEvent.class && holder.getSimpleName().startsWith("evdns_") && !Native.hasResolver()) {
+                    // No libevent_extra: no lookup will be made (Native#ensureResolver says why),
+                    // and linking one would fail.
+                    continue;
+                }
                 Class.forName(holder.getName(), true, holder.getClassLoader());
             }
         }

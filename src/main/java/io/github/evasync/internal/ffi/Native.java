@@ -1,6 +1,7 @@
 package io.github.evasync.internal.ffi;
 
 import java.io.File;
+import java.lang.foreign.SymbolLookup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,9 @@ import java.util.Set;
  * libevent_pthreads, each searched in the usual library directories.
  * {@code libevent-2.1.so.7} is never loaded with libevent_pthreads: it carries its own copy of
  * the core, and two copies of libevent's global state in one process break it.
+ * libevent_core is required; libevent_extra holds the resolver, which only host-name lookups
+ * need, so a process without it runs every loop and says what is missing at the first lookup
+ * ({@link #ensureResolver()}). Nothing of libevent_pthreads is called; it is loaded when present.
  *
  * <p>Linux only, for now: the native layer reads errno through {@code __errno_location} (glibc
  * and musl), the generated constants are Linux's values, and the {@code sockaddr} layouts lack
@@ -31,6 +35,13 @@ public final class Native {
             {"libevent_core-2.1.so.7", "libevent_extra-2.1.so.7", "libevent_pthreads-2.1.so.7"};
 
     private static final Throwable CAUSE = loadAndConfigure();
+
+    /**
+     * Whether libevent's resolver was loaded: libevent_extra is optional, and without it no
+     * {@code evdns_*} binding may be linked (their holders would fail for the JVM's life).
+     */
+    private static final boolean HAS_RESOLVER =
+            CAUSE == null && SymbolLookup.loaderLookup().find("evdns_base_new").isPresent();
 
     private Native() {
     }
@@ -51,6 +62,32 @@ public final class Native {
             UnsatisfiedLinkError e = new UnsatisfiedLinkError(CAUSE.getMessage());
             e.initCause(CAUSE);
             throw e;
+        }
+    }
+
+    /** {@return whether libevent's resolver (libevent_extra) was loaded with libevent} */
+    public static boolean hasResolver() {
+        return HAS_RESOLVER;
+    }
+
+    /**
+     * Throws, naming the package to install, when libevent loaded without its resolver; cheap
+     * once loaded. An {@code IllegalStateException}, not an {@code Error}: a lookup is one call
+     * of a loop that serves others, and the call's failure must not be the loop's.
+     *
+     * @throws UnsatisfiedLinkError when libevent itself was not loaded
+     * @throws IllegalStateException when libevent loaded without its resolver
+     */
+    public static void ensureResolver() {
+        ensureAvailable();
+        if (!HAS_RESOLVER) {
+            String override = System.getProperty(PATH_PROPERTY);
+            throw new IllegalStateException("evasync looks host names up with libevent's resolver, which is in "
+                    + SONAMES[1] + ", and this process did not load it ("
+                    + (override != null && !override.isBlank() ? "-D" + PATH_PROPERTY + " named only " + override
+                            : "it was not found where libevent_core was searched for")
+                    + "). Install it: Debian/Ubuntu 'apt-get install libevent-extra-2.1-7' (or libevent-dev);"
+                    + " or add it to -D" + PATH_PROPERTY + ". IP address literals need no lookup");
         }
     }
 
@@ -165,8 +202,8 @@ public final class Native {
 
     private static Throwable failure(List<String> tried, String reason, Throwable cause) {
         String msg = "evasync could not load libevent 2.1 (" + reason + "). Install it: Debian/Ubuntu "
-                + "'apt-get install libevent-2.1-7' (or libevent-dev), elsewhere your distribution's libevent 2.1 "
-                + "package; or point -D" + PATH_PROPERTY
+                + "'apt-get install libevent-core-2.1-7 libevent-extra-2.1-7' (or libevent-dev), elsewhere your"
+                + " distribution's libevent 2.1 package; or point -D" + PATH_PROPERTY
                 + " at the libevent_core, libevent_extra and libevent_pthreads files. Tried: "
                 + String.join(", ", tried);
         UnsatisfiedLinkError e = new UnsatisfiedLinkError(msg);

@@ -188,7 +188,9 @@ final class HardTimes {
         for (String name : ourClassNames()) {
             boolean initialise = !name.contains(".tls.") && !name.contains(".examples.") && !name.contains("Tls")
                     && !name.contains("Ssl") && !name.contains("SSL_") && !name.contains("Alpn")
-                    && !name.contains("AllocationCounter");
+                    && !name.contains("AllocationCounter")
+                    // The bindings' holders are Linking's: it knows which libraries are here.
+                    && !name.startsWith("io.github.evasync.internal.libevent.LibEvent$");
             try {
                 Class.forName(name, initialise, loader);
             } catch (ClassNotFoundException | LinkageError e) {
