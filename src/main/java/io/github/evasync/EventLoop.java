@@ -479,6 +479,8 @@ public final class EventLoop implements AutoCloseable {
      * @param handler receives a {@link DnsError} when the lookup fails, or null for the default
      * @throws IllegalArgumentException if {@code host} is null, empty, over 255 bytes or has a
      *         label over 63 bytes
+     * @throws IllegalStateException if {@code host} is a name and libevent's resolver
+     *         (libevent_extra, Debian's {@code libevent-extra-2.1-7}) is not installed
      */
     public void dnsLookup(String host, Family family, DnsCallback callback, EventHandler handler) {
         DnsQuery.checkHost(host);
@@ -506,7 +508,8 @@ public final class EventLoop implements AutoCloseable {
      *
      * @param host a host name or IP literal
      * @param family the family wanted
-     * @return a future completed with the addresses, or with a {@link DnsError}
+     * @return a future completed with the addresses, or with a {@link DnsError} (with an
+     *         {@code IllegalStateException} for a name when libevent's resolver is not installed)
      */
     public CompletableFuture<List<InetAddress>> resolve(String host, Family family) {
         Objects.requireNonNull(family, "family");
@@ -660,6 +663,8 @@ public final class EventLoop implements AutoCloseable {
      * @param handler receives the socket's conditions, or null for the loop's default handler
      * @param options the connection's options
      * @return the socket
+     * @throws IllegalStateException if {@code host} is a name and libevent's resolver
+     *         (libevent_extra, Debian's {@code libevent-extra-2.1-7}) is not installed
      */
     public TcpSocket tcpConnect(String host, int port, ReadCallback read, EventHandler handler, TcpOptions options) {
         Tcp.checkConnectArgs(host, port, options);
