@@ -16,10 +16,18 @@ public interface HttpRequest {
     /** {@return the method, such as {@code GET}} */
     String method();
 
-    /** {@return the request target as sent, such as {@code /search?q=x}} */
+    /**
+     * {@return the request target as sent, such as {@code /search?q=x}} It may also be an
+     * absolute URI ({@code http://example.com/search?q=x}, as clients send to proxies), {@code *}
+     * for OPTIONS, or {@code host:port} for CONNECT; the server refuses other forms with a 400.
+     */
     String uri();
 
-    /** {@return the path without the query, such as {@code /search}} */
+    /**
+     * {@return the path without the query, such as {@code /search}} For an absolute-URI target,
+     * its path ({@code /} when it has none); its authority is then the {@code Host} header's
+     * value, whatever the client sent in that field (RFC 9112 section 3.2.2).
+     */
     String resource();
 
     /** {@return the query without its {@code ?}, or null when there is none} */

@@ -69,6 +69,18 @@ class H11OracleTest {
                 "Host with userinfo",
                 "Host with a path",
                 "Host with a bad port");
+        differ(d, List.of(200, 200), "h11 takes any visible bytes as the request target and leaves its form to the"
+                        + " application; evasync checks it against the method (RFC 9112 3.2: origin form, absolute"
+                        + " form of an http(s) URI with a host and no user information per RFC 9110 4.2, * for"
+                        + " OPTIONS) and refuses the rest with 400",
+                "a relative target",
+                "a target of another scheme",
+                "a scheme without //",
+                "an absolute target without a host",
+                "an absolute target with user information",
+                "an absolute target with a bad port",
+                "an authority target for GET",
+                "* for GET");
         differ(d, List.of(200, 200), "h11's field-vchar is any byte but NUL and whitespace ([^\\x00\\s] in"
                         + " _abnf.py), so SOH, DEL and the other controls pass; RFC 9110 5.5 allows VCHAR, obs-text,"
                         + " SP and HTAB only, and evasync refuses the rest",

@@ -50,7 +50,10 @@ class StrictParsingTest {
         loop = loops.start();
         server = loop.httpServer("127.0.0.1", 0,
                 req -> req.respond(200, Map.of("Content-Type", "text/plain"),
-                        req.method() + " " + req.uri() + " " + req.body().length),
+                        req.method() + " " + req.uri() + " " + req.body().length
+                                // A target not in origin form: what the application sees of it.
+                                + (req.uri().startsWith("/") ? "" : " resource=" + req.resource() + " query="
+                                        + req.queryString() + " host=" + req.headers().all("Host"))),
                 null, HttpServerOptions.defaults().maxBodyBytes(1024)
                         .headerTimeout(Duration.ofSeconds(1)).keepAliveTimeout(Duration.ofMillis(300)));
     }
@@ -164,6 +167,23 @@ class StrictParsingTest {
                         "PUT / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n"
                                 + "Transfer-Encoding: chunked\r\n\r\n", 400),
 
+                // Request targets: origin form for all but CONNECT, absolute form for http(s) with a
+                // host and no user information, * for OPTIONS only (CONNECT's authority form is
+                // RequestParserMalformedTest's: h11, the oracle of this table, makes it a tunnel).
+                refused("a relative target", "GET index.html HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                refused("a target of another scheme", "GET ftp://x/f HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                refused("a scheme without //", "GET http:x/f HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                refused("an absolute target without a host", "GET http:///f HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                refused("an absolute target with user information",
+                        "GET http://evil@x/f HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                refused("an absolute target with a bad port", "GET http://x:8a/f HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                refused("an authority target for GET", "GET x:80 HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                refused("* for GET", "GET * HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                refused("an absolute target without Host in HTTP/1.1",
+                        "GET http://x/f HTTP/1.1\r\n\r\n", 400),
+                taken("OPTIONS *", "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n"),
+                taken("an absolute target", "GET HTTP://example.com:8080/abs?q=1 HTTP/1.1\r\nHost: x\r\n\r\n"),
+
                 // What the rules let through.
                 taken("a plain GET", "GET /plain HTTP/1.1\r\nHost: example.com\r\n\r\n"),
                 taken("an IP literal and a port for Host", "GET /h HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n"),
@@ -196,6 +216,21 @@ class StrictParsingTest {
             assertTrue(last.head().contains("\r\nConnection: close\r\n"), "the refusal says it closes: " + text);
             assertTrue(!text.contains("/canary"), "the canary is not answered: " + text);
         }
+    }
+
+    /**
+     * RFC 9112 section 3.2.2: an absolute-form target's authority is the request's host, whatever
+     * the Host field says; the application sees the path and query as from an origin-form one.
+     */
+    @org.junit.jupiter.api.Test
+    void anAbsoluteTargetGivesItsPathAndHost() throws Exception {
+        List<Answer> answers = answers(exchange("GET https://example.com:8443/a/b?q=1&r HTTP/1.1\r\nHost: other\r\n\r\n"
+                + "GET http://example.com HTTP/1.0\r\nConnection: keep-alive\r\n\r\n" + CANARY));
+        assertEquals(3, answers.size(), answers.toString());
+        assertEquals("GET https://example.com:8443/a/b?q=1&r 0 resource=/a/b query=q=1&r host=[example.com:8443]",
+                answers.get(0).body());
+        assertEquals("GET http://example.com 0 resource=/ query=null host=[example.com]", answers.get(1).body());
+        assertEquals("GET /canary 0", answers.get(2).body());
     }
 
     /**

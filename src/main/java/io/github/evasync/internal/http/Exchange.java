@@ -64,7 +64,7 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
         this.connection = connection;
         this.core = connection.core();
         this.request = request;
-        String u = request.uri();
+        String u = request.origin();
         int q = u.indexOf('?');
         this.resource = q >= 0 ? u.substring(0, q) : u;
         this.query = q >= 0 ? u.substring(q + 1) : null;

@@ -37,7 +37,13 @@ import java.util.List;
 final class RequestParser {
     /** What the parser hands on once a request is complete. */
     record Parsed(String method, String uri, String version, Headers headers, byte[] body, boolean keepAlive,
-                  boolean expectContinue) {
+                  boolean expectContinue, String origin) {
+        /** A request whose target is in origin form, as most are: its origin is its target. */
+        Parsed(String method, String uri, String version, Headers headers, byte[] body, boolean keepAlive,
+               boolean expectContinue) {
+            this(method, uri, version, headers, body, keepAlive, expectContinue, uri);
+        }
+
         /** Whether the body streams to a {@link BodySink} ({@code streamRequestBodies}); then body is null. */
         boolean streamed() {
             return body == null;
@@ -81,6 +87,11 @@ final class RequestParser {
 
     private String method;
     private String uri;
+    /**
+     * The target's path and query: the target itself but in absolute form, where it is what
+     * follows the authority ({@code /} when nothing does).
+     */
+    private String origin;
     private String version;
     private Headers headers;
     private boolean keepAlive;
@@ -194,7 +205,7 @@ final class RequestParser {
                             if (streaming) {
                                 // The head goes out now; the body follows piece by piece.
                                 consumed = i - off;
-                                return new Parsed(method, uri, version, headers, null, keepAlive, expectContinue);
+                                return new Parsed(method, uri, version, headers, null, keepAlive, expectContinue, origin);
                             }
                         }
                     }
@@ -293,6 +304,55 @@ final class RequestParser {
     }
 
     /**
+     * Checks the request target's form against the method (RFC 9112 section 3.2) and sets
+     * {@link #origin}: origin form ({@code /path?query}) for any method but CONNECT; absolute
+     * form for {@code http} and {@code https} URIs with a host and no user information (RFC 9110
+     * section 4.2.4); authority form ({@code host:port}) for CONNECT only; {@code *} for OPTIONS
+     * only. Anything else (a bare {@code index.html}, another scheme) is a 400: an application
+     * routing on the path would otherwise see targets no client means.
+     *
+     * {@return the authority of an absolute-form target, or null}
+     */
+    private String checkTargetForm() throws BadRequest {
+        String t = uri;
+        origin = t;
+        if (method.equals("CONNECT")) {
+            int colon = t.lastIndexOf(':');
+            if (t.charAt(0) == '/' || colon <= 0 || colon == t.length() - 1 || colon < t.lastIndexOf(']')
+                    || !HttpSyntax.validHost(t)) {
+                throw new BadRequest(400, "bad request target");
+            }
+            return null;
+        }
+        if (t.charAt(0) == '/') {
+            return null;
+        }
+        if (t.equals("*")) {
+            if (!method.equals("OPTIONS")) {
+                throw new BadRequest(400, "bad request target");
+            }
+            return null;
+        }
+        int schemeEnd = t.indexOf("://");
+        String scheme = schemeEnd > 0 ? t.substring(0, schemeEnd) : "";
+        if (!scheme.equalsIgnoreCase("http") && !scheme.equalsIgnoreCase("https")) {
+            throw new BadRequest(400, "bad request target");
+        }
+        int from = schemeEnd + 3;
+        int end = from;
+        while (end < t.length() && t.charAt(end) != '/' && t.charAt(end) != '?' && t.charAt(end) != '#') {
+            end++;
+        }
+        String authority = t.substring(from, end);
+        if (authority.isEmpty() || authority.indexOf('@') >= 0 || !HttpSyntax.validHost(authority)) {
+            throw new BadRequest(400, "bad request target");
+        }
+        String rest = t.substring(end);
+        origin = rest.startsWith("/") ? rest : "/" + rest;
+        return authority;
+    }
+
+    /**
      * Parses the complete head in {@code head[0..headLen)}, which ends in CRLF CRLF and, as the
      * scan in {@link #feed} made sure, holds no NUL, and no CR that is not followed by LF.
      */
@@ -313,6 +373,7 @@ final class RequestParser {
         method = latin1(h, 0, sp1);
         uri = latin1(h, sp1 + 1, sp2);
         version = version(h, sp2 + 1, lineEnd);
+        String authority = checkTargetForm();
 
         Headers.Builder b = new Headers.Builder();
         int hosts = 0;
@@ -336,8 +397,16 @@ final class RequestParser {
                     && (h[start + 2] | 0x20) == 's' && (h[start + 3] | 0x20) == 't') {
                 hosts++;
                 host = value;
+                if (authority != null) {
+                    continue; // replaced below
+                }
             }
             b.add(latin1(h, start, colon), value);
+        }
+        if (authority != null) {
+            // RFC 9112 section 3.2.2: with an absolute-form target the server ignores the Host
+            // field and uses the target's authority; so does the application, which reads Host.
+            b.add("Host", authority);
         }
         headers = b.build();
         if (hosts > 1) {
@@ -573,11 +642,11 @@ final class RequestParser {
                 s.bodyEnd();
                 p = null;
             } else {
-                p = new Parsed(method, uri, version, headers, null, keepAlive, expectContinue);
+                p = new Parsed(method, uri, version, headers, null, keepAlive, expectContinue, origin);
             }
         } else {
             byte[] b = bodyLen == 0 ? NO_BODY : bodyLen == body.length ? body : Arrays.copyOf(body, bodyLen);
-            p = new Parsed(method, uri, version, headers, b, keepAlive, expectContinue);
+            p = new Parsed(method, uri, version, headers, b, keepAlive, expectContinue, origin);
         }
         state = State.HEAD;
         headLen = 0;
