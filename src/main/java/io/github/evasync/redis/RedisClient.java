@@ -109,6 +109,8 @@ public interface RedisClient extends AutoCloseable {
      * {@code AUTH} (give the database, user and password in the URI), {@code HELLO} with arguments (use {@code RedisOptions.protocol}),
      * {@code RESET}, {@code QUIT} (use {@link #close()}), {@code SYNC} and {@code PSYNC}. Names
      * are matched without regard to case. The other forms of {@code command} refuse the same.
+     * {@code WATCH} is sent, and holds for the connection: it guards the next transaction any
+     * caller sends, and a reconnect forgets it.
      *
      * @param args the command and its arguments, sent as UTF-8
      * @return its reply

@@ -9,6 +9,7 @@ import io.github.evasync.TlsError;
 import io.github.evasync.tcp.ServerOptions;
 import io.github.evasync.tcp.TcpOptions;
 import io.github.evasync.tcp.TcpServer;
+import io.github.evasync.tcp.TcpSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -160,6 +161,26 @@ class TlsFailuresTest {
         assertEquals(1, got.size(), got::toString);
         TcpTimeout t = assertInstanceOf(TcpTimeout.class, got.get(0));
         assertTrue(t.errmsg().contains("handshake"), t.errmsg());
+    }
+
+    /**
+     * A socket the application closed with output waiting (here, written before the handshake)
+     * stays to send it; when the handshake then times out, the socket goes without a word, as a
+     * plain socket does that fails to flush: no handler of a closed socket runs.
+     */
+    @Test
+    void aClosedSocketsHandshakeTimeoutIsNotReported() {
+        List<Object> got = new ArrayList<>();
+        EventLoop.run(loops.options(), loop -> {
+            TcpServer s = loop.tcpServer("127.0.0.1", 0, (c, d) -> { }, ev -> { });
+            TcpSocket c = loop.tcpConnect("localhost", s.port(), (sock, d) -> { }, got::add,
+                    TcpOptions.defaults().tls(TlsOptions.client().trust(certs.ca).handshakeTimeout(Duration.ofMillis(200))));
+            c.write("queued before the handshake".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            c.close();
+            loop.delay(Duration.ofMillis(600), s::close);
+            Idle.atExit(loop);
+        });
+        assertEquals(List.of(), got, "the closed socket's handler ran");
     }
 
     @Test

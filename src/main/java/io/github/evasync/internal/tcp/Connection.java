@@ -131,6 +131,11 @@ public final class Connection extends SocketOutput {
             return;
         }
         tlsFailed();
+        if (closed) {
+            // Closed with output waiting, as a failed flush: the socket goes without a word.
+            free();
+            return;
+        }
         Exception condition = new TcpTimeout(this, -1, "TLS handshake timed out after " + h.timeout().toMillis() + " ms");
         free();
         report(condition);
