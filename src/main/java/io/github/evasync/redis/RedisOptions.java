@@ -1,6 +1,7 @@
 package io.github.evasync.redis;
 
 import io.github.evasync.EventHandler;
+import io.github.evasync.internal.ffi.Scratch;
 import io.github.evasync.tls.TlsOptions;
 
 import java.time.Duration;
@@ -10,7 +11,8 @@ import java.util.function.Consumer;
 
 /**
  * Options of {@link RedisClient#connect(io.github.evasync.EventLoop, String, RedisOptions)}:
- * immutable, built by chaining from {@link #defaults()}.
+ * immutable, built by chaining from {@link #defaults()}. A duration over 100 years counts as 100
+ * years, which is never in practice.
  * <pre>{@code
  * RedisOptions o = RedisOptions.defaults().clientName("worker-1").commandTimeout(Duration.ofSeconds(5));
  * }</pre>
@@ -54,12 +56,15 @@ public final class RedisOptions {
                          int queueLimit, long maxReplyBytes, String clientName, int protocol,
                          EventHandler eventHandler, Consumer<List<Object>> pushHandler, TlsOptions tls,
                          long queueBytesLimit, Duration keepAlive) {
-        this.connectTimeout = connectTimeout;
-        this.commandTimeout = commandTimeout;
+        // Over 100 years is "never", as for sockets: a deadline in nanoseconds holds 292 years,
+        // and a longer wait overflowed it (an ArithmeticException at connect, a back-off that
+        // went negative and ended the reconnecting for good).
+        this.connectTimeout = Scratch.clamp(connectTimeout);
+        this.commandTimeout = commandTimeout == null ? null : Scratch.clamp(commandTimeout);
         this.reconnect = reconnect;
-        this.reconnectDelayMin = reconnectDelayMin;
-        this.reconnectDelayMax = reconnectDelayMax;
-        this.reconnectWait = reconnectWait;
+        this.reconnectDelayMin = Scratch.clamp(reconnectDelayMin);
+        this.reconnectDelayMax = Scratch.clamp(reconnectDelayMax);
+        this.reconnectWait = Scratch.clamp(reconnectWait);
         this.queueLimit = queueLimit;
         this.maxReplyBytes = maxReplyBytes;
         this.clientName = clientName;

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static io.github.evasync.redis.RedisCommandsTest.await;
 import static io.github.evasync.redis.RedisCommandsTest.failure;
@@ -66,6 +67,60 @@ class RedisReconnectTest {
             Await.until("the message arrives", () -> got.contains("after"));
             redis.close();
             other.close();
+            Idle.awaitIdle(loop);
+        }
+    }
+
+    /**
+     * Durations past what a nanosecond deadline holds count as 100 years: a command timeout of
+     * Long.MAX_VALUE seconds threw an ArithmeticException at connect, and a back-off maximum of
+     * that size overflowed on the first loss and ended the reconnecting for good.
+     */
+    @Test
+    void hugeDurationsAreNeverAndTheClientStillReconnects() throws Exception {
+        Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
+        RedisOptions o = RedisOptions.defaults().commandTimeout(huge).reconnectWait(huge).connectTimeout(huge)
+                .reconnectDelay(Duration.ofMillis(10), huge);
+        assertEquals(Duration.ofDays(36_500), o.commandTimeout());
+        assertEquals(Duration.ofDays(36_500), o.reconnectDelayMax());
+        try (RedisServer server = RedisServer.start(); EventLoop loop = loops.start()) {
+            RedisClient redis = RedisClient.connect(loop, server.uri(), o);
+            assertEquals("PONG", await(redis.command("PING")));
+            server.stop();
+            Await.until("the loss is seen", () -> !redis.isConnected());
+            server.startAgain();
+            assertEquals("PONG", await(redis.command("PING")));
+            redis.close();
+            Idle.awaitIdle(loop);
+        }
+    }
+
+    /**
+     * A subscription whose connection could not be made fails its ready(); one made again from
+     * that failure's callback must go to a new subscriber connection. It went to the closing
+     * one, where it was never sent and its ready() never completed, not even at close().
+     */
+    @Test
+    void aSubscriptionMadeAgainFromAFailedOnesCallbackCompletes() throws Exception {
+        try (RedisServer server = RedisServer.start(); EventLoop loop = loops.start()) {
+            RedisClient redis = RedisClient.connect(loop, server.uri(), FAST.eventHandler(e -> { }));
+            await(redis.ready());
+            server.stop();
+            CompletableFuture<RedisSubscription> again = new CompletableFuture<>();
+            loop.submit(() -> {
+                redis.subscribe("rc:again", (ch, m) -> { }).ready().whenComplete((s, e) ->
+                        redis.subscribe("rc:again", (ch, m) -> { }).ready().whenComplete((s2, e2) -> {
+                            if (e2 != null) {
+                                again.completeExceptionally(e2);
+                            } else {
+                                again.complete(s2);
+                            }
+                        }));
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+            Await.until("the second subscription's ready() completes", again::isDone);
+            server.startAgain();
+            redis.close();
             Idle.awaitIdle(loop);
         }
     }

@@ -232,11 +232,28 @@ abstract class RedisConnection {
             close(wasUp ? cause : new RedisError(cause.errcode(), "could not connect: " + cause.errmsg(), false));
             return;
         }
-        long min = options.reconnectDelayMin().toNanos();
-        long max = options.reconnectDelayMax().toNanos();
-        long delay = attempts >= 30 ? max : Math.min(max, min << attempts);
-        attempts++;
+        long delay = backoff(options.reconnectDelayMin().toNanos(), options.reconnectDelayMax().toNanos(), attempts);
+        if (attempts < Integer.MAX_VALUE) {
+            attempts++;
+        }
         reconnectTimer = loop.delay(Duration.ofNanos(delay), reconnect);
+    }
+
+    /**
+     * {@return the wait in nanoseconds before reconnect attempt {@code attempts} (from 0)}:
+     * {@code min} doubled that often, at most {@code max}, without overflowing. A zero minimum
+     * makes the first attempt at once and the later ones back off from a millisecond, so that a
+     * server that refuses at once is not retried in a tight loop.
+     */
+    static long backoff(long min, long max, int attempts) {
+        if (attempts == 0) {
+            return Math.min(min, max);
+        }
+        long delay = Math.max(min, Math.min(1_000_000L, max));
+        for (int i = min == 0 ? 1 : 0; i < attempts && delay < max; i++) {
+            delay = delay > max / 2 ? max : delay * 2;
+        }
+        return Math.min(delay, max);
     }
 
     /** Makes the connection again, after the back-off. A class, not a lambda: made on the loop thread. */

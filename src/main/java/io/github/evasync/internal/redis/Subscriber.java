@@ -241,9 +241,11 @@ final class Subscriber extends RedisConnection {
         }
         channels.clear();
         patterns.clear();
+        // Let go of the client first: ending a subscription completes its ready() future, and a
+        // subscribe from that callback must make a new subscriber, not join this closed one.
+        client.subscriberClosed(this);
         for (Subscription s : all) {
             s.end(e);
         }
-        client.subscriberClosed(this);
     }
 }
