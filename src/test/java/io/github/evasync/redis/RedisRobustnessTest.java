@@ -248,4 +248,30 @@ class RedisRobustnessTest {
             Idle.awaitIdle(loop);
         }
     }
+
+    /**
+     * A connect queued just before the loop ends runs in its last drain, after the exit
+     * callbacks that close the open clients: it must be refused, not give a client that never
+     * closes and whose ready() never completes.
+     */
+    @Test
+    void aConnectThatRunsAsTheLoopEndsIsRefused() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0)) {
+            EventLoop loop = EventLoop.start();
+            CountDownLatch exiting = new CountDownLatch(1);
+            loop.execute(() -> {
+                loop.exit();
+                exiting.countDown();
+                try {
+                    Thread.sleep(300); // the connect below is queued meanwhile
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertTrue(exiting.await(10, TimeUnit.SECONDS));
+            assertThrows(io.github.evasync.internal.loop.LoopClosedException.class,
+                    () -> RedisClient.connect(loop, "redis://127.0.0.1:" + silent.getLocalPort()));
+            loop.close();
+        }
+    }
 }

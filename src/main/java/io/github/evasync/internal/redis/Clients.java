@@ -43,6 +43,12 @@ public final class Clients {
             }
         }
         LoopCore core = LoopCore.current();
+        if (core.stopping()) {
+            // The loop is ending: its exit callbacks, which close the open clients, may have run
+            // already (a connect queued just before close() runs in the last drain, after them),
+            // and a client made now would never close, its ready() never complete.
+            throw LoopCore.closed();
+        }
         Registry registry = core.attachment(Registry.class);
         if (registry == null) {
             registry = new Registry();
