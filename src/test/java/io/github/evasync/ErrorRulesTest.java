@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,6 +43,49 @@ class ErrorRulesTest {
         assertEquals("boom from a timer", thrown.getMessage());
         assertFalse(laterFired.get());
         assertTrue(exitRan.get());
+    }
+
+    /**
+     * An exit callback added by another exit callback runs too (it was dropped: the callbacks
+     * ran from a copy of the list); one added by a task of the loop's last drain, when no exit
+     * callback can run any more, is refused instead of dropped.
+     */
+    @Test
+    void exitCallbacksAddedWhileExitingRunOrAreRefused() {
+        List<String> ran = new ArrayList<>();
+        EventLoop.run(loop -> {
+            loop.onExit(() -> {
+                ran.add("outer");
+                loop.onExit(() -> ran.add("inner"));
+            });
+            loop.exit();
+        });
+        assertEquals(List.of("outer", "inner"), ran);
+
+        EventLoop live = EventLoop.start();
+        CountDownLatch exiting = new CountDownLatch(1);
+        live.execute(() -> {
+            live.exit();
+            exiting.countDown();
+            try {
+                Thread.sleep(200); // the task below is queued meanwhile, and runs in the last drain
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            exiting.await();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        java.util.concurrent.CompletableFuture<Object> late = live.submit(() -> {
+            live.onExit(() -> ran.add("never"));
+            return "added";
+        });
+        live.close();
+        java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> late.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(IllegalStateException.class, failed.getCause());
     }
 
     @Test

@@ -49,6 +49,8 @@ public final class LoopCore implements LoopSink {
     private final TaskQueue<Runnable> tasks;
     private final LoopWake wake;
     private final List<Runnable> exitCallbacks = new ArrayList<>();
+    /** Set once the exit callbacks have run: none added later could run. */
+    private boolean exitCallbacksRan;
     private final java.util.ArrayDeque<Runnable> afterTurn = new java.util.ArrayDeque<>();
     private final java.util.Map<Class<?>, Object> attachments = new java.util.HashMap<>();
     private final java.util.Set<CompletableFuture<?>> pendingFutures = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -235,10 +237,12 @@ public final class LoopCore implements LoopSink {
         tasks.close();
         try {
             dropNewborn();
-            for (Runnable r : List.copyOf(exitCallbacks)) {
-                guarded(r);
+            // By index: a callback added by another exit callback runs too, in its turn.
+            for (int i = 0; i < exitCallbacks.size(); i++) {
+                guarded(exitCallbacks.get(i));
             }
         } finally {
+            exitCallbacksRan = true;
             try {
                 Runnable r;
                 while ((r = tasks.poll()) != null) {
@@ -451,8 +455,16 @@ public final class LoopCore implements LoopSink {
         attachments.put(type, value);
     }
 
-    /** Adds a callback run when the loop exits. */
+    /**
+     * Adds a callback run when the loop exits; one added by an exit callback runs too.
+     *
+     * @throws LoopClosedException once the exit callbacks have run (a task of the loop's last
+     *         drain), where the callback could only be dropped
+     */
     public void onExit(Runnable r) {
+        if (exitCallbacksRan) {
+            throw closed();
+        }
         exitCallbacks.add(r);
     }
 
