@@ -1,5 +1,6 @@
 package io.github.evasync.http;
 
+import io.github.evasync.internal.http.FieldChecks;
 import io.github.evasync.internal.tcp.Tcp;
 import io.github.evasync.tls.TlsOptions;
 
@@ -67,7 +68,7 @@ public final class HttpClientOptions {
      */
     public HttpClientOptions method(String method) {
         Objects.requireNonNull(method, "method");
-        if (method.isEmpty() || method.chars().anyMatch(c -> c <= 32 || c >= 127)) {
+        if (!FieldChecks.isToken(method)) {
             throw new IllegalArgumentException("method is not a token: " + method);
         }
         return new HttpClientOptions(method, headers, body, timeout, maxResponseBytes, followRedirects, tls, unixSocket);
@@ -79,10 +80,12 @@ public final class HttpClientOptions {
      * {@code Host} given here, in any letter case, is sent instead of the one made from the URI;
      * Content-Length and Transfer-Encoding are never taken from here (the body sets them).
      *
-     * @param headers names and values; none may hold CR, LF or NUL, and at most one name may
-     *                be {@code Host} in any letter case
+     * @param headers names and values: each name a token (no space, colon or other delimiter),
+     *                each value HTAB, visible characters and ISO-8859-1 letters only (no CR, LF,
+     *                NUL or other control character); at most one name may be {@code Host} in
+     *                any letter case
      * @return options with these headers
-     * @throws IllegalArgumentException if a name or value holds CR, LF or NUL, or {@code Host} is given twice
+     * @throws IllegalArgumentException if a name or value breaks those rules, or {@code Host} is given twice
      */
     public HttpClientOptions headers(Map<String, String> headers) {
         Objects.requireNonNull(headers, "headers");
@@ -90,14 +93,14 @@ public final class HttpClientOptions {
         Headers.Builder b = Headers.builder();
         String host = null;
         for (Map.Entry<String, String> e : fields) {
-            String name = check(e.getKey(), "header name");
+            String name = FieldChecks.name(e.getKey());
             if (name.equalsIgnoreCase("Host")) {
                 if (host != null) {
                     throw new IllegalArgumentException("headers hold Host twice: " + host + " and " + name);
                 }
                 host = name;
             }
-            b.add(name, check(e.getValue(), "header value"));
+            b.add(name, FieldChecks.value(name, e.getValue()));
         }
         return new HttpClientOptions(method, b.build(), body, timeout, maxResponseBytes, followRedirects, tls, unixSocket);
     }
@@ -195,13 +198,13 @@ public final class HttpClientOptions {
      * keeps its place and takes the new value. A {@code Host} replaces any {@code Host} set
      * before, whatever its letter case, so that one is sent.
      *
-     * @param name the name
-     * @param value the value; no CR, LF or NUL
+     * @param name the name, a token
+     * @param value the value: HTAB, visible characters and ISO-8859-1 letters only
      * @return options with this header added
+     * @throws IllegalArgumentException if the name or value breaks those rules
      */
     public HttpClientOptions header(String name, String value) {
-        check(name, "header name");
-        check(value, "header value");
+        FieldChecks.value(FieldChecks.name(name), value);
         Headers.Builder b = Headers.builder();
         boolean host = name.equalsIgnoreCase("Host");
         boolean replaced = false;
@@ -299,16 +302,5 @@ public final class HttpClientOptions {
     /** {@return the largest response body accepted, in bytes} */
     public long maxResponseBytes() {
         return maxResponseBytes;
-    }
-
-    private static String check(String s, String what) {
-        Objects.requireNonNull(s, what);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\r' || c == '\n' || c == 0) {
-                throw new IllegalArgumentException(what + " holds CR, LF or NUL: " + s.replace("\r", "\\r").replace("\n", "\\n"));
-            }
-        }
-        return s;
     }
 }

@@ -35,6 +35,8 @@ class HttpServerAnswerSafetyTest {
     static final TestLoops loops = new TestLoops();
 
     static EventLoop loop;
+    /** Another loop, whose thread answers some requests of {@link #loop}'s server. */
+    static EventLoop other;
     static HttpServer server;
     static final java.util.List<Exception> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     static final java.util.concurrent.CompletableFuture<String> claimed = new java.util.concurrent.CompletableFuture<>();
@@ -44,6 +46,7 @@ class HttpServerAnswerSafetyTest {
     static void start() {
         // Application errors go to the server's handler, where a test can see them.
         loop = loops.start(io.github.evasync.LoopOptions.defaults().catchAppErrors(true));
+        other = loops.start();
         server = loop.httpServer("127.0.0.1", 0, HttpServerAnswerSafetyTest::handle, events::add,
                 HttpServerOptions.defaults().streamRequestBodies(true).bodyTimeout(Duration.ofSeconds(1)));
     }
@@ -53,6 +56,7 @@ class HttpServerAnswerSafetyTest {
         server.close();
         Idle.awaitIdle(loop);
         loop.close();
+        other.close();
     }
 
     static void handle(HttpRequest req) {
@@ -86,6 +90,25 @@ class HttpServerAnswerSafetyTest {
                     req.respond(500, null, "refused a header");
                 }
             }
+            case "/fromotherloop" -> other.execute(() -> {
+                // On another loop's thread the hop to the server's loop cannot wait: a bad
+                // argument must still be this caller's exception, and the request still answerable.
+                StringBuilder refused = new StringBuilder();
+                for (Runnable bad : new Runnable[] {
+                    () -> req.respond(42, null, "x"),
+                    () -> req.respond(200, Map.of("X-Bad", "a\u0001b"), "x"),
+                    () -> req.respond(200, Map.of("Bad Name", "v"), "x"),
+                    () -> req.startChunked(1000, null),
+                    () -> req.startChunked(200, Map.of("X-Euro", "\u20ac")),
+                }) {
+                    try {
+                        bad.run();
+                    } catch (IllegalArgumentException | IllegalStateException e) {
+                        refused.append('+');
+                    }
+                }
+                req.respond(200, null, "refused " + refused + " end");
+            });
             case "/later" -> loop.delay(Duration.ofMillis(300), () -> req.respond(200, null, "later"));
             case "/later800" -> loop.delay(Duration.ofMillis(800), () -> req.respond(200, null, "later"));
             case "/claimlater" -> {
@@ -236,6 +259,13 @@ class HttpServerAnswerSafetyTest {
         assertTrue(got.startsWith("HTTP/1.1 500 ") && got.endsWith("at /after"), got);
         io.github.evasync.Await.until("the exception reaches the server's handler", () -> events.stream()
                 .anyMatch(e -> chain(e).contains("thrown in onBody on purpose")));
+    }
+
+    @Test
+    void badAnswersFromAnotherLoopsThreadAreTheCallersExceptions() throws Exception {
+        String got = exchange(ascii("GET /fromotherloop HTTP/1.1\r\nHost: x\r\n\r\n"), " end");
+        assertTrue(got.startsWith("HTTP/1.1 200 ") && got.endsWith("refused +++++ end"), got);
+        assertTrue(events.stream().noneMatch(e -> e instanceof IllegalArgumentException), events.toString());
     }
 
     @Test

@@ -112,12 +112,13 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
     @Override
     public void onBody(BodyCallback callback) {
         Objects.requireNonNull(callback, "callback");
+        // Before the hop, so that a caller on another loop's thread hears of it.
+        if (!request.streamed()) {
+            throw new IllegalStateException("onBody() needs streamRequestBodies(true); the body is in body()");
+        }
         if (!core.inLoop()) {
             core.run(() -> onBody(callback));
             return;
-        }
-        if (!request.streamed()) {
-            throw new IllegalStateException("onBody() needs streamRequestBodies(true); the body is in body()");
         }
         onBody = callback;
         List<byte[]> held = early;
@@ -281,12 +282,30 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
         Objects.requireNonNull(body, "body");
         refuse101(status);
         if (!core.inLoop()) {
+            checkAnswer(status, headers);
             core.run(() -> respond(status, headers, body));
             return;
         }
         if (begin()) {
             send(status, headers, body);
         }
+    }
+
+    private static void checkStatus(int status) {
+        if ((status < 200 && status != 101) || status > 999) {
+            throw new IllegalArgumentException("status must be 200-999: " + status);
+        }
+    }
+
+    /**
+     * The argument checks of an answer, made before a call from another thread hops to the
+     * loop: from another loop's thread the hop does not wait, and a bad argument found on this
+     * loop would reach its uncaught handler instead of the caller, leaving the request
+     * unanswered.
+     */
+    private static void checkAnswer(int status, Map<String, String> headers) {
+        checkStatus(status);
+        FieldChecks.fields(headers);
     }
 
     /** Writes a whole answer; the caller checked that one may begin. */
@@ -338,6 +357,7 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
             throw new IllegalArgumentException("status " + status + " has no body: answer with respond()");
         }
         if (!core.inLoop()) {
+            checkAnswer(status, headers);
             core.run(() -> startChunked(status, headers));
             return;
         }
@@ -496,26 +516,15 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
 
     /** The status line and headers; {@code length} -1 for none. */
     private byte[] head(int status, Map<String, String> headers, long length, boolean chunked) {
-        if ((status < 200 && status != 101) || status > 999) {
-            throw new IllegalArgumentException("status must be 200-999: " + status);
-        }
+        checkStatus(status);
         StringBuilder sb = new StringBuilder(128);
         sb.append("HTTP/1.1 ").append(status).append(' ').append(Status.reason(status)).append("\r\n");
         if (headers != null) {
             // Headers keep every field, repeated names (Set-Cookie) included, in order.
             Iterable<Map.Entry<String, String>> fields = headers instanceof Headers all ? all.fields() : headers.entrySet();
             for (Map.Entry<String, String> h : fields) {
-                String name = Objects.requireNonNull(h.getKey(), "header name");
-                String value = Objects.requireNonNull(h.getValue(), "header value of " + name);
-                if (!HttpSyntax.isToken(name)) {
-                    throw new IllegalArgumentException("header name is not a token: " + name);
-                }
-                for (int k = 0; k < value.length(); k++) {
-                    char c = value.charAt(k);
-                    if (c == '\r' || c == '\n' || c == 0) {
-                        throw new IllegalArgumentException("header value of " + name + " holds CR, LF or NUL");
-                    }
-                }
+                String name = FieldChecks.name(h.getKey());
+                String value = FieldChecks.value(name, h.getValue());
                 String lower = name.toLowerCase(Locale.ROOT);
                 if (lower.equals("content-length") || lower.equals("transfer-encoding") || lower.equals("date")) {
                     continue;
