@@ -87,4 +87,38 @@ class InputStreamTest {
         assertEquals(0, got[0]);
         assertEquals(0xff, got[1]);
     }
+
+    /**
+     * After close() what arrived stays readable from the stream, and skip() consumes it like a
+     * read: it said it skipped bytes that the next read then returned.
+     */
+    @Test
+    void skipAfterCloseConsumesWhatArrived() {
+        List<String> seen = new ArrayList<>();
+        EventLoop.run(loop -> {
+            TcpServer server = loop.tcpServer("127.0.0.1", 0, (s, d) -> { }, ev -> { },
+                    ServerOptions.defaults().connectCallback(s -> {
+                        s.write("hello");
+                        s.close();
+                    }));
+            loop.tcpConnect("127.0.0.1", server.port(), (s, empty) -> {
+                InputStream in = s.inputStream();
+                try {
+                    if (in.available() < 5) {
+                        return;
+                    }
+                    s.close();
+                    seen.add("skip " + in.skip(2));
+                    seen.add("read " + (char) in.read());
+                    seen.add("skip " + in.skip(10));
+                    seen.add("read " + in.read());
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+                server.close();
+            }, ev -> { }, TcpOptions.defaults().connectCallback(TcpSocket::inputStream)); // stream mode from the start
+            Idle.atExit(loop);
+        });
+        assertEquals(List.of("skip 2", "read l", "skip 2", "read -1"), seen);
+    }
 }

@@ -83,9 +83,14 @@ final class SocketStreams {
             if (!socket.core.inLoop()) {
                 return socket.core.call(() -> skip(n));
             }
-            boolean open = socket.hasInput();
-            if (!open || n <= 0) {
-                return !open ? Math.max(0, Math.min(n, available())) : 0;
+            if (n <= 0) {
+                return 0;
+            }
+            if (!socket.hasInput()) {
+                // Closed: what arrived before the close is kept, and skipping consumes it.
+                int k = remaining == null ? 0 : (int) Math.min(n, remaining.length - remainingPos);
+                remainingPos += k;
+                return k;
             }
             long k = Math.min(n, socket.inputLength());
             socket.drainInput(k); // ends a zero-copy view first
