@@ -27,6 +27,13 @@ import java.util.function.Consumer;
 public final class LoopGroup implements AutoCloseable {
     private final List<EventLoop> loops;
 
+    /**
+     * The most loops a group starts: a loop is a thread and a kernel event queue, and one per
+     * core is the usual count; far more is a mistake (Integer.MAX_VALUE ran out of memory
+     * sizing the list before the first thread started).
+     */
+    public static final int MAX_LOOPS = 1024;
+
     private LoopGroup(List<EventLoop> loops) {
         this.loops = List.copyOf(loops);
     }
@@ -36,15 +43,15 @@ public final class LoopGroup implements AutoCloseable {
      * another in order, each finished before the next begins. If a setup throws, every loop is
      * closed and the exception is rethrown here.
      *
-     * @param count how many loops, at least 1
+     * @param count how many loops, 1 to {@value #MAX_LOOPS}
      * @param options the options of every loop
      * @param setup what to run on each loop's thread with that loop
      * @return the group, its loops running
-     * @throws IllegalArgumentException if count is below 1
+     * @throws IllegalArgumentException if count is below 1 or above {@value #MAX_LOOPS}
      */
     public static LoopGroup start(int count, LoopOptions options, Consumer<EventLoop> setup) {
-        if (count < 1) {
-            throw new IllegalArgumentException("count must be at least 1: " + count);
+        if (count < 1 || count > MAX_LOOPS) {
+            throw new IllegalArgumentException("count must be 1 to " + MAX_LOOPS + ": " + count);
         }
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(setup, "setup");

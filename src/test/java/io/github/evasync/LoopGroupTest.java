@@ -103,6 +103,12 @@ class LoopGroupTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> LoopGroup.start(0, LoopOptions.defaults(), loop -> { }));
         assertTrue(e.getMessage().contains("count"), e.getMessage());
+        // Far more loops than cores is a mistake: refused before anything starts (MAX_VALUE ran
+        // out of memory sizing a list).
+        for (int count : new int[] {LoopGroup.MAX_LOOPS + 1, Integer.MAX_VALUE}) {
+            e = assertThrows(IllegalArgumentException.class, () -> LoopGroup.start(count, LoopOptions.defaults(), loop -> { }));
+            assertTrue(e.getMessage().contains("count"), e.getMessage());
+        }
         NullPointerException n = assertThrows(NullPointerException.class,
                 () -> LoopGroup.start(1, LoopOptions.defaults(), null));
         assertTrue(n.getMessage().contains("setup"), n.getMessage());
