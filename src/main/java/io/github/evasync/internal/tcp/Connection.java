@@ -6,10 +6,12 @@ import io.github.evasync.TcpEof;
 import io.github.evasync.TcpTimeout;
 import io.github.evasync.TlsError;
 import io.github.evasync.internal.ffi.BufferEvent;
+import io.github.evasync.internal.ffi.Scratch;
 import io.github.evasync.internal.ffi.SockAddr;
 import io.github.evasync.internal.ffi.SocketOptions;
 import io.github.evasync.internal.loop.LoopClosedException;
 import io.github.evasync.internal.loop.LoopCore;
+import io.github.evasync.internal.loop.LoopTimer;
 import io.github.evasync.tcp.ConnectCallback;
 import io.github.evasync.tcp.ReadCallback;
 import io.github.evasync.tcp.TcpSocket;
@@ -38,6 +40,10 @@ import java.util.concurrent.Callable;
  */
 public final class Connection extends SocketOutput {
     private static final Duration CLOSE_FLUSH_TIMEOUT = Duration.ofSeconds(30);
+    /** How much longer than the write timeout {@link FlushWatch} waits: libevent's timeout, when it runs, comes first. */
+    private static final Duration FLUSH_WATCH_SLACK = Duration.ofSeconds(1);
+    /** Watches a closed socket's flush (see {@link FlushWatch}), or null. */
+    private LoopTimer flushWatch;
 
     private final boolean incoming;
     /** A TLS socket; final, so that another thread can check it before hopping (shutdownOutput). */
@@ -592,6 +598,43 @@ public final class Connection extends SocketOutput {
             applyTimeouts(null, CLOSE_FLUSH_TIMEOUT);
         }
         updateWriteCallback();
+        if (!core.stopping()) { // a stopping loop frees every socket itself
+            FlushWatch w = new FlushWatch(Scratch.clamp(writeTimeout().plus(FLUSH_WATCH_SLACK)), outputLength());
+            flushWatch = core.delay(w.period, w);
+        }
+    }
+
+    /**
+     * Frees a closed socket whose output made no progress for a whole write timeout (plus
+     * {@link #FLUSH_WATCH_SLACK}), whatever libevent does. libevent's own write timeout counts
+     * only while its write event is added, and a TLS socket can be left with neither that event
+     * nor a read event added and its output still queued: a storm of accepted TLS sockets
+     * closed from another thread while echoing left about one in three hundred so, never freed
+     * (descriptor, SSL, registry slot) until the loop closed.
+     */
+    private final class FlushWatch implements Runnable {
+        final Duration period;
+        private long last;
+
+        FlushWatch(Duration period, long queued) {
+            this.period = period;
+            this.last = queued;
+        }
+
+        @Override
+        public void run() {
+            flushWatch = null;
+            if (isFreed()) {
+                return;
+            }
+            long out = outputLength();
+            if (out >= last) {
+                free();
+                return;
+            }
+            last = out;
+            flushWatch = core.delay(period, this);
+        }
     }
 
     @Override
@@ -619,6 +662,11 @@ public final class Connection extends SocketOutput {
         connecting = null;
         if (handshake != null) {
             handshake.stopTimer();
+        }
+        LoopTimer w = flushWatch;
+        if (w != null) {
+            flushWatch = null;
+            w.free();
         }
     }
 
