@@ -146,22 +146,33 @@ public final class LoopOptions {
             throw new IllegalArgumentException("servers must not hold a null or blank address");
         }
         String hostPart = s;
+        String port = null;
         if (s.startsWith("[")) {
             int end = s.indexOf(']');
             if (end < 0) {
                 throw new IllegalArgumentException("servers: unclosed [ in " + s);
             }
             hostPart = s.substring(1, end);
+            if (end + 1 < s.length()) {
+                // After the bracket only ":port" (it used to pass unread, and fail at the first lookup).
+                if (s.charAt(end + 1) != ':') {
+                    throw new IllegalArgumentException("servers: only :port may follow ] in " + s);
+                }
+                port = s.substring(end + 2);
+            }
         } else if (s.indexOf(':') == s.lastIndexOf(':') && s.indexOf(':') >= 0) {
             hostPart = s.substring(0, s.indexOf(':'));
-            String port = s.substring(s.indexOf(':') + 1);
+            port = s.substring(s.indexOf(':') + 1);
+        }
+        if (port != null) {
+            int p;
             try {
-                int p = Integer.parseInt(port);
-                if (p < 1 || p > 65535) {
-                    throw new IllegalArgumentException("servers: port out of range in " + s);
-                }
+                p = Integer.parseInt(port);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("servers: bad port in " + s, e);
+            }
+            if (p < 1 || p > 65535) {
+                throw new IllegalArgumentException("servers: port out of range in " + s);
             }
         }
         try {

@@ -241,4 +241,21 @@ class DnsLookupTest {
             Idle.atExit(loop);
         });
     }
+
+    /**
+     * A nameserver is refused when the options are made, not at the first lookup: what follows
+     * an IPv6 literal's bracket was not looked at.
+     */
+    @Test
+    void badNameserversAreRefusedAtOnce() {
+        for (String bad : new String[] {"[::1]garbage", "[::1]:", "[::1]:0", "[::1]:65536", "[::1]:x", "[::1", "1.2.3.4:99999",
+                "example.com", ""}) {
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> LoopOptions.defaults().nameservers(java.util.List.of(bad)), bad);
+            assertTrue(e.getMessage().startsWith("servers"), e.getMessage());
+        }
+        for (String good : new String[] {"[::1]", "[::1]:5353", "127.0.0.1", "127.0.0.1:53"}) {
+            assertEquals(java.util.List.of(good), LoopOptions.defaults().nameservers(java.util.List.of(good)).nameservers());
+        }
+    }
 }
