@@ -270,11 +270,9 @@ public final class EventLoop implements AutoCloseable {
     /**
      * Adds a callback run on the loop thread when the loop exits (cl-async's
      * {@code add-event-loop-exit-callback}). One added by an exit callback runs too, after the
-     * others.
+     * others, and one added as the loop closes, once its exit callbacks have run, runs at once.
      *
      * @param callback what to run
-     * @throws IllegalStateException if the loop's exit callbacks have run already (a task that
-     *         ran as the loop closed)
      */
     public void onExit(Runnable callback) {
         Objects.requireNonNull(callback, "callback");

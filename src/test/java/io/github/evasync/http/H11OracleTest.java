@@ -79,6 +79,7 @@ class H11OracleTest {
                 "an absolute target without a host",
                 "an absolute target with user information",
                 "an absolute target with a bad port",
+                "an absolute target with a port and no host",
                 "an authority target for GET",
                 "* for GET");
         differ(d, List.of(200, 200), "h11's field-vchar is any byte but NUL and whitespace ([^\\x00\\s] in"

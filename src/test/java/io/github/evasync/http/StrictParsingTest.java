@@ -177,6 +177,7 @@ class StrictParsingTest {
                 refused("an absolute target with user information",
                         "GET http://evil@x/f HTTP/1.1\r\nHost: x\r\n\r\n", 400),
                 refused("an absolute target with a bad port", "GET http://x:8a/f HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                refused("an absolute target with a port and no host", "GET http://:80/f HTTP/1.1\r\nHost: x\r\n\r\n", 400),
                 refused("an authority target for GET", "GET x:80 HTTP/1.1\r\nHost: x\r\n\r\n", 400),
                 refused("* for GET", "GET * HTTP/1.1\r\nHost: x\r\n\r\n", 400),
                 refused("an absolute target without Host in HTTP/1.1",

@@ -76,4 +76,41 @@ class TlsCloseFlushTest {
         Idle.assertIdle(loop);
         loop.close();
     }
+
+    /**
+     * Send and forget over a slow handshake: a client that writes and closes at once, with a
+     * 1 s write timeout, before a handshake that takes 3 s. Nothing can be sent until the
+     * handshake ends, which has a timeout of its own; the flush watch (which freed the socket
+     * after 2 s, its bytes lost) counts only from there.
+     */
+    @Test
+    void aCloseBeforeASlowHandshakeStillSends() throws Exception {
+        TestCerts certs = TestCerts.get();
+        EventLoop loop = loops.start();
+        EventLoop slow = loops.start();
+        java.util.concurrent.CompletableFuture<String> got = new java.util.concurrent.CompletableFuture<>();
+        StringBuilder b = new StringBuilder();
+        TcpServer server = slow.submit(() -> slow.tcpServer("127.0.0.1", 0, (s, d) -> {
+            b.append(new String(d, java.nio.charset.StandardCharsets.US_ASCII));
+            if (b.length() >= 5) {
+                got.complete(b.toString());
+            }
+        }, ev -> { }, ServerOptions.defaults().tls(TlsOptions.server(certs.serverCert, certs.serverKey)))).get();
+        slow.execute(() -> {
+            try {
+                Thread.sleep(3_000); // the server's loop is busy: the handshake waits
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        loop.execute(() -> loop.tcpConnect("127.0.0.1", server.port(), null, ev -> { },
+                TcpOptions.defaults().data("hello").writeTimeout(Duration.ofSeconds(1))
+                        .tls(TlsOptions.client().trust(certs.ca).serverName("localhost"))).close());
+        org.junit.jupiter.api.Assertions.assertEquals("hello", got.get(20, java.util.concurrent.TimeUnit.SECONDS));
+        Idle.awaitIdle(loop);
+        slow.execute(server::close);
+        Idle.awaitIdle(slow);
+        loop.close();
+        slow.close();
+    }
 }

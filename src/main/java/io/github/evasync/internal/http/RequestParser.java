@@ -344,7 +344,9 @@ final class RequestParser {
             end++;
         }
         String authority = t.substring(from, end);
-        if (authority.isEmpty() || authority.indexOf('@') >= 0 || !HttpSyntax.validHost(authority)) {
+        // A host, not just a port: RFC 9110 4.2.1 has a recipient reject an http URI with an empty one.
+        if (authority.isEmpty() || authority.charAt(0) == ':' || authority.indexOf('@') >= 0
+                || !HttpSyntax.validHost(authority)) {
             throw new BadRequest(400, "bad request target");
         }
         String rest = t.substring(end);

@@ -49,7 +49,7 @@ public final class LoopCore implements LoopSink {
     private final TaskQueue<Runnable> tasks;
     private final LoopWake wake;
     private final List<Runnable> exitCallbacks = new ArrayList<>();
-    /** Set once the exit callbacks have run: none added later could run. */
+    /** Set once the exit callbacks have run: one added later runs at once. */
     private boolean exitCallbacksRan;
     private final java.util.ArrayDeque<Runnable> afterTurn = new java.util.ArrayDeque<>();
     private final java.util.Map<Class<?>, Object> attachments = new java.util.HashMap<>();
@@ -456,14 +456,14 @@ public final class LoopCore implements LoopSink {
     }
 
     /**
-     * Adds a callback run when the loop exits; one added by an exit callback runs too.
-     *
-     * @throws LoopClosedException once the exit callbacks have run (a task of the loop's last
-     *         drain), where the callback could only be dropped
+     * Adds a callback run when the loop exits; one added by an exit callback runs too, and one
+     * added once the exit callbacks have run (by a task of the loop's last drain, such as an
+     * {@code onExit} from another thread that raced the close) runs at once: the loop is exiting.
      */
     public void onExit(Runnable r) {
         if (exitCallbacksRan) {
-            throw closed();
+            guarded(r);
+            return;
         }
         exitCallbacks.add(r);
     }
