@@ -89,10 +89,9 @@ public final class HttpClientOptions {
      */
     public HttpClientOptions headers(Map<String, String> headers) {
         Objects.requireNonNull(headers, "headers");
-        Iterable<Map.Entry<String, String>> fields = headers instanceof Headers h ? h.fields() : headers.entrySet();
         Headers.Builder b = Headers.builder();
         String host = null;
-        for (Map.Entry<String, String> e : fields) {
+        for (Map.Entry<String, String> e : FieldChecks.entries(headers)) {
             String name = FieldChecks.name(e.getKey());
             if (name.equalsIgnoreCase("Host")) {
                 if (host != null) {

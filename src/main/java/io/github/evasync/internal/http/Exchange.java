@@ -520,9 +520,7 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
         StringBuilder sb = new StringBuilder(128);
         sb.append("HTTP/1.1 ").append(status).append(' ').append(Status.reason(status)).append("\r\n");
         if (headers != null) {
-            // Headers keep every field, repeated names (Set-Cookie) included, in order.
-            Iterable<Map.Entry<String, String>> fields = headers instanceof Headers all ? all.fields() : headers.entrySet();
-            for (Map.Entry<String, String> h : fields) {
+            for (Map.Entry<String, String> h : FieldChecks.entries(headers)) {
                 String name = FieldChecks.name(h.getKey());
                 String value = FieldChecks.value(name, h.getValue());
                 String lower = name.toLowerCase(Locale.ROOT);

@@ -54,11 +54,17 @@ public final class FieldChecks {
         if (headers == null) {
             return;
         }
-        Iterable<Map.Entry<String, String>> fields = headers instanceof io.github.evasync.http.Headers all
-                ? all.fields() : headers.entrySet();
-        for (Map.Entry<String, String> h : fields) {
+        for (Map.Entry<String, String> h : entries(headers)) {
             value(name(h.getKey()), h.getValue());
         }
+    }
+
+    /**
+     * {@return every field of {@code headers}, in order}: a {@code Headers} gives each field, a
+     * repeated name (Set-Cookie) as often as it was added; another map its entries.
+     */
+    public static Iterable<Map.Entry<String, String>> entries(Map<String, String> headers) {
+        return headers instanceof io.github.evasync.http.Headers all ? all.fields() : headers.entrySet();
     }
 
     private static String escaped(String s) {

@@ -607,11 +607,10 @@ public final class Connection extends SocketOutput {
     /**
      * Frees a closed socket whose output made no progress for a whole write timeout (plus
      * {@link #FLUSH_WATCH_SLACK}) once it is connected and its handshake done, whatever libevent
-     * does. libevent's own write timeout counts
-     * only while its write event is added, and a TLS socket can be left with neither that event
-     * nor a read event added and its output still queued: a storm of accepted TLS sockets
-     * closed from another thread while echoing left about one in three hundred so, never freed
-     * (descriptor, SSL, registry slot) until the loop closed.
+     * does. libevent's own write timeout counts only while its write event is added, and a TLS
+     * socket can be left with neither that event nor a read event added and its output still
+     * queued: a storm of accepted TLS sockets closed from another thread while echoing left about
+     * one in a thousand so, never freed (descriptor, SSL, registry slot) until the loop closed.
      */
     private final class FlushWatch implements Runnable {
         final Duration period;
@@ -630,11 +629,10 @@ public final class Connection extends SocketOutput {
             }
             long out = outputLength();
             TlsHandshake h = handshake;
-            if (connecting != null || (h != null && !h.isDone())) {
-                // Still connecting, looking the name up or handshaking: nothing can be sent yet,
-                // and those phases have timeouts of their own; the count starts after them.
-                last = out;
-            } else if (out >= last) {
+            // While connecting, looking the name up or handshaking nothing can be sent, and those
+            // phases have timeouts of their own: the count starts after them.
+            boolean sending = connecting == null && (h == null || h.isDone());
+            if (sending && out >= last) {
                 free();
                 return;
             }
