@@ -28,7 +28,15 @@ public abstract sealed class ConnectionError extends ConnectionInfo permits DnsE
      * @param thrown whether to fill in a stack trace
      */
     protected ConnectionError(int errcode, String errmsg, boolean thrown) {
-        super(errcode < 0 ? errmsg : errmsg + " (" + errcode + ")", thrown);
+        this(null, errcode, errmsg, thrown);
+    }
+
+    /**
+     * Makes an error condition whose message names what it is about ({@code subject}, a host
+     * say) before the text, while {@link #errmsg()} stays the text alone.
+     */
+    ConnectionError(String subject, int errcode, String errmsg, boolean thrown) {
+        super((subject == null ? "" : subject + ": ") + (errcode < 0 ? errmsg : errmsg + " (" + errcode + ")"), thrown);
         this.errcode = errcode;
         this.errmsg = errmsg;
     }

@@ -17,6 +17,8 @@ package io.github.evasync;
  *             case TcpError e -> System.err.println("tcp: " + e.errmsg());
  *             case DnsError e -> System.err.println("dns: " + e.host() + ": " + e.errmsg());
  *             case HttpError e -> System.err.println("http: " + e.errmsg());
+ *             case UdpError e -> System.err.println("udp: " + e.errmsg());
+ *             case RedisError e -> System.err.println("redis: " + e.errmsg());
  *         }
  *     } else {
  *         System.err.println("from a callback: " + ev); // with catchAppErrors

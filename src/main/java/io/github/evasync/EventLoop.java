@@ -930,21 +930,24 @@ public final class EventLoop implements AutoCloseable {
      * unless {@link HttpClientOptions#followRedirects(int)} says so: a 3xx is a response like any
      * other.
      *
+     * <p>A {@code uri} that is not an {@code http://} or {@code https://} URI with a host is a
+     * failure like the others: {@code handler} (or the default handler, which rethrows it) receives
+     * an {@link IllegalArgumentException} naming what is wrong, on the loop thread and never
+     * inside this call, and {@code callback} is not called.
+     *
      * @param uri an {@code http://} or {@code https://} URI
      * @param callback receives the complete response
      * @param handler receives the failure, or null for the default handler
      * @param options method, headers, body and timeout
-     * @throws IllegalArgumentException if {@code uri} is not an {@code http://} or {@code https://} URI with a host
+     * @throws NullPointerException if {@code callback} or {@code options} is null
      */
     public void httpClient(String uri, HttpResponseCallback callback, EventHandler handler, HttpClientOptions options) {
         Objects.requireNonNull(callback, "callback");
         Objects.requireNonNull(options, "options");
         if (!core.inLoop()) {
-            HttpClient.check(uri); // a bad uri throws here, on the caller's thread
             core.run(() -> httpClient(uri, callback, handler, options));
             return;
         }
-        // On the loop request() checks the uri itself (parsed once, cached): no second parse.
         HttpClient.of(core).request(uri, options, callback, handler);
     }
 
@@ -954,11 +957,16 @@ public final class EventLoop implements AutoCloseable {
      *
      * @param spec the URI and options
      * @return the future response; it completes exceptionally with an
-     *         {@link IllegalArgumentException} when the URI is not a usable {@code http://} or {@code https://} URI
+     *         {@link IllegalArgumentException} when the URI is not a usable {@code http://} or {@code https://} URI,
+     *         and with a {@link NullPointerException} when {@code spec} is null
      */
     public CompletableFuture<HttpResponse> http(HttpRequestSpec spec) {
-        Objects.requireNonNull(spec, "spec");
         CompletableFuture<HttpResponse> f = new CompletableFuture<>();
+        if (spec == null) {
+            // Every future completes, exceptionally for a bad argument (API.md), null included.
+            f.completeExceptionally(new NullPointerException("spec"));
+            return f;
+        }
         try {
             HttpClient.check(spec.uri());
         } catch (IllegalArgumentException e) {

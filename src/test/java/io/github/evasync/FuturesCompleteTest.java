@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every future completes: a bad argument completes it exceptionally with the argument's error,
  * rather than sending an exception to the uncaught handler and leaving the future for ever.
- * The callback forms throw the same error at the call.
+ * The HTTP client's callback form completes the same way (API.md): its handler hears the error,
+ * on a later turn of the loop, never inside the call.
  */
 @Timeout(60)
 class FuturesCompleteTest {
@@ -40,10 +41,13 @@ class FuturesCompleteTest {
         try {
             for (String uri : BAD_URIS) {
                 assertFailsWithArgument(loop.http(HttpRequestSpec.get(uri)), uri);
-                var e = assertThrows(IllegalArgumentException.class,
-                        () -> loop.httpClient(uri, (s, h, b) -> { }, ev -> { }), uri);
-                assertTrue(e.getMessage().contains("uri"), e.getMessage());
+                CompletableFuture<Object> heard = new CompletableFuture<>();
+                loop.httpClient(uri, (s, h, b) -> heard.complete("an answer"), heard::complete);
+                assertFailsWithArgument(heard.thenCompose(x -> CompletableFuture.failedFuture((Throwable) x)), uri);
+                assertTrue(heard.join().toString().contains("uri"), heard.join().toString());
             }
+            ExecutionException npe = assertThrows(ExecutionException.class, () -> loop.http(null).get(10, TimeUnit.SECONDS));
+            assertInstanceOf(NullPointerException.class, npe.getCause());
             assertFailsWithArgument(loop.resolve(LONG_LABEL + ".test"), "long label");
             assertFailsWithArgument(loop.resolve(""), "empty host");
             assertFailsWithArgument(loop.resolve(null), "null host");
@@ -59,7 +63,10 @@ class FuturesCompleteTest {
         EventLoop.run(loop -> {
             for (String uri : BAD_URIS) {
                 futures.add(loop.http(HttpRequestSpec.get(uri)));
-                assertThrows(IllegalArgumentException.class, () -> loop.httpClient(uri, (s, h, b) -> { }, null), uri);
+                CompletableFuture<Object> heard = new CompletableFuture<>();
+                loop.httpClient(uri, (s, h, b) -> heard.complete("an answer"), heard::complete);
+                assertTrue(!heard.isDone(), "the handler ran inside the call: " + uri);
+                futures.add(heard.thenCompose(x -> CompletableFuture.failedFuture((Throwable) x)));
             }
             futures.add(loop.resolve(LONG_LABEL));
             Idle.atExit(loop);
@@ -67,5 +74,13 @@ class FuturesCompleteTest {
         for (CompletableFuture<?> f : futures) {
             assertFailsWithArgument(f, f.toString());
         }
+    }
+
+    @Test
+    void aBadUriWithNoHandlerEndsTheRunLikeAnyUnhandledError() {
+        // The default handler rethrows what is not a mere ConnectionInfo: run() ends with it.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EventLoop.run(loop -> loop.httpClient("ftp://x/", (s, h, b) -> { }, null)));
+        assertTrue(e.getMessage().contains("uri"), e.getMessage());
     }
 }

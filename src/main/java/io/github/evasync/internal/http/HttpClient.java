@@ -19,8 +19,10 @@ public final class HttpClient {
     private final ClientPool pool;
     /** Parsed URIs: a client usually asks the same few again and again. */
     private final Map<String, ClientTarget> targets = new HashMap<>();
+    private final LoopCore core;
 
     private HttpClient(LoopCore core) {
+        this.core = core;
         this.pool = new ClientPool(core);
     }
 
@@ -40,17 +42,35 @@ public final class HttpClient {
         ClientTarget.parse(uri);
     }
 
-    /** Sends a request; exactly one of {@code callback} and {@code handler} hears back. */
+    /**
+     * Sends a request; exactly one of {@code callback} and {@code handler} hears back, a bad
+     * {@code uri} too (its {@link IllegalArgumentException} goes to {@code handler} on a later
+     * turn, so that no handler runs inside the call that started the request).
+     */
     public void request(String uri, HttpClientOptions options, HttpResponseCallback callback, EventHandler handler) {
         ClientTarget t = targets.get(uri);
         if (t == null) {
-            t = ClientTarget.parse(uri);
+            try {
+                t = ClientTarget.parse(uri);
+            } catch (IllegalArgumentException bad) {
+                refuse(bad, handler);
+                return;
+            }
             if (targets.size() >= MAX_CACHED_TARGETS) {
                 targets.clear();
             }
             targets.put(uri, t);
         }
         new ClientCall(pool, t, options, callback, handler).start(true);
+    }
+
+    private void refuse(IllegalArgumentException bad, EventHandler handler) {
+        try {
+            core.execute(() -> core.errors().deliver(bad, handler));
+        } catch (RuntimeException closing) {
+            // The loop's last drain is past: no later turn comes, so the handler hears now.
+            core.errors().deliver(bad, handler);
+        }
     }
 
     /** Closes every idle keep-alive connection. */
