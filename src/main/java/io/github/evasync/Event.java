@@ -231,6 +231,8 @@ public final class Event {
      * @param timeout how long until it fires by timeout, or null for no timeout
      * @throws EventFreed if the event was freed
      * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws IllegalStateException if the watched descriptor cannot be watched any more (it was
+     *         closed since {@code watchFd}); the event stays as it was, not added
      */
     public void add(Duration timeout) {
         if (timeout != null && timeout.isNegative()) {
@@ -238,11 +240,26 @@ public final class Event {
         }
         checkLive("add");
         if (!core.inLoop()) {
-            hop(() -> add(timeout));
+            // From another loop the call is queued, not waited for: a refusal then has no caller
+            // to reach, and must not end this loop either.
+            hop(core.onOtherLoop() ? () -> addQueued(timeout) : () -> add(timeout));
             return;
         }
+        if (!addNow(timeout)) {
+            // libevent refused (epoll_ctl failed): saying nothing would leave the caller waiting
+            // for an event that never comes.
+            throw new IllegalStateException("the event's descriptor cannot be watched: it was closed, or"
+                    + " replaced by one of a kind epoll cannot wait on");
+        }
         arms++;
-        addNow(timeout);
+    }
+
+    private void addQueued(Duration timeout) {
+        try {
+            add(timeout);
+        } catch (IllegalStateException refused) {
+            core.errors().refusedWithoutCaller(refused);
+        }
     }
 
     /** Adds the event; false when libevent refused (a descriptor epoll cannot watch). */

@@ -1015,6 +1015,7 @@ public final class EventLoop implements AutoCloseable {
         SignalWatch.check(signo);
         Objects.requireNonNull(callback, "callback");
         if (!core.inLoop()) {
+            SignalWatch.checkOwner(core);
             core.run(() -> signalHandler(signo, callback, handler));
             return;
         }

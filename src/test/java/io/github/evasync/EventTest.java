@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -139,6 +140,65 @@ class EventTest {
                 assertEquals(1, reads.get());
                 assertTrue(timeouts.get() >= 2, "timeouts: " + timeouts.get());
             }
+        }
+    }
+
+    @Test
+    void addingAWatchWhoseDescriptorWasClosedThrows() throws Exception {
+        try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket client = new Socket()) {
+            client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), ss.getLocalPort()));
+            Socket accepted = ss.accept();
+            int fd = FdOf.socket(accepted);
+            List<String> seen = new java.util.ArrayList<>();
+            EventLoop.run(loop -> {
+                Event w = loop.watchFd(fd, () -> { }, null, null, null);
+                w.remove();
+                try {
+                    accepted.close();
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+                // libevent refuses (epoll_ctl: EBADF); the caller hears it instead of waiting for ever.
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.add(null));
+                seen.add(e.getMessage());
+                seen.add("pending " + w.isPending());
+                w.free();
+                Idle.atExit(loop);
+            });
+            assertTrue(seen.get(0).contains("cannot be watched"), seen.toString());
+            assertEquals("pending false", seen.get(1));
+        }
+    }
+
+    @Test
+    void aRefusedAddQueuedFromAnotherLoopDoesNotEndTheOwningLoop() throws Exception {
+        try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket client = new Socket()) {
+            client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), ss.getLocalPort()));
+            Socket accepted = ss.accept();
+            int fd = FdOf.socket(accepted);
+            EventLoop a = loops.start();
+            EventLoop b = loops.start();
+            Event w = a.submit(() -> {
+                Event e = a.watchFd(fd, () -> { }, null, null, null);
+                e.remove();
+                return e;
+            }).get(10, TimeUnit.SECONDS);
+            accepted.close();
+            // From loop b's thread the add is queued on a, not waited for: a refusal has no caller
+            // to reach there, and is logged rather than sent to a's uncaught handler.
+            b.submit(() -> {
+                w.add(null);
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+            assertEquals("still serving", a.submit(() -> "still serving").get(10, TimeUnit.SECONDS));
+            assertFalse(a.submit(w::isPending).get(10, TimeUnit.SECONDS));
+            loops.assertNoneUncaught();
+            a.submit(() -> {
+                w.free();
+                return null;
+            }).get(10, TimeUnit.SECONDS);
         }
     }
 }

@@ -92,6 +92,11 @@ public final class Signals {
         if (signo <= 0 || signo >= NSIG) {
             return "signo " + signo + " is not a signal number";
         }
+        if (signo == 32 || signo == 33) {
+            // Between the standard signals and SIGRTMIN: glibc's and musl's threads use these
+            // themselves, and sigaction refuses them (EINVAL).
+            return "signal " + signo + " is reserved by the C library for its threads";
+        }
         if (signo == SIGKILL || signo == SIGSTOP) {
             return "signal " + signo + " cannot be caught by any process";
         }

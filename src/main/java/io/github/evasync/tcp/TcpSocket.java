@@ -176,11 +176,24 @@ public interface TcpSocket {
      * throws an {@link java.io.IOException} instead of blocking the loop (or inventing a byte).
      * Read no more than {@link InputStream#available()} says, and come back in the next read
      * callback. Use it on the loop thread; from another thread each call is carried over.
+     *
+     * <p>At most 1 MiB waits unread: the socket is not read further until the application reads,
+     * so a peer that sends faster than the application reads is held back by TCP. After
+     * {@link #close()}, a read gives what had arrived and then -1; once the socket is freed (or its
+     * loop closed) that rest stays readable from any thread.
      * @return a non-blocking stream over what has arrived (cl-async's {@code async-io-stream})
      */
     InputStream inputStream();
 
-    /** {@return a stream whose writes go to {@link #write(byte[])}; closing it closes the socket} */
+    /**
+     * A stream whose writes go to {@link #write(byte[])}; closing it closes the socket. On a
+     * thread that runs no event loop, a write that leaves the output above the high watermark
+     * blocks until its bytes have gone to the kernel, so a slow peer slows the writer; on a loop's
+     * thread it never blocks (heed {@link #write(byte[])}'s answer and {@link #onDrain} there).
+     * Writing to a closed socket throws {@link java.io.IOException}.
+     *
+     * @return the socket's output stream
+     */
     OutputStream outputStream();
 
     /**

@@ -74,6 +74,26 @@ public final class SignalChild {
                     System.out.println("first loop idle=" + st.isIdle());
                 }
             }
+            case "from-other-loop" -> {
+                // Loop B is asked for a handler from loop C's thread while loop A owns signals:
+                // the refusal reaches C, the caller, and B runs on to its timer.
+                try (EventLoop a = EventLoop.start(); EventLoop c = EventLoop.start()) {
+                    a.signalHandler(Signals.SIGUSR1, s -> { });
+                    boolean idle = EventLoop.run(b -> {
+                        b.delay(Duration.ofMillis(500), () -> System.out.println("b's timer ran"));
+                        c.execute(() -> {
+                            try {
+                                b.signalHandler(Signals.SIGHUP, s -> { });
+                                System.out.println("caller: accepted");
+                            } catch (IllegalStateException e) {
+                                System.out.println("caller: refused: " + e.getMessage());
+                            }
+                        });
+                    });
+                    System.out.println("b returned idle=" + idle);
+                    a.clearSignalHandlers();
+                }
+            }
             case "throws" -> {
                 java.util.List<Exception> caught = new java.util.ArrayList<>();
                 io.github.evasync.LoopOptions on = io.github.evasync.LoopOptions.defaults().catchAppErrors(true);

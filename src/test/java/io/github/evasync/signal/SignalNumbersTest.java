@@ -49,6 +49,17 @@ class SignalNumbersTest {
     }
 
     @Test
+    void theCLibrarysOwnSignalsAreRefusedWithTheReason() {
+        // 32 and 33 are no signals kill -l names: glibc and musl keep them for their threads.
+        for (int signo : new int[] {32, 33}) {
+            String why = Signals.refusal(signo);
+            assertNotNull(why, "signal " + signo);
+            assertTrue(why.contains("C library"), why);
+        }
+        assertNull(Signals.refusal(31));
+    }
+
+    @Test
     void usableWithoutLibevent() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> cmd = new ArrayList<>(List.of(java, "-Devasync.libevent.path=/nonexistent/libevent_core-2.1.so.7",

@@ -128,6 +128,16 @@ class SignalTest {
     }
 
     @Test
+    void aRefusalAskedFromAnotherLoopsThreadReachesTheCallerNotTheLoop() throws Exception {
+        try (Child c = new Child("from-other-loop")) {
+            assertTrue(c.await("caller:").contains("refused: another event loop"), c.all.toString());
+            c.await("b's timer ran");
+            c.await("b returned idle=true");
+            assertEquals(0, c.exit(), c.all.toString());
+        }
+    }
+
+    @Test
     void anExceptionInASignalHandlerFollowsTheErrorRules() throws Exception {
         try (Child c = new Child("throws")) {
             c.await("ready caught");

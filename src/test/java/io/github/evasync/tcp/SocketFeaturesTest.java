@@ -60,6 +60,25 @@ class SocketFeaturesTest {
     }
 
     @Test
+    void wrapFdRefusesSocketsWithNoPeer() {
+        EventLoop.run(loop -> {
+            // An unconnected stream socket and an unconnected datagram socket: neither is a
+            // connection, and taking one would count it as one for ever.
+            for (int type : new int[] {LibEvent.SOCK_STREAM(), LibEvent.SOCK_DGRAM()}) {
+                int fd = LibEvent.socket(LibEvent.AF_INET(), type, 0);
+                assertTrue(fd >= 0);
+                try {
+                    var e = assertThrows(IllegalArgumentException.class, () -> loop.wrapFd(fd, null, ev -> { }));
+                    assertTrue(e.getMessage().contains("not a connected socket"), e.getMessage());
+                } finally {
+                    LibEvent.close(fd);
+                }
+            }
+            Idle.atExit(loop);
+        });
+    }
+
+    @Test
     void inputAndOutputStreams() {
         StringBuilder got = new StringBuilder();
         List<Integer> notifications = new ArrayList<>();

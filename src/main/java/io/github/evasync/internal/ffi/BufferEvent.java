@@ -368,8 +368,17 @@ public abstract class BufferEvent extends NativeOwner {
 
     @Override
     protected final void freeNative() {
-        closeView();
-        beforeNativeFree();
+        try {
+            closeView();
+            beforeNativeFree();
+        } finally {
+            // Whatever the owner's last work threw (an OutOfMemoryError keeping the unread input,
+            // say), the socket was counted out already: its native half must go too.
+            freeBufferevent();
+        }
+    }
+
+    private void freeBufferevent() {
         // close_notify says the stream ended where the sender meant it to: not when queued output
         // is being thrown away (closeNow, a timeout, a failed flush), or the peer would take a cut
         // stream for a whole one.

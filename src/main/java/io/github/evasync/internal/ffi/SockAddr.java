@@ -119,12 +119,21 @@ public final class SockAddr {
 
     /** Whether {@code fd} is a socket ({@code getsockname} succeeds on it), whatever its family. */
     public static boolean isSocket(Scratch scratch, int fd) {
+        return named(scratch, fd, false);
+    }
+
+    /** Whether {@code fd} is a socket with a peer ({@code getpeername} succeeds): connected, not listening. */
+    public static boolean hasPeer(Scratch scratch, int fd) {
+        return named(scratch, fd, true);
+    }
+
+    private static boolean named(Scratch scratch, int fd, boolean peer) {
         long mark = scratch.mark();
         try {
             MemorySegment sa = scratch.allocate(storageSize(), 8);
             MemorySegment len = scratch.allocate(ValueLayout.JAVA_INT);
             len.set(ValueLayout.JAVA_INT, 0, (int) storageSize());
-            return LibC.getsockname(fd, sa, len) == 0;
+            return (peer ? LibC.getpeername(fd, sa, len) : LibC.getsockname(fd, sa, len)) == 0;
         } finally {
             scratch.reset(mark);
         }

@@ -98,6 +98,19 @@ public final class LoopErrors {
     }
 
     /**
+     * Logs a refusal that no caller can hear: a call queued from another loop's thread (which
+     * does not wait for it) that the object refused once it ran. It must not end this loop, and
+     * the caller has gone on.
+     */
+    public void refusedWithoutCaller(RuntimeException refusal) {
+        try {
+            TRANSIENT_LOG.log(System.Logger.Level.WARNING, "a call queued from another loop was refused: " + refusal);
+        } catch (Throwable t) {
+            // Logging failed (out of descriptors, say); the loop goes on all the same.
+        }
+    }
+
+    /**
      * What nothing caught: a {@code run} loop stops and rethrows it; a live loop hands it to
      * its uncaught handler and goes on.
      */

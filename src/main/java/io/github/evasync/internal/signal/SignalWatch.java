@@ -65,13 +65,22 @@ public final class SignalWatch {
         }
     }
 
+    /**
+     * Throws when another loop owns signal handling; any thread. A call carried to the loop
+     * checks here first, so that the refusal reaches the caller rather than ending the loop
+     * it was queued on (a call from another loop's thread is queued, not waited for).
+     */
+    public static synchronized void checkOwner(LoopCore core) {
+        if (owner != null && owner != core) {
+            throw new IllegalStateException("another event loop (" + owner + ") owns signal handling: "
+                    + "libevent lets one loop at a time watch signals; free its handlers or close it first");
+        }
+    }
+
     /** Installs (or replaces) the loop's handler for {@code signo}; loop thread only. */
     public static void add(LoopCore core, int signo, IntConsumer callback, EventHandler handler) {
         synchronized (SignalWatch.class) {
-            if (owner != null && owner != core) {
-                throw new IllegalStateException("another event loop (" + owner + ") owns signal handling: "
-                        + "libevent lets one loop at a time watch signals; free its handlers or close it first");
-            }
+            checkOwner(core);
             owner = core;
         }
         // The new event is added before the old one goes, so the JVM's handler never comes

@@ -548,6 +548,9 @@ public final class Connection extends SocketOutput {
             return;
         }
         checkOpen();
+        if (read) {
+            readingChosen();
+        }
         boolean reads = read && !inputEnded; // after the peer's end there is nothing to read
         boolean ours = reads && resumeReading();
         enableEvents((short) ((reads && !ours ? READ : 0) | (write ? WRITE : 0)));
@@ -563,6 +566,9 @@ public final class Connection extends SocketOutput {
             return;
         }
         checkOpen();
+        if (read) {
+            readingChosen();
+        }
         boolean ours = read && pauseReading();
         disableEvents((short) ((read && !ours ? READ : 0) | (write ? WRITE : 0)));
         if (write) {

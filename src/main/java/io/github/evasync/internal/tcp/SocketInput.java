@@ -21,11 +21,21 @@ import java.util.function.IntConsumer;
  */
 abstract class SocketInput extends BufferEvent implements TcpSocket {
     private static final byte[] EMPTY = new byte[0];
+    /**
+     * The most an input stream's buffer holds unread (give or take one read): reading stops there
+     * and goes on as the application reads, so a peer that sends faster than the application
+     * reads is held back by TCP instead of filling native memory. Not libevent's read watermark:
+     * libevent 2.1 calls the read callback again on every turn while the input sits above it,
+     * which spun the loop.
+     */
+    static final long STREAM_INPUT_LIMIT = 1 << 20;
 
     final LoopCore core;
     /** Where arriving bytes go; replaced once when a protocol upgrade hands the socket over. */
     private ReadCallback read;
     private SocketStreams.In stream;
+    /** Reading was stopped because the stream's input reached {@link #STREAM_INPUT_LIMIT}. */
+    private boolean streamFull;
     /**
      * The input bytes a zero-copy callback on libevent's buffer (a TLS socket's) is viewing, while
      * it runs: an input stream asked for inside it starts after them, as on a socket we read.
@@ -54,6 +64,10 @@ abstract class SocketInput extends BufferEvent implements TcpSocket {
         }
         try {
             if (stream != null) {
+                if (!streamFull && inputLength() >= STREAM_INPUT_LIMIT && libeventReads()) {
+                    streamFull = true;
+                    disableEvents(READ);
+                }
                 read.onRead(this, EMPTY);
             } else if (read.zeroCopy()) {
                 viewed = n;
@@ -180,6 +194,23 @@ abstract class SocketInput extends BufferEvent implements TcpSocket {
             }
         }
         return stream;
+    }
+
+    /**
+     * The input stream took bytes: reading goes on once the input is below the limit again, if it
+     * was the limit that stopped it. Through {@code enableEvents}, which also reads what OpenSSL
+     * holds decrypted already (libevent's enable alone waits for the socket, which may stay quiet).
+     */
+    void streamTook() {
+        if (streamFull && !isFreed() && !isClosed() && inputLength() < STREAM_INPUT_LIMIT) {
+            streamFull = false;
+            enableEvents(READ);
+        }
+    }
+
+    /** The application enabled or disabled reading: its choice stands over the stream's pause. */
+    void readingChosen() {
+        streamFull = false;
     }
 
     /** Arriving bytes go to {@code newRead} from now on, zero-copy or not, read the way they were. */

@@ -109,6 +109,11 @@ public final class Tcp {
             // A file or pipe would be taken over (and closed) yet never read: epoll refuses files.
             throw new IllegalArgumentException("fd is not an open socket: " + fd);
         }
+        if (!SockAddr.hasPeer(core.scratch(), fd)) {
+            // A listening or unconnected socket would be counted as a connection for ever, and
+            // fail its first read or write.
+            throw new IllegalArgumentException("fd is not a connected socket (it listens, or has no peer): " + fd);
+        }
         if (!SocketOptions.nonBlocking(fd)) {
             throw new IllegalArgumentException("fd is not a socket this process can use: " + fd);
         }
