@@ -1016,10 +1016,23 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(callback, "callback");
         if (!core.inLoop()) {
             SignalWatch.checkOwner(core);
-            core.run(() -> signalHandler(signo, callback, handler));
+            core.run(core.onOtherLoop() ? () -> signalHandlerQueued(signo, callback, handler)
+                    : () -> signalHandler(signo, callback, handler));
             return;
         }
         SignalWatch.add(core, signo, callback, handler);
+    }
+
+    /**
+     * A handler asked for from another loop's thread, which does not wait: if a third loop took
+     * signal handling after the caller's check, the refusal is logged; it must not end this loop.
+     */
+    private void signalHandlerQueued(int signo, IntConsumer callback, EventHandler handler) {
+        try {
+            SignalWatch.add(core, signo, callback, handler);
+        } catch (IllegalStateException refused) {
+            core.errors().refusedWithoutCaller(refused);
+        }
     }
 
     /**

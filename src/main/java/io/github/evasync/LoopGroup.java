@@ -1,5 +1,7 @@
 package io.github.evasync;
 
+import io.github.evasync.internal.loop.LoopCore;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -48,6 +50,8 @@ public final class LoopGroup implements AutoCloseable {
      * @param setup what to run on each loop's thread with that loop
      * @return the group, its loops running
      * @throws IllegalArgumentException if count is below 1 or above {@value #MAX_LOOPS}
+     * @throws IllegalStateException if called on a loop's thread (it waits for every setup), or
+     *         when the process runs out of file descriptors for the loops
      */
     public static LoopGroup start(int count, LoopOptions options, Consumer<EventLoop> setup) {
         if (count < 1 || count > MAX_LOOPS) {
@@ -55,6 +59,12 @@ public final class LoopGroup implements AutoCloseable {
         }
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(setup, "setup");
+        if (EventLoop.current() != null) {
+            // start waits for every setup: on a loop's thread that would stall the loop (and
+            // loops never wait for one another).
+            throw new IllegalStateException("LoopGroup.start waits for each loop's setup, and a loop's thread may not"
+                    + " wait: start the group from a thread that runs no loop (CompletableFuture.runAsync, say)");
+        }
         List<EventLoop> started = new ArrayList<>(count);
         try {
             for (int i = 0; i < count; i++) {
@@ -67,12 +77,10 @@ public final class LoopGroup implements AutoCloseable {
             }
         } catch (RuntimeException | Error e) {
             started.forEach(EventLoop::close);
-            // The setup's own exception, not the future's wrapper around it.
-            if (e instanceof CompletionException c && c.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e instanceof CompletionException c && c.getCause() instanceof Error err) {
-                throw err;
+            // The setup's own exception, not the future's wrapper around it: a checked one too
+            // (thrown sneakily, as Kotlin or Lombok's @SneakyThrows do).
+            if (e instanceof CompletionException c && c.getCause() != null) {
+                throw LoopCore.sneaky(c.getCause());
             }
             throw e;
         }

@@ -5,6 +5,7 @@ import io.github.evasync.http.HttpServerOptions;
 import io.github.evasync.tcp.ServerOptions;
 import io.github.evasync.tcp.TcpServer;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -127,5 +128,28 @@ class LoopGroupTest {
             s.close();
         }
         Idle.awaitIdle(group);
+    }
+
+    @Test
+    void startOnALoopsThreadIsRefusedRatherThanStallingIt() {
+        EventLoop.run(loop -> {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> LoopGroup.start(1, LoopOptions.defaults(), l -> { }));
+            assertTrue(e.getMessage().contains("may not wait"), e.getMessage());
+        });
+    }
+
+    @Test
+    void aCheckedExceptionFromASetupComesOutAsItself() {
+        Exception e = assertThrows(Exception.class, () -> LoopGroup.start(2, LoopOptions.defaults(), l -> {
+            throw sneaky(new java.io.IOException("setup failed"));
+        }));
+        assertInstanceOf(java.io.IOException.class, e);
+        assertEquals("setup failed", e.getMessage());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+        throw (E) t;
     }
 }

@@ -172,7 +172,9 @@ public interface HttpRequest {
      * @param handler receives the socket's conditions, or null for the loop's default
      * @return the connection, now a plain socket
      * @throws IllegalStateException if the request was answered already, is not an HTTP/1.1
-     *         request, or is not the only one waiting on its connection
+     *         request, has no {@code Upgrade} field (RFC 9110 allows no 101 then), is not the only
+     *         one waiting on its connection, or its streamed body is still arriving (upgrade from
+     *         {@code onBody}'s last piece instead); the request can still be answered
      */
     TcpSocket upgrade(Headers headers, ReadCallback read, EventHandler handler);
 

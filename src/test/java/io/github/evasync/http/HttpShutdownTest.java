@@ -124,4 +124,76 @@ class HttpShutdownTest {
         }));
         assertTrue(completed[0]);
     }
+
+    @Test
+    void aTlsConnectionStillHandshakingWhenTheShutdownCameIsNeverServed() throws Exception {
+        // Its connect callback (where the HTTP connection is made) runs after the handshake, so
+        // the shutdown's drain never saw it: it was served, keep-alive, after the grace.
+        io.github.evasync.tls.TestCerts certs = io.github.evasync.tls.TestCerts.get();
+        EventLoop loop = loops.start();
+        HttpServer server = loop.httpServer("127.0.0.1", 0, req -> req.respond(200, null, "served"), null,
+                HttpServerOptions.defaults().tls(io.github.evasync.tls.TlsOptions.server(certs.serverCert, certs.serverKey)));
+        try (Socket plain = new Socket("127.0.0.1", server.port())) {
+            Thread.sleep(200); // accepted; no ClientHello yet
+            CompletableFuture<Void> done = server.shutdown(Duration.ofSeconds(1));
+            javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) certs.jdkClientContext().getSocketFactory()
+                    .createSocket(plain, "127.0.0.1", server.port(), true);
+            tls.setSoTimeout(10_000);
+            String got;
+            try {
+                tls.startHandshake();
+                tls.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                // Until the end, or the answer: a keep-alive answer leaves the connection open.
+                StringBuilder b = new StringBuilder();
+                byte[] buf = new byte[4096];
+                InputStream in = tls.getInputStream();
+                for (int n; !b.toString().contains("served") && (n = in.read(buf)) > 0; ) {
+                    b.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                }
+                got = b.toString();
+            } catch (java.io.IOException closed) {
+                got = "closed: " + closed;
+            }
+            assertFalse(got.contains("served"), got);
+            done.get(10, TimeUnit.SECONDS);
+        }
+        Idle.awaitIdle(loop);
+        loop.close();
+    }
+
+    @Test
+    void aConnectionWhoseRequestWasAnsweredBeforeItsBodyEndedClosesWhenTheBodyEnds() throws Exception {
+        // The drain took such a connection for one with a half-read request still to answer: it
+        // stayed open for the whole grace, and a request sent after the body was served.
+        EventLoop loop = loops.start();
+        StringBuilder body = new StringBuilder();
+        HttpServer server = loop.httpServer("127.0.0.1", 0, req -> {
+            req.onBody((piece, last) -> body.append(new String(piece, StandardCharsets.US_ASCII)));
+            req.respond(200, null, "early");
+        }, null, HttpServerOptions.defaults().streamRequestBodies(true));
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhello")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            StringBuilder got = new StringBuilder();
+            byte[] buf = new byte[4096];
+            while (!got.toString().contains("early")) {
+                int n = in.read(buf);
+                assertTrue(n > 0, got.toString());
+                got.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+            }
+            long t0 = System.nanoTime();
+            CompletableFuture<Void> done = server.shutdown(Duration.ofSeconds(5));
+            s.getOutputStream().write(("world" + "GET /after HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String rest = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertEquals("", rest, "served after the shutdown");
+            done.get(10, TimeUnit.SECONDS);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 3_000, "the connection was held for the grace: " + ms + " ms");
+            assertEquals("helloworld", loop.submit(body::toString).get(10, TimeUnit.SECONDS));
+        }
+        Idle.awaitIdle(loop);
+        loop.close();
+    }
 }

@@ -105,6 +105,88 @@ class UpgradeTest {
         loop.close();
     }
 
+    @Test
+    void upgradesTheConnectionCannotHandOverWholeAreRefusedAndTheRequestStaysAnswerable() throws Exception {
+        // No Upgrade field: the bytes after the head are parsed as the next request, so the new
+        // owner would never see them (RFC 9110 forbids the 101 anyway). A streamed body still
+        // arriving: its receiver would never hear the end, the rest would go to the new protocol.
+        List<String> refused = new CopyOnWriteArrayList<>();
+        List<String> bodyEvents = new CopyOnWriteArrayList<>();
+        EventLoop loop = loops.start();
+        HttpServer server = loop.httpServer("127.0.0.1", 0, req -> {
+            if (req.resource().equals("/body")) {
+                req.onBody(new io.github.evasync.http.BodyCallback() {
+                    @Override
+                    public void onBody(byte[] piece, boolean last) {
+                        bodyEvents.add(new String(piece, StandardCharsets.US_ASCII) + (last ? "|last" : ""));
+                    }
+                });
+            }
+            try {
+                req.upgrade(Headers.of("Upgrade", "echo"), (s, d) -> s.write(d), null);
+                refused.add("upgraded " + req.resource());
+            } catch (IllegalStateException e) {
+                refused.add(req.resource() + ": " + e.getMessage());
+                req.respond(409, null, "no");
+            }
+        }, null, HttpServerOptions.defaults().streamRequestBodies(true));
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET /plain HTTP/1.1\r\nHost: x\r\n\r\nearly").getBytes(StandardCharsets.US_ASCII));
+            assertTrue(readUntil(s.getInputStream(), "\r\n\r\n").startsWith("HTTP/1.1 409 "));
+        }
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("POST /body HTTP/1.1\r\nHost: x\r\nUpgrade: echo\r\nConnection: Upgrade\r\n"
+                    + "Content-Length: 10\r\n\r\nhello").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            assertTrue(readUntil(in, "\r\n\r\n").startsWith("HTTP/1.1 409 "));
+            s.getOutputStream().write("world".getBytes(StandardCharsets.US_ASCII));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!String.join(",", bodyEvents).contains("|last") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(String.join("", bodyEvents).startsWith("helloworld|last"), bodyEvents.toString());
+        }
+        assertEquals(2, refused.size(), refused.toString());
+        assertTrue(refused.get(0).startsWith("/plain: ") && refused.get(0).contains("no Upgrade field"), refused.toString());
+        assertTrue(refused.get(1).startsWith("/body: ") && refused.get(1).contains("body is still arriving"), refused.toString());
+        server.close();
+        Idle.awaitIdle(loop);
+        loop.close();
+    }
+
+    @Test
+    void anUpgradedSocketItsOwnerPausedStaysPaused() throws Exception {
+        List<String> got = new CopyOnWriteArrayList<>();
+        EventLoop loop = loops.start();
+        TcpSocket[] raw = new TcpSocket[1];
+        HttpServer server = loop.httpServer("127.0.0.1", 0, req -> {
+            raw[0] = req.upgrade(Headers.of("Upgrade", "echo"), (s, d) -> got.add(new String(d, StandardCharsets.US_ASCII)), null);
+            raw[0].disable(true, false);
+        }, null);
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            assertTrue(readUntil(in, "\r\n\r\n").startsWith("HTTP/1.1 101 "));
+            s.getOutputStream().write("more".getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(500);
+            assertEquals(List.of(), got, "read while its owner had paused it");
+            loop.execute(() -> raw[0].enable(true, false));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (got.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(List.of("more"), got);
+            loop.execute(() -> raw[0].close());
+        }
+        server.close();
+        Idle.awaitIdle(loop);
+        loop.close();
+    }
+
     private static void chat(int port, String path) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);

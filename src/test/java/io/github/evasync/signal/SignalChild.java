@@ -94,6 +94,40 @@ public final class SignalChild {
                     a.clearSignalHandlers();
                 }
             }
+            case "raced-owner" -> {
+                // The caller's check passes (no loop owns signals), the call waits in loop B's
+                // queue, and loop A takes signal handling meanwhile: B logs the refusal and runs on.
+                try (EventLoop a = EventLoop.start(); EventLoop c = EventLoop.start()) {
+                    java.util.concurrent.CountDownLatch queued = new java.util.concurrent.CountDownLatch(1);
+                    java.util.concurrent.CountDownLatch taken = new java.util.concurrent.CountDownLatch(1);
+                    boolean idle = EventLoop.run(b -> {
+                        b.execute(() -> {
+                            try {
+                                queued.await();
+                                taken.await();
+                            } catch (InterruptedException e) {
+                                throw new RuntimeException(e);
+                            }
+                        });
+                        c.execute(() -> {
+                            b.signalHandler(Signals.SIGHUP, s -> { });
+                            queued.countDown();
+                        });
+                        new Thread(() -> { // a plain thread: its call on loop A waits, so A owns after it
+                            try {
+                                queued.await();
+                            } catch (InterruptedException e) {
+                                throw new RuntimeException(e);
+                            }
+                            a.signalHandler(Signals.SIGUSR1, s -> { });
+                            taken.countDown();
+                        }).start();
+                        b.delay(Duration.ofMillis(300), () -> System.out.println("b's timer ran"));
+                    });
+                    System.out.println("b returned idle=" + idle);
+                    a.clearSignalHandlers();
+                }
+            }
             case "throws" -> {
                 java.util.List<Exception> caught = new java.util.ArrayList<>();
                 io.github.evasync.LoopOptions on = io.github.evasync.LoopOptions.defaults().catchAppErrors(true);

@@ -138,6 +138,16 @@ class SignalTest {
     }
 
     @Test
+    void aRefusalThatComesAfterTheCallersCheckIsLoggedAndTheLoopRunsOn() throws Exception {
+        try (Child c = new Child("raced-owner")) {
+            c.await("b's timer ran");
+            c.await("b returned idle=true");
+            assertEquals(0, c.exit(), c.all.toString());
+            assertTrue(c.all.toString().contains("a call queued from another loop was refused"), c.all.toString());
+        }
+    }
+
+    @Test
     void anExceptionInASignalHandlerFollowsTheErrorRules() throws Exception {
         try (Child c = new Child("throws")) {
             c.await("ready caught");

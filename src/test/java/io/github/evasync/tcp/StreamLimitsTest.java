@@ -47,21 +47,6 @@ class StreamLimitsTest {
         return f.get(10, TimeUnit.SECONDS);
     }
 
-    /** A JDK TLS client context that trusts the test CA. */
-    private static javax.net.ssl.SSLContext trusting(java.nio.file.Path caPem) throws Exception {
-        java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
-        ks.load(null);
-        try (InputStream in = java.nio.file.Files.newInputStream(caPem)) {
-            ks.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory
-                .getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
-    }
-
     /** What a test does with a socket of the loop's and its plain-Java peer. */
     private interface WithPeer {
         void run(EventLoop loop, TcpSocket s, Socket peer) throws Exception;
@@ -276,7 +261,7 @@ class StreamLimitsTest {
                             s.inputStream();
                             accepted.complete(s);
                         }))).get(10, TimeUnit.SECONDS);
-        javax.net.ssl.SSLContext ctx = trusting(certs.ca);
+        javax.net.ssl.SSLContext ctx = certs.jdkClientContext();
         try (javax.net.ssl.SSLSocket peer = (javax.net.ssl.SSLSocket) ctx.getSocketFactory()
                 .createSocket("127.0.0.1", server.port())) {
             peer.startHandshake();

@@ -113,4 +113,19 @@ public final class TestCerts {
             throw new IllegalStateException(e);
         }
     }
+
+    /** A JDK TLS client context that trusts this CA: a plain-Java peer for the servers under test. */
+    public javax.net.ssl.SSLContext jdkClientContext() throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        ks.load(null);
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(ca)) {
+            ks.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory
+                .getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
 }

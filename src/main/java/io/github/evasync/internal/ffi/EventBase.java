@@ -50,6 +50,7 @@ public final class EventBase implements NativeCallbacks {
         this.onWake = onWake;
         arena = Arena.ofConfined();
         try {
+            checkDescriptorsFree();
             base = LibEvent.event_base_new();
             if (base.equals(MemorySegment.NULL)) {
                 base = null;
@@ -67,6 +68,36 @@ public final class EventBase implements NativeCallbacks {
         } catch (RuntimeException | Error e) {
             free();
             throw e;
+        }
+    }
+
+    /**
+     * The descriptors {@code event_base_new} opens: the epoll instance and the signal socketpair.
+     * libevent calls {@code exit(1)} when it cannot make that socketpair, ending the JVM with no
+     * exception; so a base is made only when that many descriptors are free.
+     */
+    private static final int BASE_DESCRIPTORS = 3;
+
+    private static void checkDescriptorsFree() {
+        if (!LibC.hasEventfd()) {
+            return; // no cheap descriptor to probe with; Linux always has eventfd
+        }
+        int[] fds = new int[BASE_DESCRIPTORS];
+        int made = 0;
+        try {
+            while (made < fds.length) {
+                int fd = LibC.eventfd();
+                if (fd < 0) {
+                    throw new IllegalStateException("out of file descriptors: an event loop needs "
+                            + (BASE_DESCRIPTORS + 1) + " (libevent's base and the loop's wakeup); close some or raise"
+                            + " the limit (ulimit -n)");
+                }
+                fds[made++] = fd;
+            }
+        } finally {
+            for (int i = 0; i < made; i++) {
+                LibC.close(fds[i]);
+            }
         }
     }
 

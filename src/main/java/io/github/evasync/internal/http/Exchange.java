@@ -159,6 +159,11 @@ final class Exchange implements HttpRequest, RequestParser.BodySink {
         }
     }
 
+    /** {@return whether a streamed body is still to come: neither ended nor cut short} */
+    boolean bodyArriving() {
+        return !bodyEnded && aborted == null;
+    }
+
     /**
      * The streamed body will never be complete: its receiver is told now, or when it is set, and
      * the application's answer is dropped from now on (the server answers, or nobody listens).

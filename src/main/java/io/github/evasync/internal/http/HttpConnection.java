@@ -216,6 +216,11 @@ final class HttpConnection {
                 Exchange ended = streaming;
                 streaming = null; // its body ended in this feed, and with it any pause of it
                 bodyPaused = false;
+                if (closing && queue.isEmpty()) {
+                    // Draining, and the body of a request answered early has ended: nothing is left.
+                    close(null);
+                    return;
+                }
                 if (ended.wantsUpgrade() && !ended.isAnswered() && !closed && upgraded == null) {
                     // Only now may another protocol's bytes follow (see below).
                     pause(Arrays.copyOfRange(data, off, end));
@@ -656,8 +661,36 @@ final class HttpConnection {
         } else if (!queue.isEmpty()) {
             queue.peekLast().closeAfter = true;
             closing = true;
+        } else if (streaming != null) {
+            // Answered already, its streamed body still arriving: the body is read to its end
+            // (its receiver hears it), then the connection closes (see feed), serving nothing more.
+            closing = true;
         }
         // Otherwise a request is half-read: it is answered, and its answer closes (dispatch).
+    }
+
+    /**
+     * Refuses an upgrade the connection cannot hand over whole: while other requests wait on
+     * it; for a request that did not ask for one (RFC 9110 15.2.2: no 101 without an
+     * {@code Upgrade} field; and the bytes after such a head are parsed as the next request, so
+     * the new owner would miss them); while its streamed body is still arriving (the body's
+     * receiver would never hear its end, and the rest would reach the new protocol).
+     */
+    void checkUpgrade(Exchange e) {
+        if (queue.peekFirst() != e || queue.size() != 1) {
+            throw new IllegalStateException("upgrade() needs its request to be the only one waiting on the connection");
+        }
+        if (!e.wantsUpgrade()) {
+            throw new IllegalStateException("upgrade() of a request with no Upgrade field: a server may switch"
+                    + " protocols only when the client asked to (RFC 9110 15.2.2)");
+        }
+        // From its handler the request's streamed body is not yet the connection's 'streaming'
+        // (that is set once the handler returns), but the parser is inside it.
+        boolean bodyToCome = streaming == e ? e.bodyArriving() : streaming == null && parser.inBody();
+        if (bodyToCome) {
+            throw new IllegalStateException("upgrade() while the request's body is still arriving: upgrade from"
+                    + " onBody's last piece, or answer the request instead");
+        }
     }
 
     /**
@@ -665,13 +698,6 @@ final class HttpConnection {
      * this connection lets go of it without closing it, and the bytes held past the request's
      * head go to {@code read} before anything newer.
      */
-    /** Refuses an upgrade while other requests wait on the connection. */
-    void checkUpgrade(Exchange e) {
-        if (queue.peekFirst() != e || queue.size() != 1) {
-            throw new IllegalStateException("upgrade() needs its request to be the only one waiting on the connection");
-        }
-    }
-
     TcpSocket upgrade(Exchange e, byte[] head, ReadCallback read, EventHandler handler) {
         checkUpgrade(e);
         socket.write(head);

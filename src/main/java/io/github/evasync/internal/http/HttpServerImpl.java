@@ -53,6 +53,12 @@ public final class HttpServerImpl implements HttpServer {
         };
         ServerOptions serverOptions = ServerOptions.defaults().reusePort(options.reusePort()).tls(options.tls())
                 .connectCallback(s -> {
+                    if (shutdown.requested()) {
+                        // Accepted before the shutdown, its TLS handshake ended after it: the
+                        // server serves no new connection now, and the drain never saw this one.
+                        s.closeNow();
+                        return;
+                    }
                     HttpConnection c = new HttpConnection(this, core, s);
                     s.setData(c);
                     connections.add(c);

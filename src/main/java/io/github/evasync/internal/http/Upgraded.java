@@ -16,12 +16,15 @@ final class Upgraded {
     private final EventHandler handler;
     /** The new protocol's bytes read so far, or null. */
     byte[] rest;
+    /** The socket's count of enable/disable calls as it was handed over: after it, the new owner's. */
+    private final int readChoicesAtHandOver;
 
     Upgraded(Connection socket, ReadCallback read, EventHandler handler, byte[] rest) {
         this.socket = socket;
         this.read = read;
         this.handler = handler;
         this.rest = rest;
+        this.readChoicesAtHandOver = socket.readChoices();
     }
 
     /** Hands the bytes read already to the new owner, then lets the socket read again. */
@@ -36,7 +39,8 @@ final class Upgraded {
                 core.errors().callbackFailed(t, handler);
             }
         }
-        if (!socket.isClosed()) {
+        // The server stopped reading for the hand-over; a pause the new owner chose since stands.
+        if (!socket.isClosed() && socket.readChoices() == readChoicesAtHandOver) {
             socket.enable(true, false);
         }
     }

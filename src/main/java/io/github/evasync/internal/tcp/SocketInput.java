@@ -36,6 +36,8 @@ abstract class SocketInput extends BufferEvent implements TcpSocket {
     private SocketStreams.In stream;
     /** Reading was stopped because the stream's input reached {@link #STREAM_INPUT_LIMIT}. */
     private boolean streamFull;
+    /** Calls of {@code enable}/{@code disable} that touched reading. */
+    private int readChoices;
     /**
      * The input bytes a zero-copy callback on libevent's buffer (a TLS socket's) is viewing, while
      * it runs: an input stream asked for inside it starts after them, as on a socket we read.
@@ -211,6 +213,12 @@ abstract class SocketInput extends BufferEvent implements TcpSocket {
     /** The application enabled or disabled reading: its choice stands over the stream's pause. */
     void readingChosen() {
         streamFull = false;
+        readChoices++;
+    }
+
+    /** {@return how many times reading was enabled or disabled} (an upgrade's hand-over tells its owner's choices by it) */
+    public int readChoices() {
+        return readChoices;
     }
 
     /** Arriving bytes go to {@code newRead} from now on, zero-copy or not, read the way they were. */
