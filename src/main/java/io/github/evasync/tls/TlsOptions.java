@@ -134,11 +134,19 @@ public final class TlsOptions {
      */
     public TlsOptions alpn(String... protocols) {
         Objects.requireNonNull(protocols, "protocols");
+        long wire = 0;
         for (String p : protocols) {
             Objects.requireNonNull(p, "protocols");
             if (p.isEmpty() || p.length() > 255 || !StandardCharsets.US_ASCII.newEncoder().canEncode(p)) {
                 throw new IllegalArgumentException("protocols: each must be 1-255 ASCII characters: '" + p + "'");
             }
+            wire += 1 + p.length();
+        }
+        if (wire > MAX_ALPN_WIRE_BYTES) {
+            // The extension's list has a 16-bit length: longer, OpenSSL sends it cut and every
+            // handshake fails with an "internal error".
+            throw new IllegalArgumentException("protocols: the list takes " + wire + " bytes in the handshake, over the "
+                    + MAX_ALPN_WIRE_BYTES + " it can carry");
         }
         return new TlsOptions(server, certificateChain, privateKey, keyPassword, trust, insecure, serverName,
                 List.of(protocols), handshakeTimeout, minVersion);
@@ -181,6 +189,10 @@ public final class TlsOptions {
      */
     public TlsOptions keyPassword(String password) {
         Objects.requireNonNull(password, "password");
+        if (password.indexOf('\0') >= 0) {
+            // OpenSSL takes a C string: the password would end at the NUL, and a shorter one open the key.
+            throw new IllegalArgumentException("password must not contain NUL characters");
+        }
         return new TlsOptions(server, certificateChain, privateKey, password, trust, insecure, serverName, alpn,
                 handshakeTimeout, minVersion);
     }
@@ -270,11 +282,16 @@ public final class TlsOptions {
 
     private static Path readable(Path p, String name) {
         Objects.requireNonNull(p, name);
-        if (!Files.isReadable(p) || Files.isDirectory(p)) {
-            throw new IllegalArgumentException(name + " is not a readable file: " + p);
+        // A regular file only: OpenSSL reads it on a loop's thread, where a FIFO would block the
+        // loop until a writer came, and /dev/zero would never end.
+        if (!Files.isReadable(p) || !Files.isRegularFile(p)) {
+            throw new IllegalArgumentException(name + " is not a readable regular file: " + p);
         }
         return p;
     }
+
+    /** The most an ALPN protocol list may take in a handshake (RFC 7301: a 16-bit length). */
+    private static final int MAX_ALPN_WIRE_BYTES = 65_535;
 
     @Override
     public String toString() {

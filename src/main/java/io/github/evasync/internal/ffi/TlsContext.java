@@ -63,6 +63,41 @@ public final class TlsContext {
     }
 
     /**
+     * Contexts of settings that name no file (a client on the system's CAs, or one that trusts
+     * all), shared by every options object with equal settings and kept for the process's life,
+     * as the JDK keeps its default SSL context. Without them, {@code TlsOptions.client()} made per
+     * connection (the natural way to write it) loaded the system's CA bundle each time, on the
+     * loop thread (tens of milliseconds), and held its megabyte of native memory until a garbage
+     * collection that a small heap may not run for a long while. Settings that name files are
+     * not shared: new options for a renewed certificate must load the new files.
+     */
+    private static final java.util.Map<Settings, TlsContext> SHARED = new java.util.HashMap<>();
+    /** At most this many shared contexts (distinct ALPN lists, say); past it, each options object makes its own. */
+    private static final int MAX_SHARED = 16;
+
+    /**
+     * A context for {@code s}, with one reference held by the caller: the shared one for
+     * file-less settings (see {@link #SHARED}), else a new one ({@link #create}).
+     */
+    public static TlsContext obtain(Settings s) {
+        if (s.certificateChain() != null || s.privateKey() != null || s.trust() != null) {
+            return create(s);
+        }
+        synchronized (SHARED) {
+            TlsContext c = SHARED.get(s);
+            if (c == null) {
+                if (SHARED.size() >= MAX_SHARED) {
+                    return create(s);
+                }
+                c = create(s); // its first reference is the table's, never released
+                SHARED.put(s, c);
+            }
+            c.retain(); // cannot fail: the table's reference keeps it alive
+            return c;
+        }
+    }
+
+    /**
      * Makes a context, with one reference, held by the caller. Loads the TLS libraries first.
      *
      * @throws IllegalArgumentException when a file cannot be used, naming the setting and OpenSSL's reason
@@ -145,17 +180,24 @@ public final class TlsContext {
         String password = s.keyPassword() == null ? "" : s.keyPassword();
         LibTls.SSL_CTX_set_default_passwd_cb_userdata(ctx, temp.allocateFrom(password));
         try {
+            // The arguments' names as the caller wrote them: a server's or a client certificate's.
+            String certName = s.server() ? "certificateChainPem" : "certPem";
+            String keyName = s.server() ? "privateKeyPem" : "keyPem";
             if (LibTls.SSL_CTX_use_certificate_chain_file(ctx, path(temp, s.certificateChain())) != 1) {
-                throw new IllegalArgumentException("certificateChainPem: cannot load " + s.certificateChain() + ": "
+                throw new IllegalArgumentException(certName + ": cannot load " + s.certificateChain() + ": "
                         + OpenSslErrors.drain());
             }
             if (LibTls.SSL_CTX_use_PrivateKey_file(ctx, path(temp, s.privateKey()), LibTls.SSL_FILETYPE_PEM()) != 1) {
-                throw new IllegalArgumentException("privateKeyPem: cannot load " + s.privateKey()
-                        + (s.keyPassword() == null ? " (encrypted? set keyPassword)" : " (wrong keyPassword?)") + ": "
-                        + OpenSslErrors.drain());
+                String why = OpenSslErrors.drain();
+                // OpenSSL checks the key against the certificate as it loads it: say that, not "encrypted?".
+                throw new IllegalArgumentException(keyName + ": " + (why.contains("key values mismatch")
+                        ? s.privateKey() + " is not the key of the certificate in " + s.certificateChain()
+                        : "cannot load " + s.privateKey()
+                                + (s.keyPassword() == null ? " (encrypted? set keyPassword)" : " (wrong keyPassword?)"))
+                        + ": " + why);
             }
             if (LibTls.SSL_CTX_check_private_key(ctx) != 1) {
-                throw new IllegalArgumentException("privateKeyPem: " + s.privateKey()
+                throw new IllegalArgumentException(keyName + ": " + s.privateKey()
                         + " is not the key of the certificate in " + s.certificateChain() + ": " + OpenSslErrors.drain());
             }
         } finally {

@@ -27,7 +27,7 @@ public final class ContextHolder {
      */
     public synchronized TlsContext get(Object owner, Supplier<TlsContext.Settings> settings) {
         if (context == null) {
-            TlsContext c = TlsContext.create(settings.get());
+            TlsContext c = TlsContext.obtain(settings.get());
             Holder.CLEANER.register(owner, c::release);
             context = c;
         }
