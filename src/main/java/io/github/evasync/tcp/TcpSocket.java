@@ -177,8 +177,10 @@ public interface TcpSocket {
      * Read no more than {@link InputStream#available()} says, and come back in the next read
      * callback. Use it on the loop thread; from another thread each call is carried over.
      *
-     * <p>At most 1 MiB waits unread: the socket is not read further until the application reads,
-     * so a peer that sends faster than the application reads is held back by TCP. After
+     * <p>At most 64 MiB waits unread: the socket is not read further until the application reads,
+     * so a peer that sends faster than the application reads is held back by TCP. A frame larger
+     * than that, or an end of stream behind that much unread data, comes only as the application
+     * reads. After
      * {@link #close()}, a read gives what had arrived and then -1; once the socket is freed (or its
      * loop closed) that rest stays readable from any thread.
      * @return a non-blocking stream over what has arrived (cl-async's {@code async-io-stream})

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class StreamLimitsTest {
     /** What the input stream may hold unread (SocketInput's limit), with a read's worth of slack. */
-    private static final long INPUT_BOUND = (1 << 20) + (64 << 10);
+    private static final long INPUT_BOUND = (64L << 20) + (64 << 10);
 
     @RegisterExtension
     final TestLoops loops = new TestLoops();
@@ -80,7 +80,7 @@ class StreamLimitsTest {
 
     @Test
     void aFloodIntoAStreamNobodyReadsIsHeldBackAndArrivesWhole() throws Exception {
-        long total = 48L << 20;
+        long total = 160L << 20;
         withPeer(true, (loop, s, peer) -> {
             InputStream in = s.inputStream();
             CompletableFuture<Void> wrote = CompletableFuture.runAsync(() -> {
@@ -227,7 +227,7 @@ class StreamLimitsTest {
             TcpSocket s = accepted.get(10, TimeUnit.SECONDS);
             CompletableFuture.runAsync(() -> {
                 try {
-                    peer.getOutputStream().write(new byte[3 << 20]);
+                    peer.getOutputStream().write(new byte[96 << 20]);
                 } catch (IOException ignored) {
                     // closed at the end
                 }
@@ -251,7 +251,7 @@ class StreamLimitsTest {
     void aTlsStreamAtItsLimitGoesOnWhenReadFromAPlainThread() throws Exception {
         // Reading again must read what OpenSSL holds decrypted already: the socket may stay quiet.
         io.github.evasync.tls.TestCerts certs = io.github.evasync.tls.TestCerts.get();
-        int records = 1055;
+        int records = 70_000; // past the input limit
         int total = records * 1000;
         EventLoop loop = loops.start();
         CompletableFuture<TcpSocket> accepted = new CompletableFuture<>();
@@ -279,8 +279,10 @@ class StreamLimitsTest {
                 }
             });
             InputStream in = s.inputStream();
-            sent.get(20, TimeUnit.SECONDS);
-            Thread.sleep(500);
+            long full = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (in.available() < (64 << 20) && System.nanoTime() < full) {
+                Thread.sleep(10); // the stream fills to its limit, and reading stops
+            }
             long got = 0;
             byte[] buf = new byte[64 << 10];
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -295,6 +297,7 @@ class StreamLimitsTest {
                 }
             }
             assertEquals(total, got, "read from the stream (the rest waits inside OpenSSL)");
+            sent.get(20, TimeUnit.SECONDS);
             loop.execute(() -> {
                 s.closeNow();
                 server.close();
@@ -358,5 +361,60 @@ class StreamLimitsTest {
         assertEquals(1 << 20, e.bytesTransferred, "the write's bytes are queued and go out");
         s.closeNow();
         });
+    }
+
+    @Test
+    void aStreamReadWhenThePeerHasClosedGetsAllItSent() throws Exception {
+        // The first limit (1 MiB) stopped reading before the end: a handler reading everything at
+        // the end waited for an end that never came.
+        int total = 3 << 20;
+        try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            EventLoop loop = loops.start();
+            CompletableFuture<Integer> atEof = new CompletableFuture<>();
+            InputStream[] in = new InputStream[1];
+            loop.execute(() -> loop.tcpConnect("127.0.0.1", ss.getLocalPort(), (s, d) -> { }, ev -> {
+                if (ev instanceof io.github.evasync.TcpEof) {
+                    try {
+                        atEof.complete(in[0].available());
+                    } catch (IOException e) {
+                        atEof.completeExceptionally(e);
+                    }
+                }
+            }, TcpOptions.defaults().connectCallback(s -> in[0] = s.inputStream())));
+            try (Socket peer = ss.accept()) {
+                peer.getOutputStream().write(new byte[total]);
+                peer.shutdownOutput();
+                assertEquals(total, atEof.get(10, TimeUnit.SECONDS));
+            }
+            Idle.awaitIdle(loop);
+            loop.close();
+        }
+    }
+
+    @Test
+    void aFrameOfSeveralMebibytesBecomesAvailableWhole() throws Exception {
+        int frame = 8 << 20;
+        try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            EventLoop loop = loops.start();
+            CompletableFuture<Integer> whole = new CompletableFuture<>();
+            TcpSocket[] mine = new TcpSocket[1];
+            loop.execute(() -> mine[0] = loop.tcpConnect("127.0.0.1", ss.getLocalPort(), (s, d) -> {
+                try {
+                    InputStream in = s.inputStream();
+                    if (in.available() >= frame) { // the Javadoc's way: read what available() says
+                        whole.complete(in.readNBytes(frame).length);
+                    }
+                } catch (IOException e) {
+                    whole.completeExceptionally(e);
+                }
+            }, ev -> { }, TcpOptions.defaults().connectCallback(TcpSocket::inputStream)));
+            try (Socket peer = ss.accept()) {
+                peer.getOutputStream().write(new byte[frame]);
+                assertEquals(frame, whole.get(10, TimeUnit.SECONDS));
+                loop.execute(() -> mine[0].close());
+            }
+            Idle.awaitIdle(loop);
+            loop.close();
+        }
     }
 }

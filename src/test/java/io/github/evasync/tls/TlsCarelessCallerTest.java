@@ -119,4 +119,39 @@ class TlsCarelessCallerTest {
         TlsOptions o = TlsOptions.server(certs.serverCert, k);
         assertThrows(IllegalArgumentException.class, () -> o.keyPassword("abc\0wrong"), "a NUL in the password is accepted");
     }
+
+    /** A server name written as an address in another form ("127.1", "[::1]") is checked as that address. */
+    @Test
+    void aServerNameWrittenAsAnAddressInAnotherFormIsCheckedAsThatAddress() throws Exception {
+        try (EventLoop loop = loops.start()) {
+            TcpServer s = loop.submit(() -> loop.tcpServer("127.0.0.1", 0, (c, d) -> c.write(d), null,
+                    ServerOptions.defaults().tls(TlsOptions.server(certs.serverCert, certs.serverKey)))).get();
+            for (String name : new String[] {"127.1", "127.0.0.1"}) {
+                CompletableFuture<Object> done = new CompletableFuture<>();
+                loop.execute(() -> loop.tcpConnect("127.0.0.1", s.port(), null, done::complete, TcpOptions.defaults()
+                        .tls(TlsOptions.client().trust(certs.ca).serverName(name))
+                        .connectCallback(c -> {
+                            c.close();
+                            done.complete("verified");
+                        })));
+                assertEquals("verified", done.get(10, TimeUnit.SECONDS), name);
+            }
+            // The certificate names 127.0.0.1, not ::1: a verify failure, not a refused argument.
+            CompletableFuture<Object> done = new CompletableFuture<>();
+            loop.execute(() -> {
+                try {
+                    loop.tcpConnect("127.0.0.1", s.port(), null, done::complete, TcpOptions.defaults()
+                            .tls(TlsOptions.client().trust(certs.ca).serverName("[::1]")));
+                } catch (RuntimeException e) {
+                    done.complete(e);
+                }
+            });
+            assertInstanceOf(io.github.evasync.TlsError.class, done.get(10, TimeUnit.SECONDS));
+            loop.submit(() -> {
+                s.close();
+                return null;
+            }).get();
+            Idle.awaitIdle(loop);
+        }
+    }
 }

@@ -272,16 +272,21 @@ public final class TlsContext {
         if (settings.server() || host == null) {
             return ssl;
         }
-        boolean literal = SockAddr.literal(host) != null;
+        java.net.InetAddress address = SockAddr.literal(host);
+        boolean literal = address != null;
         try (Arena temp = Arena.ofConfined()) {
             MemorySegment name = temp.allocateFrom(host);
             if (settings.verifyPeer()) {
                 MemorySegment param = LibTls.SSL_get0_param(ssl);
-                int ok = literal ? LibTls.X509_VERIFY_PARAM_set1_ip_asc(param, name)
+                // An address in the form OpenSSL parses: "[::1]" without its brackets, "127.1" in
+                // full, a scope ("%lo") dropped (a certificate names no interface).
+                String ip = literal ? address.getHostAddress().replaceFirst("%.*$", "") : null;
+                int ok = literal ? LibTls.X509_VERIFY_PARAM_set1_ip_asc(param, temp.allocateFrom(ip))
                         : LibTls.X509_VERIFY_PARAM_set1_host(param, name, 0);
                 if (ok != 1) {
+                    String why = OpenSslErrors.drain();
                     throw new IllegalArgumentException("host: cannot verify a certificate for '" + host + "': "
-                            + OpenSslErrors.drain());
+                            + (why != null ? why : "OpenSSL takes it for no host name or address"));
                 }
             }
             // SNI carries names only (RFC 6066). SSL_set_tlsext_host_name is a macro over SSL_ctrl.

@@ -26,9 +26,11 @@ abstract class SocketInput extends BufferEvent implements TcpSocket {
      * and goes on as the application reads, so a peer that sends faster than the application
      * reads is held back by TCP instead of filling native memory. Not libevent's read watermark:
      * libevent 2.1 calls the read callback again on every turn while the input sits above it,
-     * which spun the loop.
+     * which spun the loop. Large: an application may wait for a whole frame, or read everything
+     * once the peer has closed, and neither comes while reading is stopped (1 MiB, tried first,
+     * hung a 2 MiB frame and a 3 MiB read at the end); the limit is there against a flood.
      */
-    static final long STREAM_INPUT_LIMIT = 1 << 20;
+    static final long STREAM_INPUT_LIMIT = 64 << 20;
 
     final LoopCore core;
     /** Where arriving bytes go; replaced once when a protocol upgrade hands the socket over. */
