@@ -240,9 +240,7 @@ public final class Event {
         }
         checkLive("add");
         if (!core.inLoop()) {
-            // From another loop the call is queued, not waited for: a refusal then has no caller
-            // to reach, and must not end this loop either.
-            hop(core.onOtherLoop() ? () -> addQueued(timeout) : () -> add(timeout));
+            hop(() -> add(timeout));
             return;
         }
         if (!addNow(timeout)) {
@@ -252,14 +250,6 @@ public final class Event {
                     + " replaced by one of a kind epoll cannot wait on");
         }
         arms++;
-    }
-
-    private void addQueued(Duration timeout) {
-        try {
-            add(timeout);
-        } catch (IllegalStateException refused) {
-            core.errors().refusedWithoutCaller(refused);
-        }
     }
 
     /** Adds the event; false when libevent refused (a descriptor epoll cannot watch). */

@@ -1015,24 +1015,11 @@ public final class EventLoop implements AutoCloseable {
         SignalWatch.check(signo);
         Objects.requireNonNull(callback, "callback");
         if (!core.inLoop()) {
-            SignalWatch.checkOwner(core);
-            core.run(core.onOtherLoop() ? () -> signalHandlerQueued(signo, callback, handler)
-                    : () -> signalHandler(signo, callback, handler));
+            SignalWatch.checkOwner(core); // the refusal reaches a caller from another loop too
+            core.run(() -> signalHandler(signo, callback, handler));
             return;
         }
         SignalWatch.add(core, signo, callback, handler);
-    }
-
-    /**
-     * A handler asked for from another loop's thread, which does not wait: if a third loop took
-     * signal handling after the caller's check, the refusal is logged; it must not end this loop.
-     */
-    private void signalHandlerQueued(int signo, IntConsumer callback, EventHandler handler) {
-        try {
-            SignalWatch.add(core, signo, callback, handler);
-        } catch (IllegalStateException refused) {
-            core.errors().refusedWithoutCaller(refused);
-        }
     }
 
     /**

@@ -190,7 +190,7 @@ public final class TlsContext {
             if (LibTls.SSL_CTX_use_PrivateKey_file(ctx, path(temp, s.privateKey()), LibTls.SSL_FILETYPE_PEM()) != 1) {
                 String why = OpenSslErrors.drain();
                 // OpenSSL checks the key against the certificate as it loads it: say that, not "encrypted?".
-                throw new IllegalArgumentException(keyName + ": " + (why.contains("key values mismatch")
+                throw new IllegalArgumentException(keyName + ": " + (why != null && why.contains("key values mismatch")
                         ? s.privateKey() + " is not the key of the certificate in " + s.certificateChain()
                         : "cannot load " + s.privateKey()
                                 + (s.keyPassword() == null ? " (encrypted? set keyPassword)" : " (wrong keyPassword?)"))

@@ -551,7 +551,9 @@ public final class LoopCore implements LoopSink {
      * Like {@link #call} for work without a result, except from another loop's thread: there
      * it is queued and the caller goes on at once. Queued work that finds its object closed
      * by the time it runs ({@link SocketClosed}, {@link EventFreed}) is dropped, as if the
-     * object had closed just after it.
+     * object had closed just after it; any other refusal it meets (a descriptor closed meanwhile,
+     * signal handling taken by a third loop) has no caller left to hear it and is logged: it must
+     * not end this loop.
      *
      * @throws LoopClosedException once the loop is closed
      */
@@ -564,6 +566,8 @@ public final class LoopCore implements LoopSink {
                     r.run();
                 } catch (SocketClosed | EventFreed closedMeanwhile) {
                     // Nothing left to act on.
+                } catch (RuntimeException refused) {
+                    errors().refusedWithoutCaller(refused);
                 }
             });
         } else {

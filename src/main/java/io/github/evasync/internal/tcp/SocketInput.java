@@ -68,7 +68,7 @@ abstract class SocketInput extends BufferEvent implements TcpSocket {
         }
         try {
             if (stream != null) {
-                if (!streamFull && inputLength() >= STREAM_INPUT_LIMIT && libeventReads()) {
+                if (!streamFull && n >= STREAM_INPUT_LIMIT && libeventReads()) {
                     streamFull = true;
                     disableEvents(READ);
                 }

@@ -222,6 +222,7 @@ final class SocketStreams {
      * socket is an {@link IOException}.
      */
     static final class Out extends OutputStream {
+        private static final byte[] EMPTY = new byte[0];
         private final Connection socket;
 
         Out(Connection socket) {
@@ -243,8 +244,10 @@ final class SocketStreams {
                     socket.write(copy);
                     return;
                 }
-                CompletableFuture<Void> left = new CompletableFuture<>();
-                if (!socket.write(copy, s -> left.complete(null))) {
+                if (!socket.write(copy)) {
+                    // Above the high watermark: an empty write's callback says when all before it has left.
+                    CompletableFuture<Void> left = new CompletableFuture<>();
+                    socket.write(EMPTY, s -> left.complete(null));
                     awaitLeft(left, len);
                 }
             } catch (SocketClosed | LoopClosedException closed) {
